@@ -399,9 +399,7 @@ def load_bundled(name: str) -> Dataset:
     if spec is None:
         raise ConfigurationError(f"unknown bundled dataset {name!r}; bundled datasets are {', '.join(BUNDLED)}")
     if name == "iris":
-        data = loaders.load_csv(spec.path, target="species", problem="multiclass")
-        return Dataset(data.X, labels=data.labels, feature_names=data.feature_names,
-                       class_names=data.class_names, name=name)
+        return loaders.load_csv(spec.path, target="species", problem="multiclass", name=name)
     data = loaders.load_npz(spec.path, problem="multiclass")
     features = tuple(f"pixel_{r}_{c}" for r in range(8) for c in range(8))
     return Dataset(data.X, labels=data.labels, feature_names=features, class_names=data.class_names, name=name)
