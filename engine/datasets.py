@@ -205,7 +205,8 @@ def _builtin(name: str, problem: str, description: str, input_dim: int, target_f
             X, y = raw(rng, **params)
             if problem == "regression":
                 return Dataset(X, targets=y, problem=problem, name=name)
-            return Dataset(X, labels=y, problem=problem, name=name)
+            classes = tuple(str(k) for k in range(params.get("classes", 2)))
+            return Dataset(X, labels=y, problem=problem, class_names=classes, name=name)
 
         BUILTIN[name] = DatasetSpec(name, problem, description, MappingProxyType(dict(defaults)),
                                     input_dim, generator, target_function)
