@@ -27,7 +27,7 @@ MAX_SAMPLES = 1_000_000
 MAX_CLASSES = 1000
 
 
-def _frozen(array: np.ndarray) -> np.ndarray:
+def read_only(array: np.ndarray) -> np.ndarray:
     """A read-only view, so a dataset can be shared between threads without copying."""
     view = array.view()
     view.flags.writeable = False
@@ -64,7 +64,7 @@ class Dataset:
             row, col = np.argwhere(~np.isfinite(X))[0]
             raise DataError(f"input x{col + 1} of example {row + 1} is {X[row, col]}, not a finite number")
         T, D = X.shape
-        put("X", _frozen(X))
+        put("X", read_only(X))
         if (self.labels is None) == (self.targets is None):
             raise DataError("a dataset needs exactly one of class labels or regression targets")
         if self.labels is not None:
@@ -91,7 +91,7 @@ class Dataset:
             raise DataError(f"a {problem} problem cannot have {K} classes")
         if labels.min() < 0 or labels.max() >= K:
             raise DataError(f"class labels must lie in 0..{K - 1}, found {labels.min()}..{labels.max()}")
-        put("labels", _frozen(labels))
+        put("labels", read_only(labels))
         put("class_names", names)
         put("target_names", ())
         put("problem", problem)
@@ -114,7 +114,7 @@ class Dataset:
         names = tuple(str(n) for n in self.target_names) or (("y",) if L == 1 else tuple(f"y{i + 1}" for i in range(L)))
         if len(names) != L:
             raise DataError(f"{len(names)} target names for {L} target columns")
-        put("targets", _frozen(targets))
+        put("targets", read_only(targets))
         put("target_names", names)
         put("class_names", ())
         put("problem", "regression")

@@ -16,6 +16,7 @@ import io
 import math
 import numbers
 import os
+import re
 import struct
 import zipfile
 import zlib
@@ -40,6 +41,7 @@ WHITESPACE = " "
 
 _DELIMITER_NAMES = {",": "comma", "\t": "tab", ";": "semicolon", WHITESPACE: "whitespace"}
 _DELIMITER_ALIASES = {"comma": ",", "tab": "\t", "semicolon": ";", "whitespace": WHITESPACE}
+_DECIMAL_COMMA = re.compile(r"[+-]?\d*,\d+(?:[eE][+-]?\d+)?")
 
 
 # ---- common helpers -------------------------------------------------------------------
@@ -260,7 +262,8 @@ def load_csv(path, features=None, target=None, delimiter=None, header=None, prob
     several regression outputs); by default the last column is the target and the rest are
     features. Text class labels become classes in sorted order; a numeric target with at most
     `MAX_AUTO_CLASSES` distinct whole numbers is read as classes, otherwise as a regression
-    target. `problem` overrides that guess. Lines starting with "#" are comments.
+    target. `problem` overrides that guess. Lines starting with "#" are comments. With a
+    delimiter other than a comma, a decimal comma ("1,5") is read as a decimal point.
     """
     path = Path(path)
     _check_problem(problem)
@@ -276,6 +279,8 @@ def load_csv(path, features=None, target=None, delimiter=None, header=None, prob
         raise DataError("file is empty: it has no data rows", path)
     if len(rows[0]) > 1 and all(r[-1] == "" for r in rows):  # every row ends with a delimiter
         rows = [r[:-1] for r in rows]
+    if delimiter != "," and "," in text:  # "1,5" means 1.5 where the delimiter is not a comma
+        rows = [[f.replace(",", ".") if _DECIMAL_COMMA.fullmatch(f) else f for f in row] for row in rows]
     width = len(rows[0])
     for row, line in zip(rows, lines):
         if len(row) != width:

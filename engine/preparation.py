@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.datasets import MAX_CLASSES, PROBLEMS, Dataset, _frozen
+from engine.datasets import MAX_CLASSES, PROBLEMS, Dataset, read_only
 from engine.errors import ConfigurationError, DataError
 
 SPLITS = ("train", "test")
@@ -195,13 +195,13 @@ def prepare(dataset: Dataset, test_fraction: float = 0.0, standardize: bool = Tr
         mean, std = np.zeros(dataset.n_features), np.ones(dataset.n_features)
 
     def take(values, rows):
-        return None if values is None else _frozen(np.ascontiguousarray(values[rows]))
+        return None if values is None else read_only(np.ascontiguousarray(values[rows]))
 
     return PreparedData(
-        X_train=_frozen(np.ascontiguousarray(X_train)), X_test=_frozen(np.ascontiguousarray(X_test)),
+        X_train=read_only(np.ascontiguousarray(X_train)), X_test=read_only(np.ascontiguousarray(X_test)),
         labels_train=take(labels, train), labels_test=take(labels, test),
         targets_train=take(targets, train), targets_test=take(targets, test),
         problem=problem, feature_names=dataset.feature_names, class_names=class_names,
-        target_names=target_names, mean=_frozen(mean), std=_frozen(std), standardized=bool(standardize),
-        train_indices=_frozen(train), test_indices=_frozen(test), name=dataset.name,
+        target_names=target_names, mean=read_only(mean), std=read_only(std), standardized=bool(standardize),
+        train_indices=read_only(train), test_indices=read_only(test), name=dataset.name,
     )

@@ -90,6 +90,11 @@ def test_delimiters_and_layouts_are_recognised(tmp_path, name, text):
     assert data.X.tolist() == [[1, 2], [3, 4]] and data.labels.tolist() == [0, 1]
 
 
+def test_decimal_comma_in_semicolon_files(tmp_path):
+    data = load_csv(write(tmp_path, "euro.csv", "a;b;y\n1,5;-2,25;0\n3;,5;1\n"))
+    assert data.X.tolist() == [[1.5, -2.25], [3.0, 0.5]]
+
+
 def test_explicit_delimiter(tmp_path):
     path = write(tmp_path, "pipe.txt", "a|b|y\n1|2|0\n3|4|1\n")
     assert load_csv(path, delimiter="|").X.tolist() == [[1, 2], [3, 4]]
