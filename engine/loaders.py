@@ -182,14 +182,16 @@ def _split_rows(text: str, delimiter: str, path: Path) -> tuple[list[list[str]],
                 lines.append(number)
         return rows, lines
     reader = csv.reader(io.StringIO(text), delimiter=delimiter, skipinitialspace=True)
+    start = 1  # first line of the current record (a quoted field may span lines)
     try:
         for raw in reader:
             fields = [field.strip() for field in raw]
             if any(fields) and not fields[0].startswith("#"):
                 rows.append(fields)
-                lines.append(reader.line_num)
+                lines.append(start)
+            start = reader.line_num + 1
     except csv.Error as exc:
-        raise DataError(f"cannot be read as delimited text ({exc})", path, reader.line_num + 1) from None
+        raise DataError(f"cannot be read as delimited text ({exc})", path, start) from None
     return rows, lines
 
 

@@ -205,6 +205,15 @@ def test_unusable_files(tmp_path, text, match):
         load_csv(path)
 
 
+def test_rows_are_counted_from_the_start_of_a_quoted_record(tmp_path):
+    path = write(tmp_path, "quoted.csv", 'a,b,y\n1,2,0\n\n3,"4\n5",1\n')
+    with raises_at(path, row=4, column=2, match="not a number"):
+        load_csv(path)
+    huge = write(tmp_path, "huge.csv", 'a,b,y\n1,2,0\n3,"' + "x" * 200_000 + "\n")
+    with raises_at(huge, row=3, match="delimited text"):
+        load_csv(huge)
+
+
 def test_header_only_reports_its_row(tmp_path):
     path = write(tmp_path, "head.csv", "\nx,y,label\n")
     with raises_at(path, row=2, match="no data"):
