@@ -34,7 +34,7 @@ def read_only(array: np.ndarray) -> np.ndarray:
     return view
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # arrays: compare contents explicitly, not with ==
 class Dataset:
     """A labelled set of T examples: inputs X (T, D) with class labels or regression targets.
 

@@ -38,7 +38,7 @@ def encode_targets(labels, n_outputs: int, dtype=np.float64) -> np.ndarray:
     return encoded
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # arrays: compare contents explicitly, not with ==
 class PreparedData:
     """Train and test splits ready for the trainer, with the standardisation that produced them.
 

@@ -126,6 +126,7 @@ def test_dataset_arrays_are_read_only_and_input_not_mutated():
         data.X[0, 0] = 5.0
     X[0, 0] = 9.0  # the caller's array stays writable
     assert data.n_samples == 2 and data.n_features == 2 and len(data) == 2
+    assert data == data and data != Dataset(X, labels=np.array([0, 1]))  # identity, no array truth error
 
 
 @pytest.mark.parametrize("kwargs", [
