@@ -78,6 +78,16 @@ def _read_bytes(path: Path) -> bytes:
     return data
 
 
+def _dataset(path: Path, X, **fields) -> Dataset:
+    """A Dataset read from `path`; its consistency errors name the file."""
+    try:
+        return Dataset(X, **fields)
+    except DataError as exc:
+        if exc.path is not None:
+            raise
+        raise DataError(exc.reason, path, exc.row, exc.column) from None
+
+
 def _check_problem(problem: str | None) -> None:
     if problem is not None and problem not in PROBLEMS:
         raise ConfigurationError(f"problem must be one of {', '.join(PROBLEMS)} or None, got {problem!r}")
@@ -322,7 +332,7 @@ def load_csv(path, features=None, target=None, delimiter=None, header=None, prob
             raise ConfigurationError("several target columns are only possible for regression")
         Y = _float_matrix(rows, lines, target_cols, names, path, "target")
         target_names = tuple(names[j] for j in target_cols) if header else tuple(f"y{i + 1}" for i in range(len(target_cols)))
-        return Dataset(X, targets=Y, feature_names=feature_names, target_names=target_names, name=dataset_name)
+        return _dataset(path, X, targets=Y, feature_names=feature_names, target_names=target_names, name=dataset_name)
 
     col = target_cols[0]
     what = f"target column {names[col]!r}"
@@ -342,9 +352,9 @@ def load_csv(path, features=None, target=None, delimiter=None, header=None, prob
         result = _classes_from_strings(values, problem, path, col + 1, what)
     if result[0] == "targets":
         target_name = names[col] if header else "y"
-        return Dataset(X, targets=result[1], feature_names=feature_names, target_names=(target_name,), name=dataset_name)
+        return _dataset(path, X, targets=result[1], feature_names=feature_names, target_names=(target_name,), name=dataset_name)
     _, labels, class_names, kind = result
-    return Dataset(X, labels=labels, problem=kind, feature_names=feature_names, class_names=class_names, name=dataset_name)
+    return _dataset(path, X, labels=labels, problem=kind, feature_names=feature_names, class_names=class_names, name=dataset_name)
 
 
 # ---- NumPy arrays ---------------------------------------------------------------------
@@ -393,7 +403,7 @@ def _from_arrays(X, y, path: Path, problem, name, x_what: str, y_what: str) -> D
         if problem == "regression" or (problem is None and not one_hot):
             if not np.isfinite(Y).all():
                 raise DataError(f"{y_what} holds NaN or infinity", path, int(np.argwhere(~np.isfinite(Y))[0, 0]) + 1)
-            return Dataset(X, targets=Y, name=name)
+            return _dataset(path, X, targets=Y, name=name)
         if not one_hot:
             raise DataError(f"{y_what} has shape {y.shape} but is not one-hot, so it cannot be class labels", path)
         result = _labelled(Y.argmax(axis=1).astype(np.int64), tuple(str(k) for k in range(Y.shape[1])),
@@ -401,9 +411,9 @@ def _from_arrays(X, y, path: Path, problem, name, x_what: str, y_what: str) -> D
     else:
         raise DataError(f"{y_what} must be 1-D (labels or a target) or 2-D (targets), got shape {y.shape}", path)
     if result[0] == "targets":
-        return Dataset(X, targets=result[1], name=name)
+        return _dataset(path, X, targets=result[1], name=name)
     _, labels, class_names, kind = result
-    return Dataset(X, labels=labels, problem=kind, class_names=class_names, name=name)
+    return _dataset(path, X, labels=labels, problem=kind, class_names=class_names, name=name)
 
 
 def load_npz(path, x_key: str = "X", y_key: str = "y", problem=None, name=None) -> Dataset:
@@ -508,6 +518,8 @@ def load_idx(images_path, labels_path, limit=None, seed=0, name=None) -> Dataset
     if labels.min() < 0:
         raise DataError(f"holds a negative label {labels.min()}", labels_path)
     K = int(labels.max()) + 1
+    if K > MAX_CLASSES:
+        raise DataError(f"holds label {K - 1}, more than the {MAX_CLASSES} classes allowed", labels_path)
     if limit is not None:
         if isinstance(limit, bool) or not isinstance(limit, numbers.Integral) or limit < 1:
             raise ConfigurationError(f"limit must be a positive whole number or None, got {limit!r}")
@@ -521,7 +533,7 @@ def load_idx(images_path, labels_path, limit=None, seed=0, name=None) -> Dataset
         features = tuple(f"pixel_{r}_{c}" for r in range(images.shape[1]) for c in range(images.shape[2]))
     else:
         features = ()
-    return Dataset(X, labels=labels.astype(np.int64), problem="binary" if K == 2 else "multiclass",
+    return _dataset(images_path, X, labels=labels.astype(np.int64), problem="binary" if K == 2 else "multiclass",
                    feature_names=features, class_names=tuple(str(k) for k in range(max(K, 2))),
                    name=name if name is not None else images_path.name)
 

@@ -409,6 +409,10 @@ def test_idx_errors(tmp_path):
         load_idx(wrong, label_path)
     with raises_at(label_path, match="1-D"):
         load_idx(label_path, label_path)
+    many = tmp_path / "many-labels-idx1-ubyte"
+    many.write_bytes(idx_bytes(np.array([0, 1, 2, 3, 5000], dtype=np.int32), code=0x0C))
+    with raises_at(many, match="5000"):
+        load_idx(write_idx(tmp_path, images, np.zeros(5, np.uint8), prefix="m")[0], many)
 
 
 def test_full_size_mnist_loads_in_seconds(tmp_path):
