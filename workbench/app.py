@@ -1,0 +1,52 @@
+"""Start the GUI: the QApplication, the main window, and an excepthook that never shows a traceback."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QApplication
+
+ORGANIZATION = "BackpropWorkbench"
+APPLICATION = "Backprop Workbench"
+
+
+def install_excepthook(window_getter) -> None:
+    """Uncaught exceptions go to the window's message log and banner (and stderr), not a crash."""
+
+    def hook(exc_type, exc, tb):
+        text = "".join(traceback.format_exception(exc_type, exc, tb))
+        sys.__stderr__.write(text)
+        window = window_getter()
+        if window is not None:
+            window.show_error(f"Something went wrong: {exc_type.__name__}: {exc}. "
+                              "Your experiment is still open; details are in the Messages panel.")
+            window.log_message(text)
+
+    sys.excepthook = hook
+
+
+def run_gui(experiment_path: str | None = None) -> int:
+    """Open the main window (with `experiment_path`, or the default experiment) and run the event loop."""
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    QCoreApplication.setOrganizationName(ORGANIZATION)
+    QCoreApplication.setApplicationName(APPLICATION)
+    from .main_window import MainWindow
+    from .session import Session
+
+    window_ref = []
+    install_excepthook(lambda: window_ref[0] if window_ref else None)
+    session = None
+    problem = None
+    if experiment_path:
+        try:
+            session = Session.open(experiment_path)
+        except Exception as e:  # noqa: BLE001 - report, open the default instead
+            problem = f"Could not open {experiment_path}: {e}. The default experiment is open instead."
+    window = MainWindow(session)
+    window_ref.append(window)
+    if problem:
+        window.show_error(problem)
+    window.show()
+    return app.exec()

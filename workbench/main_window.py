@@ -1,0 +1,527 @@
+"""The main window: decision-boundary view in the centre, curves and run controls in docks.
+
+The window owns the `Session` (experiment document, file, dirty flag) and the
+`TrainingWorker`. It never touches the live engine objects: it queues commands to the
+worker and, on a ~30 Hz timer, pulls the worker's latest snapshot and redraws.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Slot
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (QDockWidget, QFileDialog, QHBoxLayout, QLabel, QMainWindow, QMessageBox,
+                               QPlainTextEdit, QScrollArea, QToolButton, QVBoxLayout, QWidget)
+
+from engine.errors import WorkbenchError
+
+from . import exporting
+from .controls import ControlsPanel, RunActions
+from .plots.curves import AccuracyView, GradientNormView, History, LossView
+from .plots.decision import DecisionView
+from .session import Session, with_seed
+from .worker import TrainingWorker
+
+FRAME_MS = 33  # ~30 Hz: how often the window pulls a snapshot
+SETTINGS_VERSION = 1
+MAX_RECENT = 8
+APP_TITLE = "Backprop Workbench"
+
+
+class Banner(QWidget):
+    """An inline message above the plot (divergence, errors): one at a time, closable."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("Banner")
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        self.label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        close = QToolButton()
+        close.setText("✕")
+        close.setToolTip("Dismiss")
+        close.clicked.connect(self.hide)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 4, 4, 4)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(close)
+        self.setAutoFillBackground(True)
+        self.hide()
+
+    def show_message(self, text: str, kind: str = "warning") -> None:
+        colour = {"warning": "#fff3cd", "error": "#f8d7da", "info": "#d1ecf1"}[kind]
+        self.setStyleSheet(f"#Banner {{ background: {colour}; border: 1px solid #c9b458; }}")
+        self.label.setText(text)
+        self.show()
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, session: Session | None = None, settings: QSettings | None = None, start_worker=True):
+        super().__init__()
+        self.setObjectName("MainWindow")
+        self.settings = settings if settings is not None else QSettings()
+        self.session = session if session is not None else Session()
+        self.history = History()
+        self._expected_run_id = 1
+        self._announced_stop = None
+        self._last_snapshot = None
+        self._closing = False
+        #: ask before discarding unsaved changes; tests replace it
+        self.confirm_discard = self._ask_discard
+
+        # centre: banner + decision view
+        self.decision = DecisionView()
+        self.banner = Banner()
+        centre = QWidget()
+        v = QVBoxLayout(centre)
+        v.setContentsMargins(0, 0, 0, 0)
+        v.setSpacing(0)
+        v.addWidget(self.banner)
+        v.addWidget(self.decision, 1)
+        self.setCentralWidget(centre)
+
+        self.actions_run = RunActions(self)
+        self.loss_view = LossView(self.history)
+        self.accuracy_view = AccuracyView(self.history)
+        self.norm_view = GradientNormView(self.history)
+        self.controls = ControlsPanel(self.actions_run)
+        self.controls.settingsChanged.connect(self.change_settings)
+        self.controls.speedChanged.connect(self.set_speed)
+        self.log = QPlainTextEdit()
+        self.log.setReadOnly(True)
+        self.log.setObjectName("MessageLog")
+
+        self.docks: dict[str, QDockWidget] = {}
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.controls)
+        self._dock("RunControlsDock", "Run controls", scroll, Qt.LeftDockWidgetArea)
+        self._dock("LossDock", "Loss", self.loss_view, Qt.RightDockWidgetArea)
+        self._dock("AccuracyDock", "Accuracy", self.accuracy_view, Qt.RightDockWidgetArea)
+        self._dock("GradientNormDock", "Gradient norms ‖∂Div/∂W⁽ᵏ⁾‖", self.norm_view, Qt.RightDockWidgetArea)
+        self._dock("MessagesDock", "Messages", self.log, Qt.BottomDockWidgetArea, visible=False)
+        # places for later issues: network designer, dataset panel, inspector
+        for name, title, text in (
+                ("NetworkDesignerDock", "Network", "The network designer will live here."),
+                ("DatasetDock", "Dataset", "The dataset panel will live here."),
+                ("InspectorDock", "Inspector", "The weight / gradient inspector will live here.")):
+            placeholder = QLabel(text)
+            placeholder.setAlignment(Qt.AlignCenter)
+            self._dock(name, title, placeholder, Qt.LeftDockWidgetArea, visible=False)
+        self.tabifyDockWidget(self.docks["RunControlsDock"], self.docks["NetworkDesignerDock"])
+        self.tabifyDockWidget(self.docks["RunControlsDock"], self.docks["DatasetDock"])
+        self.docks["RunControlsDock"].raise_()
+
+        self._build_menus()
+        self._build_status()
+        self.resize(1400, 860)
+        self.restore_layout()
+
+        self.worker: TrainingWorker | None = None
+        self._load_run(first=True)
+        if start_worker:
+            self.worker.start()
+        self.timer = QTimer(self)
+        self.timer.setInterval(FRAME_MS)
+        self.timer.timeout.connect(self.refresh)
+        self.timer.start()
+        self._update_title()
+
+    # -- construction --------------------------------------------------------------------
+    def _dock(self, name, title, widget, area, visible=True) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        dock.setVisible(visible)
+        self.docks[name] = dock
+        return dock
+
+    def _build_menus(self) -> None:
+        mb = self.menuBar()
+        f = mb.addMenu("&File")
+        self.action_open = self._action(f, "&Open…", QKeySequence.Open, "Open an experiment file", self.open_file)
+        self.recent_menu = f.addMenu("Open &recent")
+        self._fill_recent()
+        self.action_save = self._action(f, "&Save", QKeySequence.Save, "Save the experiment", self.save)
+        self._action(f, "Save &as…", QKeySequence.SaveAs, "Save the experiment under a new name", self.save_as)
+        f.addSeparator()
+        self._action(f, "Export &weights (.npz)…", None, "W1..WN and b1..bN of the current weights",
+                     self.export_weights_dialog)
+        self._action(f, "Export &history (.csv)…", None, "One row per logged iteration", self.export_history_dialog)
+        plots = f.addMenu("Export &plot")
+        for name, view in self.plot_views().items():
+            self._action(plots, f"{name}…", None, f"Save the {name} plot as PNG or SVG",
+                         lambda _=False, n=name: self.export_plot_dialog(n))
+        self._action(f, "Export &all…", None, "Weights, history and every plot into a folder",
+                     self.export_all_dialog)
+        f.addSeparator()
+        self._action(f, "&Quit", QKeySequence.Quit, "Close the window", self.close)
+        run = mb.addMenu("&Run")
+        for a in self.actions_run.all():
+            run.addAction(a)
+            self.addAction(a)
+        edit = mb.addMenu("&Edit")
+        self._action(edit, "&Undo setting change", QKeySequence.Undo, "Undo the last setting change", self.undo)
+        self._action(edit, "&Redo setting change", QKeySequence.Redo, "Redo", self.redo)
+        view = mb.addMenu("&View")
+        for dock in self.docks.values():
+            view.addAction(dock.toggleViewAction())
+        tb = self.addToolBar("Run")
+        tb.setObjectName("RunToolBar")
+        for a in self.actions_run.all():
+            tb.addAction(a)
+
+    def _action(self, menu, text, shortcut, tip, slot) -> QAction:
+        a = QAction(text, self)
+        if shortcut is not None:
+            a.setShortcut(shortcut)
+        a.setStatusTip(tip)
+        a.setToolTip(tip)
+        a.triggered.connect(slot)
+        menu.addAction(a)
+        return a
+
+    def _build_status(self) -> None:
+        sb = self.statusBar()
+        self.status_labels = {}
+        for key, tip in (("epoch", "Passes over the training set"), ("iteration", "Updates t so far"),
+                         ("loss", "Mini-batch loss of the last update"),
+                         ("accuracy", "Training-set accuracy at the last evaluation"),
+                         ("speed", "Training examples processed per second"),
+                         ("state", "What the training worker is doing")):
+            label = QLabel()
+            label.setToolTip(tip)
+            label.setMinimumWidth(90)
+            sb.addPermanentWidget(label)
+            self.status_labels[key] = label
+
+    def plot_views(self) -> dict:
+        return {"decision": self.decision, "loss": self.loss_view, "accuracy": self.accuracy_view,
+                "gradient-norms": self.norm_view}
+
+    # -- run lifecycle -------------------------------------------------------------------
+    def _load_run(self, first: bool = False) -> bool:
+        """Build a fresh run of the session's experiment and hand it to the worker."""
+        try:
+            run = self.session.build()
+        except (WorkbenchError, OSError, KeyError, TypeError, ValueError) as e:
+            self.show_error(f"Could not set up the experiment: {e}")
+            return False
+        self._meta = (run.network.sizes, run.network.activation_names, run.data.problem)
+        self.decision.set_run(run)
+        self.accuracy_view.setEnabled(run.data.problem != "regression")
+        self.controls.load(self.session.settings())
+        if first:
+            self.worker = TrainingWorker(run)
+            self.worker.failed.connect(self.show_error)
+        else:
+            self._expected_run_id += 1
+            self.worker.send("load", run)  # the worker owns it from here on
+        self.banner.hide()
+        return True
+
+    @Slot()
+    def toggle_run(self) -> None:
+        self.worker.send("toggle")
+
+    @Slot()
+    def run_training(self) -> None:
+        self.worker.send("run")
+
+    @Slot()
+    def pause(self) -> None:
+        self.worker.send("pause")
+
+    @Slot()
+    def step_iteration(self) -> None:
+        self.worker.send("step")
+
+    @Slot()
+    def step_phase(self) -> None:
+        self.worker.send("phase")
+
+    @Slot()
+    def reset_run(self) -> None:
+        self._load_run()
+
+    @Slot()
+    def new_seed(self) -> None:
+        seed = int(self.session.experiment.to_dict().get("seed", 0)) + 1
+        self.session.replace(with_seed(self.session.experiment, seed))
+        self.log_message(f"new seed {seed}")
+        self._load_run()
+        self._update_title()
+
+    @Slot(object)
+    def change_settings(self, changes: dict) -> None:
+        """Record a setting change in the experiment and apply it at the worker's next update."""
+        try:
+            self.session.change_settings(changes)
+        except (WorkbenchError, KeyError, TypeError, ValueError) as e:
+            self.show_error(str(e))
+            return
+        self.worker.send("configure", dict(changes))
+        self.log_message("changed " + ", ".join(f"{k} = {v}" for k, v in changes.items()))
+        self._update_title()
+
+    @Slot(object)
+    def set_speed(self, speed) -> None:
+        self.worker.send("speed", speed)
+
+    @Slot()
+    def undo(self) -> None:
+        if self.session.undo():
+            self._apply_session_settings()
+
+    @Slot()
+    def redo(self) -> None:
+        if self.session.redo():
+            self._apply_session_settings()
+
+    def _apply_session_settings(self) -> None:
+        settings = self.session.settings()
+        self.controls.load(settings)
+        self.worker.send("configure", settings)
+        self._update_title()
+
+    # -- the frame -----------------------------------------------------------------------
+    @Slot()
+    def refresh(self) -> None:
+        """Pull the latest snapshot and redraw what changed (the ~30 Hz timer)."""
+        worker = self.worker
+        if worker is None:
+            return
+        worker.gui_busy.set()
+        try:
+            snap = worker.latest()
+            if snap is None or snap.run_id != self._expected_run_id:
+                return
+            self._last_snapshot = snap
+            self.history.update(snap)
+            for view in (self.loss_view, self.accuracy_view, self.norm_view):
+                if view.isVisible() or not self.isVisible():
+                    view.refresh()
+            self.decision.update_parameters(snap.parameters)
+            self._show_status(snap)
+        finally:
+            worker.gui_busy.clear()
+
+    def _show_status(self, snap) -> None:
+        L = self.status_labels
+        L["epoch"].setText(f"epoch {snap.epoch:.2f}")
+        L["iteration"].setText(f"iteration {snap.iteration:,}")
+        L["loss"].setText(f"loss {snap.loss:.4g}" if math.isfinite(snap.loss) else "loss –")
+        L["accuracy"].setText(f"accuracy {100 * snap.accuracy:.1f} %" if math.isfinite(snap.accuracy) else "")
+        L["speed"].setText(f"{snap.samples_per_second:,.0f} samples/s" if snap.state == "running" else "")
+        if snap.state == "running":
+            state = "running"
+        elif snap.mid_iteration:
+            state = f"paused — next: {snap.next_phase}"
+        else:
+            state = "paused"
+        if snap.stopped_kind == "diverged":
+            state = f"paused — diverged at iteration {snap.stopped_step + 1}"
+            key = (snap.run_id, snap.stopped_step)
+            if key != self._announced_stop:
+                self._announced_stop = key
+                self.banner.show_message(snap.stopped_message)
+                self.log_message(snap.stopped_message)
+        L["state"].setText(state)
+        self.actions_run.set_running(snap.state == "running")
+
+    # -- messages ------------------------------------------------------------------------
+    @Slot(object)
+    def show_error(self, message) -> None:
+        """Errors go in the banner and the message log; never a dialog storm, never a traceback."""
+        self.banner.show_message(str(message), "error")
+        self.log_message(f"error: {message}")
+        self.statusBar().showMessage(str(message), 8000)
+
+    def log_message(self, text: str) -> None:
+        self.log.appendPlainText(time.strftime("%H:%M:%S  ") + text)
+
+    def _update_title(self) -> None:
+        self.setWindowTitle(f"{self.session.title.rstrip(' *')}[*] — {APP_TITLE}")
+        self.setWindowModified(self.session.dirty)
+
+    # -- files ---------------------------------------------------------------------------
+    def _ask_discard(self) -> bool:
+        if not self.session.dirty:
+            return True
+        answer = QMessageBox.question(
+            self, APP_TITLE, "The experiment has unsaved changes. Save them first?",
+            QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel, QMessageBox.Save)
+        if answer == QMessageBox.Save:
+            return self.save()
+        return answer == QMessageBox.Discard
+
+    @Slot()
+    def open_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open experiment", self._last_dir(),
+                                              "Experiments (*.json);;All files (*)")
+        if path:
+            self.open_path(path)
+
+    def open_path(self, path: str) -> bool:
+        if not self.confirm_discard():
+            return False
+        try:
+            session = Session.open(path)
+        except (WorkbenchError, OSError, ValueError, KeyError, TypeError) as e:
+            self.show_error(f"Could not open {Path(path).name}: {e}")
+            return False
+        old = self.session
+        self.session = session
+        if not self._load_run():
+            self.session = old
+            return False
+        self._add_recent(path)
+        self._update_title()
+        return True
+
+    @Slot()
+    def save(self) -> bool:
+        if not self.session.path:
+            return self.save_as()
+        return self._save_to(self.session.path)
+
+    @Slot()
+    def save_as(self) -> bool:
+        path, _ = QFileDialog.getSaveFileName(self, "Save experiment", self._last_dir(), "Experiments (*.json)")
+        if not path:
+            return False
+        if not path.lower().endswith(".json"):
+            path += ".json"
+        return self._save_to(path)
+
+    def _save_to(self, path: str) -> bool:
+        try:
+            self.session.save(path)
+        except (OSError, WorkbenchError, ValueError, TypeError) as e:
+            self.show_error(f"Could not save to {path}: {e}. The experiment is still open; nothing is lost.")
+            return False
+        self._add_recent(path)
+        self._update_title()
+        self.statusBar().showMessage(f"saved {path}", 4000)
+        return True
+
+    def _last_dir(self) -> str:
+        return str(self.settings.value("files/last_dir", os.getcwd()))
+
+    def recent_files(self) -> list[str]:
+        value = self.settings.value("files/recent", [])
+        return [value] if isinstance(value, str) else list(value or [])
+
+    def _add_recent(self, path: str) -> None:
+        path = str(Path(path).resolve())
+        recent = [p for p in self.recent_files() if p != path]
+        self.settings.setValue("files/recent", ([path] + recent)[:MAX_RECENT])
+        self.settings.setValue("files/last_dir", str(Path(path).parent))
+        self._fill_recent()
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        for p in self.recent_files():
+            a = self.recent_menu.addAction(Path(p).name)
+            a.setToolTip(p)
+            a.triggered.connect(lambda _=False, p=p: self.open_path(p))
+        self.recent_menu.setEnabled(bool(self.recent_files()))
+
+    # -- export --------------------------------------------------------------------------
+    def export_weights(self, path) -> None:
+        snap = self._last_snapshot
+        if snap is None:
+            raise WorkbenchError("no weights yet")
+        sizes, acts, _ = self._meta
+        exporting.save_weights(path, sizes, acts, snap.parameters)
+
+    def export_history(self, path) -> None:
+        exporting.save_history(path, self.history)
+
+    def export_plot(self, name: str, path) -> None:
+        exporting.export_plot(self.plot_views()[name], path)
+
+    def export_all(self, folder) -> list[Path]:
+        """Weights, history and every plot (PNG and SVG) into `folder`; returns the files."""
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        written = [folder / "weights.npz", folder / "history.csv"]
+        self.export_weights(written[0])
+        self.export_history(written[1])
+        for name in self.plot_views():
+            for ext in ("png", "svg"):
+                p = folder / f"{name}.{ext}"
+                self.export_plot(name, p)
+                written.append(p)
+        return written
+
+    def _guarded(self, what: str, fn, *args) -> bool:
+        try:
+            fn(*args)
+        except (OSError, WorkbenchError, ValueError) as e:
+            self.show_error(f"Could not export {what}: {e}")
+            return False
+        self.statusBar().showMessage(f"exported {what}", 4000)
+        return True
+
+    @Slot()
+    def export_weights_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export weights", self._last_dir(), "NumPy archive (*.npz)")
+        if path:
+            self._guarded("weights", self.export_weights, path)
+
+    @Slot()
+    def export_history_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export history", self._last_dir(), "CSV (*.csv)")
+        if path:
+            self._guarded("history", self.export_history, path)
+
+    def export_plot_dialog(self, name: str) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, f"Export {name} plot", os.path.join(self._last_dir(), name),
+                                              "PNG image (*.png);;SVG drawing (*.svg)")
+        if path:
+            if not path.lower().endswith((".png", ".svg")):
+                path += ".png"
+            self._guarded(f"the {name} plot", self.export_plot, name, path)
+
+    @Slot()
+    def export_all_dialog(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Export all into folder", self._last_dir())
+        if folder:
+            self._guarded(f"everything into {folder}", self.export_all, folder)
+
+    # -- layout and closing --------------------------------------------------------------
+    def save_layout(self) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState(SETTINGS_VERSION))
+        self.settings.sync()
+
+    def restore_layout(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        state = self.settings.value("window/state")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        if isinstance(state, QByteArray):
+            self.restoreState(state, SETTINGS_VERSION)
+
+    def shutdown_worker(self) -> bool:
+        """Stop and join the worker thread (≤ 1 s); never terminate it."""
+        self.timer.stop()
+        if self.worker is None:
+            return True
+        finished = self.worker.stop(1000) if self.worker.isRunning() else True
+        return finished
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if not self._closing and not self.confirm_discard():
+            event.ignore()
+            return
+        self._closing = True
+        self.save_layout()
+        self.shutdown_worker()
+        event.accept()

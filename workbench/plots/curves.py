@@ -1,0 +1,247 @@
+"""Training curves: loss (train/test), accuracy, per-layer gradient norms ‖∂Div/∂W^(k)‖.
+
+Each view keeps its own preallocated buffers, appends the snapshot's new history rows and
+calls `setData` once per curve per frame; long curves clip to the view and peak-downsample,
+so a million logged iterations still redraw at screen rate.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from . import CLASS_COLOURS
+from .buffers import SeriesBuffer
+
+#: gradient norms below this are drawn at it (a zero would be a gap on a log axis)
+NORM_FLOOR = 1e-12
+TRAIN_PEN = pg.mkPen(CLASS_COLOURS[0], width=1.5)
+TEST_PEN = pg.mkPen(CLASS_COLOURS[5], width=2)
+EVENT_PEN = pg.mkPen((120, 120, 120), width=1, style=Qt.DashLine)
+
+
+def _long_curve(plot: pg.PlotItem, pen, name: str) -> pg.PlotDataItem:
+    curve = plot.plot([], [], pen=pen, name=name)
+    curve.setClipToView(True)
+    curve.setDownsampling(auto=True, method="peak")
+    curve.setSkipFiniteCheck(True)
+    return curve
+
+
+class History:
+    """The GUI's copy of the run's history, grown from snapshots (shared by all curve views)."""
+
+    def __init__(self):
+        self.run_id = None
+        self.iterations = {n: SeriesBuffer() for n in ("step", "epoch", "loss", "learning_rate")}
+        self.norms: SeriesBuffer | None = None
+        self.evaluations = {n: SeriesBuffer() for n in
+                            ("step", "epoch", "train_loss", "train_accuracy", "test_loss", "test_accuracy")}
+        self.events: tuple = ()
+
+    def reset(self) -> None:
+        for b in (*self.iterations.values(), *self.evaluations.values()):
+            b.clear()
+        self.norms = None
+        self.events = ()
+
+    def update(self, snap) -> bool:
+        """Append the rows of `snap` this copy does not have yet; True if anything changed."""
+        if snap.run_id != self.run_id:
+            self.run_id = snap.run_id
+            self.reset()
+        changed = False
+        rows = snap.iterations
+        have = self.iterations["step"].size
+        skip = have - rows.start
+        if rows.end > have and skip >= 0:
+            for name, buf in self.iterations.items():
+                buf.append(rows.columns[name][skip:])
+            norms = rows.columns["gradient_norms"][skip:]
+            norms = norms.reshape(len(norms), -1)
+            if self.norms is None:
+                self.norms = SeriesBuffer(norms.shape[1])
+            self.norms.append(np.maximum(norms, NORM_FLOOR))
+            changed = True
+        ev = snap.evaluations
+        have = self.evaluations["step"].size
+        skip = have - ev.start
+        if ev.end > have and skip >= 0:
+            for name, buf in self.evaluations.items():
+                buf.append(ev.columns[name][skip:])
+            changed = True
+        if len(snap.events) != len(self.events):
+            self.events = snap.events
+            changed = True
+        return changed
+
+    def epoch_at(self, step: int) -> float:
+        """The epoch reached after `step` updates (for event markers in epoch mode)."""
+        steps = self.iterations["epoch"]
+        if step <= 0 or not steps.size:
+            return 0.0
+        return float(steps.view()[min(step, steps.size) - 1])
+
+
+class CurveView(QWidget):
+    """A plot with an options row; subclasses fill `refresh(history)`."""
+
+    title = ""
+
+    def __init__(self, history: History, parent=None):
+        super().__init__(parent)
+        self.history = history
+        self.plot_widget = pg.PlotWidget()
+        self.plot = self.plot_widget.getPlotItem()
+        self.plot.showGrid(x=True, y=True, alpha=0.25)
+        self.plot.addLegend(offset=(-10, 10))
+        self.options = QHBoxLayout()
+        self.options.setContentsMargins(4, 0, 4, 0)
+        self.x_mode = QComboBox()
+        self.x_mode.addItems(["iterations", "epochs"])
+        self.x_mode.setToolTip("Horizontal axis: updates t (iterations) or passes over the training set (epochs)")
+        self.x_mode.currentIndexChanged.connect(self._redraw_all)
+        self.options.addWidget(QLabel("x:"))
+        self.options.addWidget(self.x_mode)
+        self.options.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addLayout(self.options)
+        layout.addWidget(self.plot_widget, 1)
+        self._drawn = -1
+
+    @property
+    def epochs(self) -> bool:
+        return self.x_mode.currentIndex() == 1
+
+    def _x(self, buffers: dict) -> np.ndarray:
+        return buffers["epoch" if self.epochs else "step"].view()
+
+    @Slot()
+    def _redraw_all(self, *_):
+        self._drawn = -1
+        self.refresh()
+        self.plot.enableAutoRange()
+
+    def refresh(self) -> None:
+        raise NotImplementedError
+
+
+class LossView(CurveView):
+    """Mini-batch loss per iteration (train) and full test-set loss per evaluation."""
+
+    def __init__(self, history, parent=None):
+        super().__init__(history, parent)
+        self.plot.setLabel("left", "loss  (1/T) Σ Div(y, d)")
+        self.plot.setLabel("bottom", "iteration t")
+        self.train = _long_curve(self.plot, TRAIN_PEN, "train (mini-batch)")
+        self.test = self.plot.plot([], [], pen=TEST_PEN, name="test", symbol="o", symbolSize=4,
+                                   symbolBrush=CLASS_COLOURS[5], symbolPen=None)
+        self.log_y = QCheckBox("log y")
+        self.log_y.setChecked(True)
+        self.log_y.setToolTip("Logarithmic loss axis")
+        self.log_y.toggled.connect(self._set_log)
+        self.options.insertWidget(0, self.log_y)
+        self.plot.setLogMode(y=True)
+        self._markers: list[pg.InfiniteLine] = []
+        self._marked = None
+        self.setToolTip("Loss per update: the mini-batch mean of Div(y, d); dashed lines mark setting changes")
+
+    @Slot(bool)
+    def _set_log(self, on: bool) -> None:
+        self.plot.setLogMode(y=on)
+        self._redraw_all()
+
+    def refresh(self) -> None:
+        h = self.history
+        self.plot.setLabel("bottom", "epoch" if self.epochs else "iteration t")
+        n = h.iterations["step"].size
+        if n != self._drawn:
+            self._drawn = n
+            self.train.setData(self._x(h.iterations), h.iterations["loss"].view())
+            self.test.setData(self._x(h.evaluations), h.evaluations["test_loss"].view())
+        key = (len(h.events), self.epochs)
+        if key != self._marked:
+            self._marked = key
+            self._draw_markers()
+
+    def _draw_markers(self) -> None:
+        for m in self._markers:
+            self.plot.removeItem(m)
+        self._markers.clear()
+        by_step: dict[int, list[str]] = {}
+        for e in self.history.events:
+            by_step.setdefault(e.step, []).append(f"{e.name} = {e.value}")
+        for step, changes in sorted(by_step.items()):
+            if step == 0:
+                continue
+            x = self.history.epoch_at(step) if self.epochs else step
+            line = pg.InfiniteLine(pos=x, angle=90, pen=EVENT_PEN, movable=False,
+                                   label="; ".join(changes)[:60], labelOpts={"position": 0.92, "color": (90, 90, 90)})
+            line.setToolTip(f"from update {step + 1}: " + "; ".join(changes))
+            self.plot.addItem(line, ignoreBounds=True)
+            self._markers.append(line)
+
+
+class AccuracyView(CurveView):
+    """Classification accuracy on the whole training and test sets, per evaluation."""
+
+    def __init__(self, history, parent=None):
+        super().__init__(history, parent)
+        self.plot.setLabel("left", "accuracy")
+        self.plot.setLabel("bottom", "iteration t")
+        self.plot.setYRange(0, 1.02)
+        self.train = self.plot.plot([], [], pen=TRAIN_PEN, name="train")
+        self.test = self.plot.plot([], [], pen=TEST_PEN, name="test")
+        self.setToolTip("Share of correctly classified examples, evaluated on the whole sets")
+
+    def refresh(self) -> None:
+        h = self.history
+        n = h.evaluations["step"].size
+        if n != self._drawn:
+            self._drawn = n
+            self.plot.setLabel("bottom", "epoch" if self.epochs else "iteration t")
+            x = self._x(h.evaluations)
+            self.train.setData(x, h.evaluations["train_accuracy"].view())
+            self.test.setData(x, h.evaluations["test_accuracy"].view())
+
+
+class GradientNormView(CurveView):
+    """‖∂Div/∂W^(k)‖ per layer k = 1..N on a log axis (vanishing / exploding gradients)."""
+
+    def __init__(self, history, parent=None):
+        super().__init__(history, parent)
+        self.plot.setLabel("left", "‖∂Div/∂W⁽ᵏ⁾‖")
+        self.plot.setLabel("bottom", "iteration t")
+        self.plot.setLogMode(y=True)
+        self.curves: list[pg.PlotDataItem] = []
+        self.setToolTip("Frobenius norm of the batch-mean weight gradient of every layer k; "
+                        f"values below {NORM_FLOOR:g} are drawn at {NORM_FLOOR:g}")
+
+    def _ensure_curves(self, n: int) -> None:
+        if len(self.curves) == n:
+            return
+        for c in self.curves:
+            self.plot.removeItem(c)
+        self.plot.legend.clear()
+        self.curves = [_long_curve(self.plot, pg.mkPen(CLASS_COLOURS[k % len(CLASS_COLOURS)], width=1.5),
+                                   f"W({k + 1})") for k in range(n)]
+
+    def refresh(self) -> None:
+        h = self.history
+        if h.norms is None:
+            if self.curves:
+                self._ensure_curves(0)
+            self._drawn = -1
+            return
+        n = h.norms.size
+        if n != self._drawn:
+            self._drawn = n
+            self.plot.setLabel("bottom", "epoch" if self.epochs else "iteration t")
+            self._ensure_curves(h.norms.width)
+            x = self._x(h.iterations)
+            for k, curve in enumerate(self.curves):
+                curve.setData(x, h.norms.view(k))

@@ -1,0 +1,209 @@
+"""The central picture: what the network computes over its input space.
+
+- Binary classification (2-D inputs): the output probability y = P(class 1 | x) as a heatmap
+  (colour-blind-safe diverging map CET-CBD1, levels fixed to [0, 1]) with the y = 0.5 contour.
+- Multi-class: each class's colour (Okabe–Ito), blended with white by the confidence
+  (max_i y_i − 1/K) / (1 − 1/K).
+- Regression with one input: f(x; w) and the noise-free g(x), the area between them shaded.
+- Regression with two inputs: f(x; w) as a heatmap (cividis).
+Training points are filled circles, test points hollow triangles (toggle). Coordinates are the
+dataset's own (raw) units; the network sees the standardised inputs.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF, Slot
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from engine import Network
+from engine.analysis import DecisionGrid
+
+from . import CLASS_COLOURS
+
+RESOLUTION = 120
+MARGIN = 0.15  # of the data extent, on every side
+
+
+def _rgb(colour: str) -> np.ndarray:
+    c = pg.mkColor(colour)
+    return np.array([c.red(), c.green(), c.blue()], np.float32)
+
+
+class DecisionView(QWidget):
+    """Decision boundary or fitted function of the current weights, with the data on top."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.plot_widget = pg.PlotWidget()
+        self.plot = self.plot_widget.getPlotItem()
+        self.plot.setAspectLocked(False)
+        self.legend = self.plot.addLegend(offset=(10, 10))
+        self.show_test = QCheckBox("test points")
+        self.show_test.setChecked(True)
+        self.show_test.setToolTip("Show the held-out test examples (hollow triangles)")
+        self.show_test.toggled.connect(self._toggle_test)
+        self.caption = QLabel("")
+        options = QHBoxLayout()
+        options.setContentsMargins(4, 0, 4, 0)
+        options.addWidget(self.caption, 1)
+        options.addWidget(self.show_test)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addLayout(options)
+        layout.addWidget(self.plot_widget, 1)
+        self.kind = None
+        self._network: Network | None = None
+        self._grid: DecisionGrid | None = None
+        self._test_items: list = []
+        self._drawn_params: np.ndarray | None = None
+
+    # -- set-up per run ------------------------------------------------------------------
+    def set_run(self, run) -> None:
+        """Lay out the picture for `run`'s data and network (called when a run is loaded)."""
+        self.plot.clear()
+        self.legend.clear()
+        self._test_items = []
+        self._drawn_params = None
+        data, net = run.data, run.network
+        self._network = Network(net.sizes, net.activations, dtype="float64")
+        self._data = data
+        X_train = data.inverse_transform(data.X_train)
+        X_test = data.inverse_transform(data.X_test) if data.n_test else np.empty((0, data.n_inputs))
+        if data.problem == "regression" and data.n_inputs == 1:
+            self._setup_regression_1d(run, X_train, X_test)
+        else:
+            self._setup_grid(run, X_train, X_test)
+        self._toggle_test(self.show_test.isChecked())
+
+    def _extent(self, X):
+        lo, hi = X.min(axis=0), X.max(axis=0)
+        pad = MARGIN * np.maximum(hi - lo, 1e-9)
+        return lo - pad, hi + pad
+
+    def _setup_grid(self, run, X_train, X_test) -> None:
+        data = self._data
+        self.kind = "binary" if data.problem == "binary" else data.problem
+        X_all = np.vstack([X_train, X_test])
+        lo, hi = self._extent(X_all[:, :2] if data.n_inputs > 1 else np.c_[X_all[:, 0], X_all[:, 0]])
+        # the grid lives in standardised coordinates; the rect maps it back to raw units
+        s_lo = (lo - data.mean[:2]) / data.std[:2] if data.n_inputs > 1 else (lo - data.mean[0]) / data.std[0]
+        s_hi = (hi - data.mean[:2]) / data.std[:2] if data.n_inputs > 1 else (hi - data.mean[0]) / data.std[0]
+        self._grid = DecisionGrid(data.n_inputs, (s_lo[0], s_hi[0]), (s_lo[1], s_hi[1]), RESOLUTION)
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image.setRect(QRectF(lo[0], lo[1], hi[0] - lo[0], hi[1] - lo[1]))
+        self.plot.addItem(self.image)
+        self.iso = None
+        if self.kind == "binary":
+            cmap = pg.colormap.get("CET-CBD1")
+            self.image.setLookupTable(cmap.getLookupTable(0.0, 1.0, 256))
+            self.image.setLevels((0.0, 1.0))
+            self.iso = pg.IsocurveItem(level=0.5, pen=pg.mkPen("k", width=2), axisOrder="row-major")
+            self.iso.setParentItem(self.image)  # inherits the image's pixel → data transform
+            self.caption.setText("colour: network output y = P(class 1 | x); black line: y = 0.5")
+        elif self.kind == "multiclass":
+            K = data.n_classes
+            self._class_rgb = np.stack([_rgb(CLASS_COLOURS[k % len(CLASS_COLOURS)]) for k in range(K)])
+            self._rgb_image = np.empty((RESOLUTION, RESOLUTION, 3), np.float32)
+            self.caption.setText("colour: most probable class; paler = less confident")
+        else:
+            self.image.setLookupTable(pg.colormap.get("cividis").getLookupTable(0.0, 1.0, 256))
+            t = data.targets_train[:, 0]
+            self.image.setLevels((float(t.min()), float(t.max())))
+            self.caption.setText("colour: network output f(x; w)")
+        names = data.feature_names or ("x1", "x2")
+        self.plot.setLabel("bottom", names[0])
+        self.plot.setLabel("left", names[1] if len(names) > 1 else "")
+        self._add_points(X_train, X_test)
+        self.plot.setRange(xRange=(lo[0], hi[0]), yRange=(lo[1], hi[1]), padding=0)
+
+    def _add_points(self, X_train, X_test) -> None:
+        data = self._data
+        if data.problem == "regression":
+            groups = [(None, slice(None))]
+            labels_tr = labels_te = None
+        else:
+            labels_tr, labels_te = data.labels_train, data.labels_test
+            groups = list(enumerate(data.class_names))
+        for k, name in groups:
+            colour = CLASS_COLOURS[k % len(CLASS_COLOURS)] if k is not None else "#444444"
+            tr = X_train if labels_tr is None else X_train[labels_tr == k]
+            te = X_test if labels_te is None else X_test[labels_te == k]
+            label = f"class {name}" if k is not None else "data"
+            self.plot.plot(tr[:, 0], tr[:, 1] if tr.shape[1] > 1 else tr[:, 0] * 0, pen=None, symbol="o",
+                           symbolSize=6, symbolBrush=colour, symbolPen=pg.mkPen("k", width=0.8),
+                           name=f"{label} (train)")
+            if len(te):
+                item = self.plot.plot(te[:, 0], te[:, 1] if te.shape[1] > 1 else te[:, 0] * 0, pen=None,
+                                      symbol="t", symbolSize=8, symbolBrush=None,
+                                      symbolPen=pg.mkPen(colour, width=2), name=f"{label} (test)")
+                self._test_items.append(item)
+
+    def _setup_regression_1d(self, run, X_train, X_test) -> None:
+        from engine import datasets
+
+        self.kind = "regression_1d"
+        data = self._data
+        X_all = np.vstack([X_train, X_test])
+        lo, hi = self._extent(X_all)
+        self._xs = np.linspace(lo[0], hi[0], 400)
+        self._xs_std = data.transform(self._xs[:, None])
+        self._fx = np.zeros_like(self._xs)
+        try:
+            g = datasets.regression_function(run.dataset.name)(self._xs[:, None])[:, 0]
+        except Exception:  # noqa: BLE001 - own data has no known g
+            g = None
+        self.f_curve = self.plot.plot(self._xs, self._fx, pen=pg.mkPen(CLASS_COLOURS[0], width=2.5), name="f(x; w)")
+        if g is not None:
+            self.g_curve = self.plot.plot(self._xs, g, pen=pg.mkPen(CLASS_COLOURS[1], width=2.5), name="g(x)")
+            self.fill = pg.FillBetweenItem(self.f_curve, self.g_curve, brush=pg.mkBrush(230, 159, 0, 70))
+            self.plot.addItem(self.fill)
+        self.plot.plot(X_train[:, 0], data.targets_train[:, 0], pen=None, symbol="o", symbolSize=5,
+                       symbolBrush="#444444", symbolPen=None, name="train")
+        if data.n_test:
+            item = self.plot.plot(X_test[:, 0], data.targets_test[:, 0], pen=None, symbol="t", symbolSize=7,
+                                  symbolBrush=None, symbolPen=pg.mkPen("#444444", width=1.5), name="test")
+            self._test_items.append(item)
+        self.plot.setLabel("bottom", (data.feature_names or ("x",))[0])
+        self.plot.setLabel("left", "y")
+        self.caption.setText("f(x; w): the network;  g(x): the function the data came from;  shaded: f − g")
+
+    @Slot(bool)
+    def _toggle_test(self, on: bool) -> None:
+        for item in self._test_items:
+            item.setVisible(on)
+
+    # -- per frame -----------------------------------------------------------------------
+    def update_parameters(self, parameters: np.ndarray) -> None:
+        """Redraw for the weights θ of a snapshot (skipped when θ did not change)."""
+        if self._network is None:
+            return
+        if self._drawn_params is not None and np.array_equal(self._drawn_params, parameters):
+            return
+        self._drawn_params = parameters
+        net = self._network
+        np.copyto(net.parameters, parameters)
+        with np.errstate(all="ignore"):  # huge (still finite) weights: show what comes out
+            self._draw(net)
+
+    def _draw(self, net) -> None:
+        if self.kind == "regression_1d":
+            self.f_curve.setData(self._xs, net.predict(self._xs_std)[:, 0])
+            return
+        out = self._grid.evaluate(net)
+        if self.kind == "binary" or self.kind == "regression":
+            img = np.ascontiguousarray(out[:, :, 0])
+            self.image.setImage(img, autoLevels=False)
+            if self.iso is not None:
+                self.iso.setData(img)
+        else:
+            K = out.shape[2]
+            best = out.argmax(axis=2)
+            conf = (out.max(axis=2) - 1.0 / K) / (1.0 - 1.0 / K)
+            conf = np.clip(conf, 0.0, 1.0)[:, :, None] * 0.85
+            rgb = self._rgb_image
+            np.multiply(self._class_rgb[best], conf, out=rgb)
+            rgb += 255.0 * (1.0 - conf)
+            self.image.setImage(rgb.astype(np.uint8), autoLevels=False, levels=(0, 255))

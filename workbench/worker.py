@@ -1,0 +1,303 @@
+"""The training worker: one thread owns the live engine objects; the GUI talks to it by queue.
+
+    GUI thread ──Command──▶ queue.Queue ──▶ worker thread (Trainer.step / advance / configure)
+    GUI thread ◀──latest Snapshot (copies), pulled on a ~30 Hz QTimer ──┘
+
+`TrainingCore` holds the command handling and the time-sliced training loop and has no Qt
+in it, so tests drive it synchronously (`handle`, `work`). `TrainingWorker` is the QThread
+that runs the same core in a loop: while running it trains in bursts of ~8 ms, then drains
+the queue (and briefly leaves the GIL to the GUI thread); while paused it blocks on the
+queue. Closing stops the loop cooperatively; nothing ever calls `terminate()`.
+
+Determinism: the core only ever calls `trainer.step()`, `trainer.advance()` and
+`trainer.configure()`; snapshots copy, never mutate.
+"""
+
+from __future__ import annotations
+
+import math
+import queue
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+import numpy as np
+from PySide6.QtCore import QThread, Signal
+
+from engine.errors import WorkbenchError
+
+#: seconds of training between two looks at the command queue while running
+BURST_SECONDS = 0.008
+#: the GUI shows at most this many snapshots a second
+SNAPSHOT_INTERVAL = 1.0 / 30.0
+
+
+class Command(NamedTuple):
+    """A request to the worker: name is run, pause, step, phase, configure, speed, load, stop."""
+
+    name: str
+    value: object = None
+
+
+@dataclass(frozen=True)
+class Rows:
+    """History rows [start, end) copied out of the live history."""
+
+    start: int
+    end: int
+    columns: dict  # name → array (end - start,) or (end - start, N)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What the views need, copied at one moment: never shares memory with the engine."""
+
+    run_id: int
+    state: str  # running, paused, stopped (worker finished)
+    iteration: int
+    epoch: float
+    samples_seen: int
+    next_phase: str
+    mid_iteration: bool
+    learning_rate: float
+    loss: float
+    accuracy: float
+    stopped_kind: str | None
+    stopped_message: str | None
+    stopped_step: int | None
+    parameters: np.ndarray
+    iterations: Rows
+    evaluations: Rows
+    events: tuple
+    samples_per_second: float
+    time: float = field(default_factory=time.perf_counter)
+
+
+ITERATION_COLUMNS = ("step", "epoch", "loss", "learning_rate", "gradient_norms")
+EVALUATION_COLUMNS = ("step", "epoch", "train_loss", "train_accuracy", "test_loss", "test_accuracy")
+
+
+class TrainingCore:
+    """Command handling and time-sliced training over one `Run` (see workbench.session)."""
+
+    def __init__(self, run=None, on_error=None):
+        self.run = None
+        self.run_id = 0
+        self.running = False
+        self.finished = False
+        self.speed: float | None = None  # iterations per second, None = as fast as possible
+        self._next_due = 0.0
+        self._on_error = on_error or (lambda message: None)
+        self._lock = threading.Lock()
+        self._latest: Snapshot | None = None
+        self._acked_iterations = 0
+        self._acked_evaluations = 0
+        self._last_publish = 0.0
+        self._rate_mark = (time.perf_counter(), 0)
+        self._rate = 0.0
+        if run is not None:
+            self._load(run)
+
+    # -- commands ------------------------------------------------------------------------
+    def handle(self, command: Command) -> None:
+        """Apply one command. Errors in settings go to `on_error`, never up the stack."""
+        name, value = command
+        try:
+            if name == "run":
+                self.running = self.run is not None
+                self._next_due = time.perf_counter()
+            elif name == "pause":
+                self.running = False
+            elif name == "toggle":
+                self.handle(Command("pause" if self.running else "run"))
+                return
+            elif name == "step":  # one whole iteration (or the rest of the current one)
+                self.running = False
+                self._step()
+            elif name == "phase":
+                self.running = False
+                if self.run is not None:
+                    with np.errstate(all="ignore"):
+                        self.run.trainer.advance()
+                    self._after_stop_check()
+            elif name == "configure":
+                self.run.trainer.configure(**value)
+            elif name == "speed":
+                self.speed = None if value is None else max(float(value), 1e-3)
+            elif name == "load":
+                self._load(value)
+            elif name == "stop":
+                self.running = False
+                self.finished = True
+            else:
+                raise ValueError(f"unknown worker command {name!r}")
+        except WorkbenchError as e:
+            self._on_error(str(e))
+        self.publish(force=True)
+
+    def _load(self, run) -> None:
+        self.run = run
+        self.run_id += 1
+        self.running = False
+        with self._lock:
+            self._acked_iterations = self._acked_evaluations = 0
+            self._latest = None
+        self._rate_mark = (time.perf_counter(), 0)
+        self._rate = 0.0
+
+    # -- training ------------------------------------------------------------------------
+    def _step(self) -> bool:
+        if self.run is None:
+            return False
+        with np.errstate(all="ignore"):  # overflow is reported as a divergence, in words
+            ok = self.run.trainer.step()
+        if not ok:
+            self._after_stop_check()
+        return ok
+
+    def _after_stop_check(self) -> None:
+        if self.run.trainer.stopped is not None:
+            self.running = False  # diverged: pause, keep the last finite weights
+
+    def work(self, budget: float = BURST_SECONDS) -> float:
+        """Train while running for about `budget` seconds; return seconds until the next step is due.
+
+        With a speed cap, steps only when the next one is due (and returns the wait);
+        without one, steps until the budget is spent and returns 0.
+        """
+        if not self.running or self.run is None:
+            return math.inf
+        start = now = time.perf_counter()
+        end = start + budget
+        if self.speed is None:
+            while now < end:
+                if not self._step():
+                    break
+                now = time.perf_counter()
+            wait = 0.0
+        else:
+            interval = 1.0 / self.speed
+            while now >= self._next_due and now < end:
+                if not self._step():
+                    break
+                self._next_due = max(self._next_due + interval, now - interval)
+                now = time.perf_counter()
+            wait = max(0.0, self._next_due - now)
+        self.publish(force=not self.running)  # a stop (divergence) shows at once
+        return wait if self.running else math.inf
+
+    # -- snapshots -----------------------------------------------------------------------
+    def publish(self, force: bool = False) -> None:
+        """Copy what the views need into a new snapshot (at most ~30 a second unless forced)."""
+        now = time.perf_counter()
+        if not force and now - self._last_publish < SNAPSHOT_INTERVAL:
+            return
+        self._last_publish = now
+        snap = self._snapshot(now)
+        with self._lock:
+            self._latest = snap
+
+    def _snapshot(self, now: float) -> Snapshot | None:
+        run = self.run
+        if run is None:
+            return None
+        tr = run.trainer
+        h = tr.history
+        mark_t, mark_n = self._rate_mark
+        if now - mark_t >= 0.5:
+            self._rate = (tr.samples_seen - mark_n) / (now - mark_t)
+            self._rate_mark = (now, tr.samples_seen)
+        elif not self.running:
+            self._rate = 0.0 if now - mark_t > 1.0 else self._rate
+        with self._lock:
+            i0, e0 = self._acked_iterations, self._acked_evaluations
+        it_end, ev_end = len(h), h.evaluations.size
+        iterations = Rows(i0, it_end, {n: h.iterations.view(n, i0).copy() for n in ITERATION_COLUMNS})
+        evaluations = Rows(e0, ev_end, {n: h.evaluations.view(n, e0).copy() for n in EVALUATION_COLUMNS})
+        loss = float(h.loss[-1]) if it_end else math.nan
+        accuracy = float(h.evaluation("train_accuracy")[-1]) if ev_end else math.nan
+        stopped = tr.stopped
+        state = "stopped" if self.finished else ("running" if self.running else "paused")
+        return Snapshot(
+            run_id=self.run_id, state=state, iteration=tr.iteration, epoch=tr.epoch,
+            samples_seen=tr.samples_seen, next_phase=str(tr.next_phase), mid_iteration=tr.mid_iteration,
+            learning_rate=tr.learning_rate, loss=loss, accuracy=accuracy,
+            stopped_kind=stopped.kind if stopped else None, stopped_message=stopped.message if stopped else None,
+            stopped_step=stopped.step if stopped else None,
+            parameters=tr.network.parameters.copy(), iterations=iterations, evaluations=evaluations,
+            events=tuple(h.events), samples_per_second=self._rate, time=now)
+
+    def latest(self) -> Snapshot | None:
+        """The newest snapshot; taking it acknowledges its rows (later ones start after them)."""
+        with self._lock:
+            snap = self._latest
+            if snap is not None and snap.run_id == self.run_id:
+                self._acked_iterations = max(self._acked_iterations, snap.iterations.end)
+                self._acked_evaluations = max(self._acked_evaluations, snap.evaluations.end)
+            return snap
+
+
+class TrainingWorker(QThread):
+    """Runs a `TrainingCore` in its own thread; commands arrive through `send` (a queue)."""
+
+    failed = Signal(object)  # a plain-words message, shown in the window
+
+    def __init__(self, run=None, parent=None):
+        super().__init__(parent)
+        self.setObjectName("TrainingWorker")
+        self.commands: queue.Queue = queue.Queue()
+        self.core = TrainingCore(run, on_error=self.failed.emit)
+        #: set by the GUI thread while it redraws; the worker then waits instead of
+        #: competing for the GIL (bounded, so training never stalls for long)
+        self.gui_busy = threading.Event()
+
+    def send(self, name: str, value=None) -> None:
+        """Queue a command; the worker takes it at the next phase boundary."""
+        self.commands.put(Command(name, value))
+
+    def latest(self) -> Snapshot | None:
+        return self.core.latest()
+
+    def stop(self, timeout_ms: int = 1000) -> bool:
+        """Ask the loop to finish, then join it (never terminate)."""
+        self.send("stop")
+        self.quit()
+        return self.wait(timeout_ms)
+
+    def run(self) -> None:  # the thread body
+        core = self.core
+        core.publish(force=True)
+        while not core.finished:
+            try:
+                if core.running:
+                    wait = core.work()
+                    if self.gui_busy.is_set():
+                        self.gui_busy.wait(0.02)  # hand the GIL to the GUI for its frame
+                    # drain everything queued, waiting for the next due step under a speed cap
+                    self._drain(block_for=min(wait, 0.05) if wait > 0 else 0.0)
+                else:
+                    self._drain(block_for=None)
+            except Exception as e:  # noqa: BLE001 - never let the thread die silently
+                core.running = False
+                self.failed.emit(f"training stopped by an internal error: {type(e).__name__}: {e}")
+                core.publish(force=True)
+
+    def _drain(self, block_for: float | None) -> None:
+        """Handle queued commands: block (paused) / wait up to block_for / just poll."""
+        try:
+            if block_for is None:
+                command = self.commands.get()
+            elif block_for > 0:
+                command = self.commands.get(timeout=block_for)
+            else:
+                command = self.commands.get_nowait()
+        except queue.Empty:
+            return
+        self.core.handle(command)
+        while not self.core.finished:
+            try:
+                command = self.commands.get_nowait()
+            except queue.Empty:
+                return
+            self.core.handle(command)
