@@ -60,7 +60,7 @@ def save_history(path, history) -> None:
 
 
 def export_plot(widget: QWidget, path) -> None:
-    """A plot widget as PNG (pixel-exact grab of the widget) or SVG (vector, via pyqtgraph)."""
+    """A plot widget as PNG (pixel-exact grab of the widget) or SVG (vector, QSvgGenerator)."""
     path = Path(path)
     suffix = path.suffix.lower()
     plot_widget = getattr(widget, "plot_widget", widget)
@@ -71,11 +71,29 @@ def export_plot(widget: QWidget, path) -> None:
             raise OSError(f"could not write {path}")
         tmp.replace(path)
     elif suffix == ".svg":
-        import pyqtgraph.exporters as exporters
+        # QSvgGenerator renders the widget's scene as vectors; pyqtgraph's SVGExporter chokes
+        # on the path syntax of current Qt SVG output (ValueError in its coordinate fix-up)
+        from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QSize
+        from PySide6.QtGui import QPainter
+        from PySide6.QtSvg import QSvgGenerator
 
-        exporter = exporters.SVGExporter(plot_widget.getPlotItem())
-        svg = exporter.export(toBytes=True)
+        data = QByteArray()
+        buffer = QBuffer(data)
+        buffer.open(QIODevice.WriteOnly)
+        generator = QSvgGenerator()
+        generator.setOutputDevice(buffer)
+        size = plot_widget.size()
+        generator.setSize(QSize(size.width(), size.height()))
+        generator.setViewBox(QRect(0, 0, size.width(), size.height()))
+        generator.setTitle(path.stem)
+        generator.setDescription("Backprop Workbench plot")
+        painter = QPainter(generator)
+        try:
+            plot_widget.render(painter)
+        finally:
+            painter.end()
+        buffer.close()
         with atomic_open(path, "wb") as f:
-            f.write(bytes(svg))
+            f.write(bytes(data))
     else:
         raise ValueError(f"plots export as .png or .svg, not {suffix or 'no extension'}")
