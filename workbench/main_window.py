@@ -296,20 +296,20 @@ class MainWindow(QMainWindow):
         worker = self.worker
         if worker is None:
             return
-        worker.gui_busy.set()
-        try:
-            snap = worker.latest()
-            if snap is None or snap.run_id != self._expected_run_id:
-                return
-            self._last_snapshot = snap
-            self.history.update(snap)
-            for view in (self.loss_view, self.accuracy_view, self.norm_view):
-                if view.isVisible() or not self.isVisible():
-                    view.refresh()
-            self.decision.update_parameters(snap.parameters)
-            self._show_status(snap)
-        finally:
-            worker.gui_busy.clear()
+        worker.frame_begins()
+        # the repaint requests posted below are handled before this zero-timer fires, so
+        # the worker stays off the GIL until the frame is on screen
+        QTimer.singleShot(0, worker.frame_ends)
+        snap = worker.latest()
+        if snap is None or snap.run_id != self._expected_run_id:
+            return
+        self._last_snapshot = snap
+        self.history.update(snap)
+        for view in (self.loss_view, self.accuracy_view, self.norm_view):
+            if view.isVisible() or not self.isVisible():
+                view.refresh()
+        self.decision.update_parameters(snap.parameters)
+        self._show_status(snap)
 
     def _show_status(self, snap) -> None:
         L = self.status_labels

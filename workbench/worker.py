@@ -81,8 +81,10 @@ EVALUATION_COLUMNS = ("step", "epoch", "train_loss", "train_accuracy", "test_los
 class TrainingCore:
     """Command handling and time-sliced training over one `Run` (see workbench.session)."""
 
-    def __init__(self, run=None, on_error=None):
+    def __init__(self, run=None, on_error=None, yield_point=None):
         self.run = None
+        #: called between iterations; the thread version waits there while the GUI draws
+        self._yield = yield_point or (lambda: None)
         self.run_id = 0
         self.running = False
         self.finished = False
@@ -174,6 +176,7 @@ class TrainingCore:
             while now < end:
                 if not self._step():
                     break
+                self._yield()
                 now = time.perf_counter()
             wait = 0.0
         else:
@@ -247,10 +250,24 @@ class TrainingWorker(QThread):
         super().__init__(parent)
         self.setObjectName("TrainingWorker")
         self.commands: queue.Queue = queue.Queue()
-        self.core = TrainingCore(run, on_error=self.failed.emit)
-        #: set by the GUI thread while it redraws; the worker then waits instead of
-        #: competing for the GIL (bounded, so training never stalls for long)
-        self.gui_busy = threading.Event()
+        #: cleared by the GUI thread while it draws a frame. The worker then waits between
+        #: iterations instead of competing for the GIL: PySide releases the GIL around most
+        #: Qt calls, and each re-acquire against a busy worker costs up to the interpreter's
+        #: switch interval (5 ms), which turns a 5 ms paint into hundreds of milliseconds.
+        self.gui_idle = threading.Event()
+        self.gui_idle.set()
+        self.core = TrainingCore(run, on_error=self.failed.emit, yield_point=self._wait_for_gui)
+
+    def _wait_for_gui(self) -> None:
+        if not self.gui_idle.is_set():
+            self.gui_idle.wait(0.1)  # bounded: a stuck GUI never stalls training for long
+
+    def frame_begins(self) -> None:
+        """GUI thread: a frame starts; the worker holds off until `frame_ends`."""
+        self.gui_idle.clear()
+
+    def frame_ends(self) -> None:
+        self.gui_idle.set()
 
     def send(self, name: str, value=None) -> None:
         """Queue a command; the worker takes it at the next phase boundary."""
@@ -272,8 +289,6 @@ class TrainingWorker(QThread):
             try:
                 if core.running:
                     wait = core.work()
-                    if self.gui_busy.is_set():
-                        self.gui_busy.wait(0.02)  # hand the GIL to the GUI for its frame
                     # drain everything queued, waiting for the next due step under a speed cap
                     self._drain(block_for=min(wait, 0.05) if wait > 0 else 0.0)
                 else:

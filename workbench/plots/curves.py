@@ -30,6 +30,36 @@ def _long_curve(plot: pg.PlotItem, pen, name: str) -> pg.PlotDataItem:
     return curve
 
 
+def envelope(x: np.ndarray, y: np.ndarray, x_range, bins: int) -> tuple[np.ndarray, np.ndarray]:
+    """The part of (x, y) inside x_range, reduced to a min/max pair per bin when it is long.
+
+    x must be non-decreasing (iterations, epochs). This is pyqtgraph's clip-to-view and peak
+    downsampling done before `setData`, so pyqtgraph (and its log mapping) only ever sees
+    ~2·bins points, however long the history: a million iterations cost two O(n) reductions
+    a frame instead of several full-array passes.
+    """
+    n = len(x)
+    if x_range is not None and n:
+        i0 = max(int(np.searchsorted(x, x_range[0], "left")) - 1, 0)
+        i1 = min(int(np.searchsorted(x, x_range[1], "right")) + 1, n)
+        x, y = x[i0:i1], y[i0:i1]
+    m = len(x)
+    if m <= 4 * bins:
+        return x, y
+    k = m // bins
+    cut = k * bins
+    blocks = y[:cut].reshape(bins, k)
+    xs = np.empty(2 * bins + (m - cut))
+    ys = np.empty_like(xs)
+    xs[0:2 * bins:2] = x[:cut:k]
+    xs[1:2 * bins:2] = x[k - 1:cut:k]
+    np.min(blocks, axis=1, out=ys[0:2 * bins:2])
+    np.max(blocks, axis=1, out=ys[1:2 * bins:2])
+    xs[2 * bins:] = x[cut:]
+    ys[2 * bins:] = y[cut:]
+    return xs, ys
+
+
 class History:
     """The GUI's copy of the run's history, grown from snapshots (shared by all curve views)."""
 
@@ -112,6 +142,18 @@ class CurveView(QWidget):
         layout.addLayout(self.options)
         layout.addWidget(self.plot_widget, 1)
         self._drawn = -1
+        self.plot.getViewBox().sigXRangeChanged.connect(self._view_moved)
+
+    @Slot()
+    def _view_moved(self, *_):
+        if not self.plot.getViewBox().state["autoRange"][0]:
+            self._drawn = -1  # zoomed or panned by hand: re-clip at the next frame
+
+    def _long_data(self, x, y):
+        """(x, y) reduced for drawing: clipped to the view (unless auto-ranging) and enveloped."""
+        vb = self.plot.getViewBox()
+        x_range = None if vb.state["autoRange"][0] else vb.viewRange()[0]
+        return envelope(x, y, x_range, max(200, int(vb.width())))
 
     @property
     def epochs(self) -> bool:
@@ -161,7 +203,7 @@ class LossView(CurveView):
         n = h.iterations["step"].size
         if n != self._drawn:
             self._drawn = n
-            self.train.setData(self._x(h.iterations), h.iterations["loss"].view())
+            self.train.setData(*self._long_data(self._x(h.iterations), h.iterations["loss"].view()))
             self.test.setData(self._x(h.evaluations), h.evaluations["test_loss"].view())
         key = (len(h.events), self.epochs)
         if key != self._marked:
@@ -244,4 +286,4 @@ class GradientNormView(CurveView):
             self._ensure_curves(h.norms.width)
             x = self._x(h.iterations)
             for k, curve in enumerate(self.curves):
-                curve.setData(x, h.norms.view(k))
+                curve.setData(*self._long_data(x, h.norms.view(k)))

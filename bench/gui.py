@@ -1,0 +1,167 @@
+"""GUI performance, side by side in one run (offscreen):
+
+    QT_QPA_PLATFORM=offscreen python bench/gui.py [--seconds 4]
+
+1. training throughput with the window open and every plot live vs headless (target ≥ 70 %)
+2. event-loop latency p99 while training, from a 10 ms QTimer probe (target ≤ 50 ms)
+3. pause latency: from the Pause command to the worker reporting paused (target ≤ 100 ms)
+4. loss-plot redraws/s with 1,000,000 logged iterations (target ≥ 25)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import numpy as np  # noqa: E402
+from PySide6.QtCore import QCoreApplication, QElapsedTimer, QEventLoop, QSettings, QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from workbench.main_window import MainWindow  # noqa: E402
+from workbench.session import Session  # noqa: E402
+from workbench.worker import Rows, Snapshot  # noqa: E402
+
+
+def headless_rate(seconds: float) -> float:
+    trainer = Session().build().trainer
+    start = time.perf_counter()
+    n = 0
+    while time.perf_counter() - start < seconds:
+        for _ in range(100):
+            trainer.step()
+        n += 100
+    return n / (time.perf_counter() - start)
+
+
+def spin(app, seconds: float) -> None:
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        app.processEvents()
+        time.sleep(0.001)
+
+
+def gui_rate_and_latency(app, window, seconds: float):
+    lateness = []
+    timer = QElapsedTimer()
+    probe = QTimer()
+    probe.setInterval(10)
+    state = {"last": None}
+
+    def tick():
+        now = timer.elapsed()
+        if state["last"] is not None:
+            lateness.append(max(0, now - state["last"] - 10))
+        state["last"] = now
+
+    probe.timeout.connect(tick)
+    window.worker.send("run")
+    spin(app, 0.5)  # warm up
+    core = window.worker.core
+    timer.start()
+    probe.start()
+    i0, t0 = core.run.trainer.iteration, time.perf_counter()
+    frames0 = window.history.iterations["step"].size
+    # a real event loop, as in the application (app.quit() would close the window in Qt 6)
+    loop = QEventLoop()
+    QTimer.singleShot(int(seconds * 1000), loop.quit)
+    loop.exec()
+    i1, t1 = core.run.trainer.iteration, time.perf_counter()
+    probe.stop()
+    drawn = window.history.iterations["step"].size - frames0
+    return (i1 - i0) / (t1 - t0), np.percentile(lateness, 99), np.max(lateness), drawn
+
+
+def pause_latency(app, window, repeats: int = 10) -> list[float]:
+    out = []
+    worker = window.worker
+    for _ in range(repeats):
+        worker.send("run")
+        spin(app, 0.15)
+        t0 = time.perf_counter()
+        worker.send("pause")
+        while True:
+            s = worker.latest()
+            if s is not None and s.state == "paused" and s.time > t0:
+                break
+            time.sleep(0.0005)
+        out.append((time.perf_counter() - t0) * 1000)
+    return out
+
+
+def loss_redraws(app, window, n: int = 1_000_000, seconds: float = 2.0) -> float:
+    h = window.history
+    N = 3
+    step = np.arange(1, n + 1, dtype=float)
+    loss = np.exp(-step / 2e5) + 0.05 * np.random.default_rng(0).random(n) + 1e-3
+
+    def snap(start, end):
+        cols = {"step": step[start:end], "epoch": step[start:end] / 15, "loss": loss[start:end],
+                "learning_rate": np.full(end - start, 0.01), "gradient_norms": np.ones((end - start, N))}
+        ev = Rows(0, 0, {c: np.empty(0) for c in ("step", "epoch", "train_loss", "train_accuracy",
+                                                   "test_loss", "test_accuracy")})
+        return Snapshot(h.run_id, "running", end, end / 15, end, "forward layer 1", False, 0.01,
+                        float(loss[end - 1]), float("nan"), None, None, None, np.zeros(1), Rows(start, end, cols),
+                        ev, (), 0.0)
+
+    h.update(snap(0, n - 200_000))
+    view = window.loss_view
+    view.refresh()
+    view.plot.enableAutoRange()
+    frames = 0
+    pos = n - 200_000
+    t0 = time.perf_counter()
+    while time.perf_counter() - t0 < seconds and pos + 300 <= n:
+        h.update(snap(pos, pos + 300))  # ~300 new iterations per frame, as when training fast
+        pos += 300
+        view.refresh()
+        app.processEvents()
+        frames += 1
+    return frames / (time.perf_counter() - t0)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=4.0)
+    args = parser.parse_args()
+    app = QApplication.instance() or QApplication([])
+    QSettings.setDefaultFormat(QSettings.IniFormat)
+    import tempfile
+    tmp = tempfile.mkdtemp()
+    QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, tmp)
+    QCoreApplication.setOrganizationName("BackpropWorkbenchBench")
+
+    headless = headless_rate(args.seconds)
+    window = MainWindow(settings=QSettings(os.path.join(tmp, "bench.ini"), QSettings.IniFormat))
+    window.confirm_discard = lambda: True
+    window.resize(1600, 1000)
+    window.show()
+    spin(app, 0.5)
+    gui, p99, worst, rows = gui_rate_and_latency(app, window, args.seconds)
+    window.worker.send("pause")
+    spin(app, 0.2)
+    pauses = pause_latency(app, window)
+    window.worker.send("pause")
+    spin(app, 0.2)
+    window.worker.send("load", Session().build())  # a fresh (empty) history for the loss plot test
+    window._expected_run_id += 1
+    spin(app, 0.3)
+    redraws = loss_redraws(app, window)
+    headless2 = headless_rate(args.seconds / 2)  # again, to catch drift (thermal, other load)
+    window.close()
+
+    ref = max(headless, headless2)
+    print(f"headless throughput          {ref:10,.0f} it/s  (runs: {headless:,.0f}, {headless2:,.0f})")
+    print(f"GUI throughput, plots live   {gui:10,.0f} it/s  = {100 * gui / ref:5.1f} % of headless  (target ≥ 70 %)")
+    print(f"event-loop latency p99       {p99:10.1f} ms    (max {worst:.1f} ms; target ≤ 50 ms)")
+    print(f"pause latency                {np.median(pauses):10.1f} ms median, {max(pauses):.1f} ms max  (target ≤ 100 ms)")
+    print(f"loss plot, 1,000,000 points  {redraws:10.1f} redraws/s  (target ≥ 25)")
+
+
+if __name__ == "__main__":
+    main()
