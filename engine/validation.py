@@ -103,7 +103,12 @@ def _range(low, high, low_open, high_open) -> str:
 
 def whole(value: Any, key: str, low: int, high: int | None = None) -> int:
     """A whole number (JSON integer, not a bool) in [low, high]."""
-    bounds = f"≥ {low}" if high is None else f"between {low} and {high:_}"
+    if high is None:
+        bounds = f"≥ {low}"
+    elif high >= 2**62:
+        bounds = f"≥ {low} and below 2^{high.bit_length()}"
+    else:
+        bounds = f"between {low} and {high:_}"
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise ExperimentError(key, f"must be a whole number {bounds}, got {describe(value)}")
     if value < low or (high is not None and value > high):
