@@ -7,3 +7,24 @@ class WorkbenchError(Exception):
 
 class ConfigurationError(WorkbenchError, ValueError):
     """An impossible setting: unknown activation name, negative size, bad hyperparameter."""
+
+
+class DataError(WorkbenchError, ValueError):
+    """A data file or array that cannot be used: names the file, and the row and column where known.
+
+    `row` is 1-based, counted as a text editor shows lines; `column` is 1-based or a column name.
+    """
+
+    def __init__(self, message, path=None, row=None, column=None):
+        self.path = None if path is None else str(path)
+        self.row = row
+        self.column = column
+        self.reason = message
+        where = []
+        if self.path is not None:
+            where.append(self.path)
+        if row is not None:
+            where.append(f"row {row}")
+        if column is not None:
+            where.append(f"column {column}")
+        super().__init__(f"{', '.join(where)}: {message}" if where else message)
