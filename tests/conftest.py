@@ -1,4 +1,4 @@
-"""Shared test setup: Qt runs offscreen; hypothesis profiles keep the suite fast on 2 cores."""
+"""Shared test setup: Qt runs offscreen; hypothesis is derandomised on CI so a run is repeatable."""
 
 import os
 
@@ -6,5 +6,6 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from hypothesis import settings  # noqa: E402
 
-settings.register_profile("default", deadline=None, max_examples=60)
-settings.load_profile("default")
+settings.register_profile("dev", deadline=None, max_examples=60)
+settings.register_profile("ci", deadline=None, max_examples=60, derandomize=True, print_blob=True)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
