@@ -74,6 +74,14 @@ class Layout:
             b.append(vector[b0 : b0 + n_out])
         return W, b
 
+    def weight_index(self, k: int, i: int, j: int) -> int:
+        """Position of w_ij^(k) in the flat vector."""
+        return self.offsets()[2 * k - 2] + i * self.sizes[k] + j
+
+    def bias_index(self, k: int, j: int) -> int:
+        """Position of b_j^(k) in the flat vector."""
+        return self.offsets()[2 * k - 1] + j
+
     def weight_mask(self) -> np.ndarray:
         """1 where the flat vector holds a weight, 0 where it holds a bias."""
         mask = np.zeros(self.size)
