@@ -218,3 +218,17 @@ def test_divergence_values_are_per_sample_and_loss_is_their_mean():
     assert grads.divergence_values.shape == (10,)
     assert grads.loss == pytest.approx(grads.divergence_values.mean())
     assert isinstance(trainer.divergence, divergences.BinaryCrossEntropy)
+
+
+def test_trace_and_gradient_copies_are_independent_and_equal():
+    trainer = spiral_trainer()
+    trainer.step()
+    trace, grads, _ = trainer.current
+    t2, g2 = trace.copy(), grads.copy()
+    for k in (1, 2, 3):
+        assert np.array_equal(t2.z[k], trace.z[k]) and np.array_equal(g2.dW[k], grads.dW[k])
+        assert np.array_equal(g2.dz[k], grads.dz[k]) and np.array_equal(g2.db[k], grads.db[k])
+    assert g2.computed == grads.computed and g2.loss == grads.loss
+    trainer.step()
+    assert not np.array_equal(g2.vector, grads.vector)
+    assert np.shares_memory(g2.vector, g2.dW[2]) and not np.shares_memory(g2.vector, grads.vector)
