@@ -273,6 +273,10 @@ class Trainer:
 
     def advance(self) -> Phase:
         """Run the next phase of the current iteration (starting one if needed)."""
+        with np.errstate(all="ignore"):  # overflow is caught by the divergence guard, not warned
+            return self._advance()
+
+    def _advance(self) -> Phase:
         if self._phase_index == 0:
             self.stopped = None
             self._begin_iteration()
@@ -294,9 +298,13 @@ class Trainer:
 
     def step(self) -> bool:
         """Finish the current iteration (or run a whole one). False if training stopped."""
+        with np.errstate(all="ignore"):
+            return self._step()
+
+    def _step(self) -> bool:
         if self._phase_index != 0:
             while self._phase_index != 0:
-                self.advance()
+                self._advance()
             return self.stopped is None
         # the same phase functions as advance(), without the per-phase dispatch
         self.stopped = None
@@ -370,13 +378,17 @@ class Trainer:
         """Train for `steps` more updates, or until `epochs` passes, or until loss ≤ target_loss."""
         if steps is None and epochs is None and target_loss is None:
             raise ConfigurationError("run() needs steps, epochs or target_loss")
+        with np.errstate(all="ignore"):
+            return self._run(steps, epochs, target_loss)
+
+    def _run(self, steps, epochs, target_loss) -> StopReason | None:
         end = None if steps is None else self.iteration + steps
         while True:
             if end is not None and self.iteration >= end:
                 return self._stop_and_return("steps", f"reached {self.iteration} iterations")
             if epochs is not None and self.epoch >= epochs:
                 return self._stop_and_return("epochs", f"reached epoch {self.epoch:g}")
-            if not self.step():
+            if not self._step():
                 return self.stopped
             if target_loss is not None and self.history.loss[-1] <= target_loss:
                 return self._stop_and_return("target_loss", f"loss {self.history.loss[-1]:.4g} ≤ {target_loss}")
