@@ -129,6 +129,7 @@ class Trainer:
         self._order = np.arange(len(self.x))
         self._cursor = len(self.x)  # forces a fresh permutation at the first batch
         self._buffers: dict[int, tuple[Trace, Gradients, np.ndarray]] = {}
+        self._eval_traces: dict[int, Trace] = {}
         size = network.layout.size
         self._delta = np.empty(size, dt)
         offsets = network.layout.offsets()
@@ -356,7 +357,11 @@ class Trainer:
     # -- evaluation and running ----------------------------------------------------------
     def metrics(self, x: np.ndarray, d: np.ndarray, targets: np.ndarray) -> tuple[float, float]:
         """(mean loss, accuracy) of the network on a whole set; accuracy is NaN for regression."""
-        trace = self._buffers_for(len(x))[0]
+        # own traces: forward() points trace.y[0] at x, so a shared training buffer would
+        # later receive mini-batches through np.take(out=…) and overwrite x (e.g. the test set)
+        trace = self._eval_traces.get(len(x))
+        if trace is None:
+            trace = self._eval_traces[len(x)] = self.network.new_trace(len(x))
         self.network.forward(x, trace)
         y = trace.output
         loss = self.divergence.loss(y, d)

@@ -403,3 +403,21 @@ def test_default_example_learns_visibly():
     before = _accuracy(run)
     run.trainer.run(steps=20_000)
     assert before < 0.7 < 0.9 < _accuracy(run)
+
+
+def test_evaluation_never_overwrites_the_test_set():
+    """Regression: evaluate() once shared trace buffers with training, so with n_test equal to the
+    batch size the next mini-batch was written into the test inputs (or failed on read-only data)."""
+    d = dict(MINIMAL, dataset={"builtin": "xor", "samples": 40, "test_fraction": 0.25},
+             training={"batch_size": 10, "evaluate_every": 2, "divergence": "bce"})
+    run = build(Experiment.from_dict(d))
+    assert run.data.n_test == run.trainer.batch_size == 10
+    x_test = np.array(run.trainer.x_test, copy=True)
+    run.trainer.run(steps=9)
+    np.testing.assert_array_equal(run.trainer.x_test, x_test)
+    writable = np.array(run.data.X_train, copy=True), np.array(run.data.X_test, copy=True)
+    from engine import Trainer
+    t = Trainer(run.network, writable[0], run.data.labels_train, x_test=writable[1],
+                targets_test=run.data.labels_test, batch_size=10, evaluate_every=2)
+    t.run(steps=9)
+    np.testing.assert_array_equal(writable[1], x_test)
