@@ -52,6 +52,9 @@ class DatasetSettings:
     standardize: bool = True
     seed: int | None = None
 
+    def __deepcopy__(self, memo):  # immutable (mappingproxy inside cannot be deep-copied): share it
+        return self
+
     # -- reading and writing ------------------------------------------------------------
     @classmethod
     def from_dict(cls, data: Any, path: str = "dataset") -> "DatasetSettings":

@@ -109,6 +109,9 @@ class OptimizerSettings:
     hyperparameters: Mapping[str, Any] = field(
         default_factory=lambda: MappingProxyType(_defaults(optimizers.OPTIMIZERS["sgd"])))
 
+    def __deepcopy__(self, memo):  # immutable (mappingproxy inside cannot be deep-copied): share it
+        return self
+
     @property
     def learning_rate(self) -> float:
         return self.hyperparameters["learning_rate"]

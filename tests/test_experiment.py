@@ -420,3 +420,12 @@ def test_evaluation_never_overwrites_the_test_set():
                 targets_test=run.data.labels_test, batch_size=10, evaluate_every=2)
     t.run(steps=9)
     np.testing.assert_array_equal(writable[1], x_test)
+
+
+def test_experiments_are_immutable_and_copyable():
+    e = Experiment.from_dict(EXAMPLE)
+    assert copy.deepcopy(e) == e and copy.copy(e) == e
+    with pytest.raises(TypeError):
+        e.training.optimizer.hyperparameters["learning_rate"] = 1.0
+    with pytest.raises(AttributeError):
+        e.seed = 3
