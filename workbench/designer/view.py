@@ -244,8 +244,8 @@ class NetworkView(QGraphicsView):
         if s and s[0] == "weight":
             a, b = self.unit_pos(s[1] - 1, s[2]), self.unit_pos(s[1], s[3])
             if a is not None and b is not None:
-                path.moveTo(a)
-                path.lineTo(b)
+                path.moveTo(a + QPointF(self._radius, 0))
+                path.lineTo(b - QPointF(self._radius, 0))
         elif s and s[0] == "unit":
             p = self.unit_pos(s[1], s[2])
             if p is not None:
@@ -395,9 +395,13 @@ class NetworkView(QGraphicsView):
                 t.setFont(label_font)
                 t.setBrush(QColor("#555555"))
                 br = t.boundingRect()
-                t.setPos(x - br.width() / 2, self._ellipsis_y[c] - br.height() / 2)
-                t.setZValue(3)
-                scene.addItem(t)
+                back = QGraphicsRectItem(br.adjusted(-3, -1, 3, 1))
+                back.setPen(QPen(QColor("#bbbbbb"), 0.6))
+                back.setBrush(QBrush(QColor(255, 255, 255, 235)))
+                back.setZValue(3)
+                t.setParentItem(back)
+                back.setPos(x - br.width() / 2, self._ellipsis_y[c] - br.height() / 2)
+                scene.addItem(back)
         self._make_headers()
         self.select_layer(self.selected_layer)
         params = self.parameters if self.parameters.size == net.layout.size else net.parameters
