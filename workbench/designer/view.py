@@ -265,10 +265,17 @@ class NetworkView(QGraphicsView):
         where = np.flatnonzero(units == j)
         return QPointF(self._xs[c], ys[where[0]]) if where.size else None
 
-    def edge_midpoint(self, k: int, i: int, j: int) -> QPointF | None:
-        """Viewport position of the middle of edge w_ij^(k), or None if it is not drawn."""
+    def edge_point(self, k: int, i: int, j: int, t: float = 0.5) -> QPointF | None:
+        """Scene (= viewport) point a fraction t along the drawn edge w_ij^(k), or None if it is not drawn."""
         a, b = self.unit_pos(k - 1, i), self.unit_pos(k, j)
-        return None if a is None or b is None else (a + b) / 2
+        if a is None or b is None:
+            return None
+        a, b = a + QPointF(self._radius, 0), b - QPointF(self._radius, 0)  # edges run rim to rim
+        return a + (b - a) * t
+
+    def edge_midpoint(self, k: int, i: int, j: int) -> QPointF | None:
+        """Scene (= viewport) position of the middle of edge w_ij^(k), or None if it is not drawn."""
+        return self.edge_point(k, i, j, 0.5)
 
     def header_button(self, c: int, name: str) -> _Button:
         """Header control of column c: 'more', 'fewer', 'before', 'after', 'remove', 'activation'."""
@@ -317,14 +324,14 @@ class NetworkView(QGraphicsView):
         self._layer_starts = np.array(starts)
         E = self._edge_idx.size
         # per-frame buffers, reused
-        self._w = np.empty(E)
-        self._absw = np.empty(E)
-        self._scale = np.empty(E)
+        self._w = np.empty(E, net.dtype)
+        self._absw = np.empty(E, net.dtype)
+        self._scale = np.empty(E, net.dtype)
         self._code = np.empty(E, dtype=np.intp)
         self._px = np.empty(2 * E)
         self._py = np.empty(2 * E)
         self._bias_idx = cat([offsets[2 * k - 1] + self._cols[k][0] for k in range(1, net.N + 1)])
-        self._b = np.empty(self._bias_idx.size)
+        self._b = np.empty(self._bias_idx.size, net.dtype)
         self._bias_level = np.full(self._bias_idx.size, -1, dtype=np.intp)
 
     # -- building the scene ----------------------------------------------------------------
@@ -519,6 +526,9 @@ class NetworkView(QGraphicsView):
             return False
         self.parameters = parameters
         self.gradient = gradient if gradient is not None and gradient.shape == parameters.shape else None
+        if self._w.dtype != parameters.dtype:  # float32 runs: buffers follow the vector's dtype
+            self._w, self._absw, self._scale = (np.empty(self._w.size, parameters.dtype) for _ in range(3))
+            self._b = np.empty(self._b.size, parameters.dtype)
         w, absw, scale, code = self._w, self._absw, self._scale, self._code
         E = w.size
         if E:
