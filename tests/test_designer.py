@@ -10,6 +10,7 @@ from PySide6.QtTest import QTest
 from engine import Network
 from engine.architecture import MAX_HIDDEN_LAYERS, MAX_UNITS
 from workbench.designer import DesignerPanel, NetworkEditor, default_output, pair_note
+from workbench.designer.view import LEVELS, STRANDS
 
 
 def random_network(sizes, activations, seed=1):
@@ -214,9 +215,16 @@ def test_update_weights_restyles_edges_and_ignores_a_stale_vector(qtbot, panel):
     view, net = panel.view, panel.editor.network
     flipped = -net.parameters
     assert view.update_weights(flipped, None)
-    positive = sum(len(item.path().toSubpathPolygons()) for item in view._edge_items[:5])
-    expected = int((flipped[view._edge_idx] >= 0).sum())
-    assert positive == expected
+    L = LEVELS
+    positive = (view._code % (2 * L)) < L
+    assert np.array_equal(positive, flipped[view._edge_idx] >= 0)          # colour follows the sign
+    bins = np.bincount(view._code, minlength=4 * L)
+    for g, path in enumerate(view._edges.paths):                           # one path per group
+        strands = 1 if g >= 2 * L else len(STRANDS[g % L])
+        assert len(path.toSubpathPolygons()) == bins[g] * strands
+    w = np.abs(flipped[view._edge_idx][:16])                               # W^(1): thicker = larger |w|
+    level = view._code[:16] % L
+    assert level[np.argmax(w)] == L - 1 and level[np.argmin(w)] <= level[np.argmax(w)]
     assert not view.update_weights(np.zeros(5), None)
     assert view.parameters is flipped
 

@@ -37,7 +37,7 @@ class DesignerPanel(QWidget):
             self.addAction(a)
         legend = QLabel(f"<span style='color:{POSITIVE.name()}'>■</span> w, b &gt; 0 &nbsp; "
                         f"<span style='color:{NEGATIVE.name()}'>■</span> w, b &lt; 0 &nbsp; "
-                        "width ∝ |w| / max |w| of the layer; fill: bias")
+                        "edge strength ∝ |w| / max |w| of its layer; unit fill: bias")
         legend.setStyleSheet("color: #444; padding: 0 6px;")
         self.toolbar.addSeparator()
         self.toolbar.addWidget(legend)

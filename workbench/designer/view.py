@@ -24,7 +24,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (QAction, QBrush, QColor, QFont, QKeySequence, QPainter, QPainterPath, QPen,
                            QPolygonF)
-from PySide6.QtWidgets import (QGraphicsEllipseItem, QGraphicsPathItem, QGraphicsPolygonItem,
+from PySide6.QtWidgets import (QGraphicsEllipseItem, QGraphicsItem, QGraphicsPathItem, QGraphicsPolygonItem,
                                QGraphicsRectItem, QGraphicsScene, QGraphicsSimpleTextItem, QGraphicsView,
                                QMenu, QToolTip)
 
@@ -38,8 +38,10 @@ NEGATIVE = QColor("#b35806")
 SELECTION = QColor("#111111")
 MAX_SHOWN, HEAD, TAIL = 16, 12, 3
 LEVELS = 5                      # magnitude bins per sign
-WIDTHS = (0.6, 1.1, 1.7, 2.4, 3.2)
-ALPHAS = (70, 110, 150, 200, 245)
+# Thickness comes from parallel 1-px strands: Qt's raster engine strokes 1-px antialiased lines
+# on a fast path, while a wider (or round-capped) pen costs 10-100× more per edge.
+STRANDS = ((0.0,), (0.0,), (0.0,), (-0.55, 0.55), (-1.0, 0.0, 1.0))
+ALPHAS = (60, 105, 160, 190, 225)
 BIAS_LEVELS = 8                 # fill colours per sign
 MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 96, 96, 70, 26
 
@@ -97,6 +99,33 @@ class _Button(QGraphicsRectItem):
             self.callback()
 
 
+class _EdgeLayer(QGraphicsItem):
+    """Every drawn edge: one path per (sign, |w| bin), painted with that bin's pen.
+
+    A QGraphicsPathItem with a wide pen derives its bounding rect from the stroked outline of
+    its path, which costs more than painting it; this item's bounds are simply the scene's.
+    """
+
+    def __init__(self, pens, rect: QRectF):
+        super().__init__()
+        self.pens = pens
+        self.paths = [QPainterPath() for _ in pens]
+        self.rect = QRectF(rect)
+
+    def boundingRect(self) -> QRectF:
+        return self.rect
+
+    def set_paths(self, paths) -> None:
+        self.paths = paths
+        self.update()
+
+    def paint(self, painter, option, widget=None):
+        for pen, path in zip(self.pens, self.paths):
+            if not path.isEmpty():
+                painter.setPen(pen)
+                painter.drawPath(path)
+
+
 class NetworkView(QGraphicsView):
     """Draws `editor.network`; header controls and keys edit it through the editor.
 
@@ -130,8 +159,9 @@ class NetworkView(QGraphicsView):
         self._make_actions()
         self._bias_brushes = [QBrush(_mix(NEGATIVE if s < 0 else POSITIVE, abs(s) / BIAS_LEVELS))
                               for s in range(-BIAS_LEVELS, BIAS_LEVELS + 1)]
-        self._edge_pens = [QPen(QColor(c.red(), c.green(), c.blue(), a), w, Qt.SolidLine, Qt.RoundCap)
-                           for c in (POSITIVE, NEGATIVE) for w, a in zip(WIDTHS, ALPHAS)]
+        # groups: (dense layer?, sign, |w| bin); edges of a bundled layer are single strands
+        self._edge_pens = [QPen(QColor(c.red(), c.green(), c.blue(), a), 1.0, Qt.SolidLine, Qt.FlatCap)
+                           for _ in range(2) for c in (POSITIVE, NEGATIVE) for a in ALPHAS]
         editor.networkChanged.connect(self._on_network)
         self.rebuild()
 
@@ -244,13 +274,14 @@ class NetworkView(QGraphicsView):
         if s and s[0] == "weight":
             a, b = self.unit_pos(s[1] - 1, s[2]), self.unit_pos(s[1], s[3])
             if a is not None and b is not None:
-                path.moveTo(a + QPointF(self._radius, 0))
-                path.lineTo(b - QPointF(self._radius, 0))
+                for o in (-1.2, -0.4, 0.4, 1.2):  # 1-px strands: see STRANDS
+                    path.moveTo(a + QPointF(self._radius, o))
+                    path.lineTo(b + QPointF(-self._radius, o))
         elif s and s[0] == "unit":
             p = self.unit_pos(s[1], s[2])
             if p is not None:
-                r = self._radius + 3
-                path.addEllipse(p, r, r)
+                for r in (self._radius + 2.5, self._radius + 3.3, self._radius + 4.1):
+                    path.addEllipse(p, r, r)
         self._selection_item.setPath(path)
 
     # -- geometry --------------------------------------------------------------------------
@@ -322,6 +353,8 @@ class NetworkView(QGraphicsView):
         self._ex0, self._ey0, self._ex1, self._ey1 = cat(x0), cat(y0), cat(x1), cat(y1)
         self._ek, self._ei, self._ej, self._edge_idx = cat(ks), cat(iis), cat(jjs), cat(idx)
         self._layer_starts = np.array(starts)
+        bundled = [max(net.sizes[k - 1], net.sizes[k]) > MAX_SHOWN for k in range(1, net.N + 1)]
+        self._bundled_code = (2 * LEVELS * np.array(bundled, np.intp))[self._ek - 1]
         E = self._edge_idx.size
         # per-frame buffers, reused
         self._w = np.empty(E, net.dtype)
@@ -353,20 +386,18 @@ class NetworkView(QGraphicsView):
         net = self.network
         self._layout()
         self._bands()
-        self._edge_items = []
-        for pen in self._edge_pens:
-            item = QGraphicsPathItem()
-            item.setPen(pen)
-            item.setZValue(1)
-            scene.addItem(item)
-            self._edge_items.append(item)
+        self._edges = _EdgeLayer(self._edge_pens, scene.sceneRect())
+        self._edges.setZValue(1)
+        scene.addItem(self._edges)
         self._selection_item = QGraphicsPathItem()
-        self._selection_item.setPen(QPen(SELECTION, 2.6, Qt.SolidLine, Qt.RoundCap))
+        self._selection_item.setPen(QPen(SELECTION, 1.0, Qt.SolidLine, Qt.FlatCap))
         self._selection_item.setZValue(4)
         scene.addItem(self._selection_item)
         self._unit_items = []
         font = QFont()
         font.setPointSizeF(max(6.0, min(8.5, self._radius * 0.75)))
+        small_font = QFont(font)
+        small_font.setPointSizeF(font.pointSizeF() * 0.8)
         label_font = QFont()
         label_font.setPointSizeF(8.5)
         r = self._radius
@@ -382,7 +413,7 @@ class NetworkView(QGraphicsView):
                     self._unit_items.append(e)
                 if 0 < c < net.N and r >= 7:
                     t = QGraphicsSimpleTextItem(str(j + 1))
-                    t.setFont(font)
+                    t.setFont(font if j < 99 else small_font)
                     t.setBrush(QColor("#222222"))
                     br = t.boundingRect()
                     t.setPos(x - br.width() / 2, y - br.height() / 2)
@@ -544,19 +575,28 @@ class NetworkView(QGraphicsView):
             np.minimum(scale, LEVELS - 1, out=scale)
             code[:] = scale  # truncates to the bin 0..LEVELS-1
             code[w < 0] += LEVELS
+            code += self._bundled_code
             order = np.argsort(code, kind="stable")
-            bins = np.bincount(code, minlength=2 * LEVELS)
+            bins = np.bincount(code, minlength=4 * LEVELS)
             px, py = self._px, self._py
             px[0::2] = self._ex0[order]
             px[1::2] = self._ex1[order]
             py[0::2] = self._ey0[order]
             py[1::2] = self._ey1[order]
-            start = 0
-            for item, count in zip(self._edge_items, bins):
+            paths, start = [], 0
+            for level, count in enumerate(bins):
                 end = start + 2 * count
-                item.setPath(pg.arrayToQPath(px[start:end], py[start:end], connect="pairs")
-                             if count else QPainterPath())
+                if not count:
+                    paths.append(QPainterPath())
+                elif level >= 2 * LEVELS or len(STRANDS[level % LEVELS]) == 1:
+                    paths.append(pg.arrayToQPath(px[start:end], py[start:end], connect="pairs"))
+                else:  # a few strong edges: parallel strands
+                    offsets = STRANDS[level % LEVELS]
+                    xs = np.tile(px[start:end], len(offsets))
+                    ys = np.concatenate([py[start:end] + o for o in offsets])
+                    paths.append(pg.arrayToQPath(xs, ys, connect="pairs"))
                 start = end
+            self._edges.set_paths(paths)
         # unit fills: bias on a diverging scale relative to the largest drawn |b|
         b = self._b
         np.take(parameters, self._bias_idx, out=b)
