@@ -305,3 +305,30 @@ def test_default_output_and_pair_notes():
         assert pair_note(*default_output(problem)) is None
     assert "saturation" in pair_note("softmax", "l2")
     assert pair_note("identity", "bce") is not None
+
+
+def test_an_edit_starts_from_the_latest_trained_weights_and_undo_returns_to_them(qtbot, panel):
+    editor, view = panel.editor, panel.view
+    initial = editor.network
+    trained = initial.parameters + 0.25                     # a snapshot from the worker
+    view.update_weights(trained, None)
+    click_button(qtbot, view, 2, "more")
+    net = editor.network
+    old_W, old_b = initial.layout.views(trained)
+    assert np.array_equal(net.W[1], old_W[1]) and np.array_equal(net.W[2][:, :8], old_W[2])
+    panel.undo_action.trigger()
+    assert np.array_equal(editor.network.parameters, trained)   # the trained network, not the initial one
+    view.update_weights(np.zeros(3), None)                      # a stale frame is not adopted
+    click_button(qtbot, view, 1, "more")
+    assert np.array_equal(editor.network.W[1][:, :8], old_W[1])
+
+
+def test_hover_shows_a_tooltip(qtbot, panel):
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QApplication, QToolTip
+    view = panel.view
+    pos = view.mapFromScene(view.edge_point(3, 2, 0, 0.37))
+    QApplication.sendEvent(view.viewport(), QHelpEvent(QEvent.ToolTip, pos, view.viewport().mapToGlobal(pos)))
+    qtbot.waitUntil(QToolTip.isVisible)
+    assert "<sub>3,1</sub><sup>(3)</sup>" in QToolTip.text()

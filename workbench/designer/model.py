@@ -148,6 +148,7 @@ class NetworkEditor(QObject):
         self.output_names = self._names(output_names, network.sizes[-1], "y")
         self.divergence = divergence or default_output(problem)[1]
         self.undo_stack = QUndoStack(self)
+        self._live = None
 
     @staticmethod
     def _names(names, n: int, stem: str) -> list[str]:
@@ -161,7 +162,24 @@ class NetworkEditor(QObject):
 
     def _install(self, network: Network) -> None:
         self._network = network
+        self._live = None
         self.networkChanged.emit(network)
+
+    def set_live_parameters(self, parameters) -> None:
+        """The latest trained parameter vector (a snapshot's, never modified afterwards; not copied).
+
+        The next edit starts from these weights, so an edit made while paused keeps what was
+        trained. NetworkView.update_weights calls this; a vector of another length is ignored.
+        """
+        if parameters is not None and parameters.shape == (self._network.layout.size,):
+            self._live = parameters
+
+    def _adopt_live(self) -> None:
+        if self._live is not None and self._live is not self._network.parameters:
+            net = self._network
+            self._network = Network(net.sizes, net.activation_names, np.array(self._live, dtype=net.dtype),
+                                    net.dtype)
+        self._live = None
 
     def next_rng(self) -> np.random.Generator:
         """The generator for the parts the next edit creates: default_rng([seed, edit_index])."""
@@ -182,6 +200,7 @@ class NetworkEditor(QObject):
     # -- edits ---------------------------------------------------------------------------
     def _push(self, make) -> bool:
         index = self.edit_index
+        self._adopt_live()
         try:
             command = make()
         except ConfigurationError as e:
@@ -251,6 +270,7 @@ class NetworkEditor(QObject):
         """
         problem = problem or self.problem
         activation, divergence = default_output(problem)
+        self._adopt_live()
         net = self._network
         if n_inputs != net.sizes[0]:
             net = architecture.resize_inputs(net, n_inputs, self.next_rng(), self.init)

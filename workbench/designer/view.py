@@ -243,12 +243,12 @@ class NetworkView(QGraphicsView):
         return self._menu
 
     # -- selection -------------------------------------------------------------------------
-    def select_layer(self, c: int | None) -> None:
+    def select_layer(self, c: int | None, emit: bool = True) -> None:
         self.selected_layer = c
         for col, header in enumerate(self._headers):
             bold = col == c
             header["frame"].setPen(QPen(SELECTION if bold else QColor(0, 0, 0, 0), 1.2))
-        if c is not None:
+        if c is not None and emit:
             self.layerSelected.emit(c)
 
     def select_weight(self, k: int, i: int, j: int, emit: bool = True) -> None:
@@ -377,6 +377,7 @@ class NetworkView(QGraphicsView):
             self.selection = None
             self.gradient = None
             self.trace = None
+        self.parameters = network.parameters  # the edited network's weights until the next frame
         self.rebuild()
 
     def rebuild(self) -> None:
@@ -441,10 +442,9 @@ class NetworkView(QGraphicsView):
                 back.setPos(x - br.width() / 2, self._ellipsis_y[c] - br.height() / 2)
                 scene.addItem(back)
         self._make_headers()
-        self.select_layer(self.selected_layer)
-        params = self.parameters if self.parameters.size == net.layout.size else net.parameters
-        self.update_weights(params, self.gradient if self.gradient is not None
-                            and self.gradient.size == net.layout.size else None)
+        self.select_layer(self.selected_layer, emit=False)
+        params = self.parameters if self.parameters.shape == (net.layout.size,) else net.parameters
+        self.update_weights(params, self.gradient)
         self._draw_selection()
 
     @staticmethod
@@ -556,6 +556,7 @@ class NetworkView(QGraphicsView):
         if parameters.shape != (net.layout.size,):
             return False
         self.parameters = parameters
+        self.editor.set_live_parameters(parameters)
         self.gradient = gradient if gradient is not None and gradient.shape == parameters.shape else None
         if self._w.dtype != parameters.dtype:  # float32 runs: buffers follow the vector's dtype
             self._w, self._absw, self._scale = (np.empty(self._w.size, parameters.dtype) for _ in range(3))
