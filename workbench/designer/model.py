@@ -128,11 +128,13 @@ class NetworkEditor(QObject):
 
     Signals:
       networkChanged(object)  the new Network, after every edit, undo, redo and set_io
+      aboutToEdit()           before an edit is computed (pause the run; call set_live_parameters)
       editRefused(str)        an edit the engine refused (limits), with the engine's message
       divergenceChanged(str)  the divergence set by set_io / set_divergence
     """
 
     networkChanged = Signal(object)
+    aboutToEdit = Signal()
     editRefused = Signal(str)
     divergenceChanged = Signal(str)
 
@@ -200,6 +202,7 @@ class NetworkEditor(QObject):
     # -- edits ---------------------------------------------------------------------------
     def _push(self, make) -> bool:
         index = self.edit_index
+        self.aboutToEdit.emit()  # connected directly: the window pauses and hands over its last snapshot
         self._adopt_live()
         try:
             command = make()
