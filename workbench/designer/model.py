@@ -248,8 +248,9 @@ class NetworkEditor(QObject):
     def set_units(self, k: int, units: int) -> bool:
         """Give layer k exactly `units` units. The output layer's size follows the dataset (set_io)."""
         if k == self._network.N:
-            self.editRefused.emit(f"the output layer has one unit per {'class' if self.problem == 'multiclass' else 'output'}"
-                                  f" of the dataset ({self._network.sizes[k]}); it follows the data")
+            per = "class" if self.problem == "multiclass" else "output"
+            self.editRefused.emit(f"the output layer has one unit per {per} of the dataset "
+                                  f"({self._network.sizes[k]}); it follows the data")
             return False
         return self._push(lambda: ChangeUnits(self, k, units, self.next_rng()))
 

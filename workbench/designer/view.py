@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import (QAction, QBrush, QColor, QFont, QKeySequence, QPainter, QPainterPath, QPen,
+from PySide6.QtGui import (QAction, QBrush, QColor, QFont, QFontMetricsF, QKeySequence, QPainter, QPainterPath, QPen,
                            QPolygonF)
 from PySide6.QtWidgets import (QGraphicsEllipseItem, QGraphicsItem, QGraphicsPathItem, QGraphicsPolygonItem,
                                QGraphicsRectItem, QGraphicsScene, QGraphicsSimpleTextItem, QGraphicsView,
@@ -449,7 +449,6 @@ class NetworkView(QGraphicsView):
 
     @staticmethod
     def _elide(text: str, font: QFont, width: float) -> str:
-        from PySide6.QtGui import QFontMetricsF
         return QFontMetricsF(font).elidedText(text, Qt.ElideMiddle, width)
 
     def _bands(self) -> None:
