@@ -28,3 +28,16 @@ class DataError(WorkbenchError, ValueError):
         if column is not None:
             where.append(f"column {column}")
         super().__init__(f"{', '.join(where)}: {message}" if where else message)
+
+
+class ExperimentError(WorkbenchError, ValueError):
+    """An experiment file or setting that cannot be used.
+
+    `key` is the JSON path of the offending entry, e.g. "training.optimizer.learning_rate"
+    ("" when the whole file is at fault); the message starts with it.
+    """
+
+    def __init__(self, key: str, message: str):
+        self.key = key
+        self.reason = message
+        super().__init__(f"{key}: {message}" if key else message)

@@ -1,0 +1,1 @@
+"""Backprop Workbench: the Qt application (imports engine; nothing imports workbench)."""
