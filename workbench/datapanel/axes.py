@@ -30,7 +30,8 @@ class AxisPicker(QWidget):
         for combo, axis in ((self.x_combo, "horizontal"), (self.y_combo, "vertical")):
             combo.setToolTip(f"Feature on the {axis} axis of the 2-D views")
             combo.setMaxVisibleItems(20)
-            combo.currentIndexChanged.connect(self._picked)
+        self.x_combo.currentIndexChanged.connect(self._picked_x)
+        self.y_combo.currentIndexChanged.connect(self._picked_y)
         self.caption = QLabel(CAPTION)
         self.caption.setStyleSheet("color: #555;")
         self.caption.setWordWrap(True)
@@ -109,7 +110,14 @@ class AxisPicker(QWidget):
 
     # -- internals -------------------------------------------------------------------------
     @Slot(int)
-    def _picked(self, _index: int) -> None:
+    def _picked_x(self, _index: int) -> None:
+        self._picked(self.x_combo)
+
+    @Slot(int)
+    def _picked_y(self, _index: int) -> None:
+        self._picked(self.y_combo)
+
+    def _picked(self, changed: QComboBox) -> None:
         if self._updating or len(self._names) < 2:
             return
         i, j = self.x_combo.currentIndex(), self.y_combo.currentIndex()
@@ -117,10 +125,10 @@ class AxisPicker(QWidget):
             return
         if i == j:  # picking the other axis' feature swaps the two
             old_i, old_j = self._axes
-            other = old_j if self.sender() is self.x_combo else old_i
+            other = old_i if changed is self.x_combo else old_j
             self._updating = True
             try:
-                (self.y_combo if self.sender() is self.x_combo else self.x_combo).setCurrentIndex(other)
+                (self.x_combo if changed is self.y_combo else self.y_combo).setCurrentIndex(other)
             finally:
                 self._updating = False
             i, j = self.x_combo.currentIndex(), self.y_combo.currentIndex()
