@@ -25,6 +25,7 @@ from .drawing import MAX_CLASSES, PointDrawingTool, PointSet
 from .preview import PreviewPlot
 
 TAB_BUILTIN, TAB_IMPORT, TAB_DRAW = range(3)
+BUNDLED_PREFIX = "bundled:"
 PROBLEM_ITEMS = (("inferred", None), ("binary", "binary"), ("multiclass", "multiclass"),
                  ("regression", "regression"))
 MAX_UI_SAMPLES = 100_000
@@ -284,8 +285,11 @@ class DatasetPanel(QWidget):
 
     def choose_bundled(self, name: str, apply: bool = True) -> DatasetChoice | None:
         """Show a bundled real dataset ("iris", "digits") and, by default, apply it at once."""
+        if name not in datasets.BUNDLED:
+            self._show_error(f"unknown bundled dataset {name!r}")
+            return None
         self.tabs.setCurrentIndex(TAB_BUILTIN)
-        self._bundled = name
+        self._select_bundled(name)
         self._regenerate_builtin()
         if apply and self._pending[TAB_BUILTIN] is not None:
             return self.apply()
@@ -332,7 +336,7 @@ class DatasetPanel(QWidget):
             tab = TAB_BUILTIN
         elif "bundled" in s:
             self.tabs.setCurrentIndex(TAB_BUILTIN)
-            self._bundled = s["bundled"]
+            self._select_bundled(s["bundled"])
             tab = TAB_BUILTIN
         elif "points" in s:
             self._suspend = True
@@ -391,8 +395,16 @@ class DatasetPanel(QWidget):
                 if spec.problem == problem:
                     item = QStandardItem(f"{name}  ({spec.input_dim}-D)" if problem == "regression" else name)
                     item.setData(name, Qt.UserRole)
-                    item.setToolTip(spec.description)
+                    item.setToolTip(spec.description.replace("`", ""))
                     model.appendRow(item)
+        header = QStandardItem("— Real data (bundled) —")
+        header.setFlags(Qt.NoItemFlags)
+        model.appendRow(header)
+        for name, spec in datasets.BUNDLED.items():
+            item = QStandardItem(f"{name}  ({spec.n_features} features)")
+            item.setData(BUNDLED_PREFIX + name, Qt.UserRole)
+            item.setToolTip(spec.description)
+            model.appendRow(item)
         self.builtin_combo.setModel(model)
         self.builtin_combo.currentIndexChanged.connect(self._builtin_picked)
         self.description_label = QLabel("")
@@ -532,15 +544,29 @@ class DatasetPanel(QWidget):
         return page
 
     # ================================================================ built-in
-    def _builtin_name(self) -> str:
-        return self.builtin_combo.currentData(Qt.UserRole)
+    def _builtin_name(self) -> str | None:
+        """The generator chosen in the combo (None when a bundled set is chosen there)."""
+        data = self.builtin_combo.currentData(Qt.UserRole)
+        return None if data is None or data.startswith(BUNDLED_PREFIX) else data
 
-    def _rebuild_params(self, name: str) -> None:
-        if self._params_for == name:
+    def _select_bundled(self, name: str) -> None:
+        self._suspend = True
+        try:
+            self.builtin_combo.setCurrentIndex(self.builtin_combo.findData(BUNDLED_PREFIX + name))
+            self._rebuild_params(None)
+        finally:
+            self._suspend = False
+        self._bundled = name
+
+    def _rebuild_params(self, name: str | None) -> None:
+        if self._params_for == name and (name is not None or not self._param_spins):
             return
         while self.params_form.rowCount():
             self.params_form.removeRow(0)
         self._param_spins = {}
+        self._params_for = name
+        if name is None:
+            return
         spec = datasets.BUILTIN[name]
         for key, default in spec.defaults.items():
             integer, low, high, step, decimals, tip = _PARAM_SPIN.get(key, (isinstance(default, int), 0, 1e6, 0.1, 3, key))
@@ -559,7 +585,14 @@ class DatasetPanel(QWidget):
 
     @Slot(int)
     def _builtin_picked(self, _index: int) -> None:
-        if self._suspend or self._builtin_name() is None:
+        if self._suspend:
+            return
+        data = self.builtin_combo.currentData(Qt.UserRole)
+        if data is None:
+            return
+        if data.startswith(BUNDLED_PREFIX):
+            self._select_bundled(data[len(BUNDLED_PREFIX):])
+            self._regenerate_builtin()
             return
         self._bundled = None
         self._builtin_changed()
@@ -583,7 +616,7 @@ class DatasetPanel(QWidget):
             section = ch.bundled_section(self._bundled, seed, tf, std)
         else:
             name = self._builtin_name()
-            self.description_label.setText(datasets.BUILTIN[name].description)
+            self.description_label.setText(datasets.BUILTIN[name].description.replace("`", ""))
             params = {k: s.value() for k, s in self._param_spins.items()}
             section = ch.builtin_section(name, params, seed, tf, std)
         try:
@@ -626,8 +659,9 @@ class DatasetPanel(QWidget):
                 item = QStandardItem(n)
                 item.setCheckable(True)
                 item.setData(refs[j], Qt.UserRole)
-                on = (j != target_index) if chosen is None else (j in chosen)
+                on = (j != target_index) if chosen is None else (j in chosen and j != target_index)
                 item.setCheckState(Qt.Checked if on else Qt.Unchecked)
+                item.setEnabled(j != target_index)
                 self.feature_model.appendRow(item)
                 self.target_combo.addItem(n, refs[j])
             self.target_combo.setCurrentIndex(target_index)
@@ -714,6 +748,7 @@ class DatasetPanel(QWidget):
         try:  # the target is never also a feature
             for j in range(self.feature_model.rowCount()):
                 item = self.feature_model.item(j)
+                item.setEnabled(j != index)
                 if j == index:
                     item.setCheckState(Qt.Unchecked)
             self.table_model.set_target(index)

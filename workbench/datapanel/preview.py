@@ -24,6 +24,20 @@ def _subsample(n: int, limit: int = MAX_PREVIEW_POINTS) -> np.ndarray:
     return np.sort(np.random.default_rng(0).choice(n, size=limit, replace=False))
 
 
+def _jitter_discrete(X: np.ndarray, axes) -> np.ndarray:
+    """Spread points of features with few distinct values (e.g. pixel counts) a little, so they do not hide
+    each other; the preview only (the data is untouched)."""
+    if len(X) == 0:
+        return X
+    X = X.copy()
+    rng = np.random.default_rng(1)
+    for j in set(a for a in axes if 0 <= a < X.shape[1]):
+        values = np.unique(X[:, j])
+        if 1 < len(values) <= 20 and len(X) > 3 * len(values):
+            X[:, j] += rng.uniform(-0.3, 0.3, len(X)) * np.diff(values).min()
+    return X
+
+
 class PreviewPlot(pg.PlotWidget):
     """A small scatter of a DatasetChoice (raw units)."""
 
@@ -47,6 +61,8 @@ class PreviewPlot(pg.PlotWidget):
             self.plot_item.removeItem(item)
         self._items = []
         self.legend.clear()
+        self.legend.setVisible(False)
+        self.plot_item.setAspectLocked(False)
 
     def legend_labels(self) -> list[str]:
         return [label.text for _, label in self.legend.items]
@@ -72,7 +88,7 @@ class PreviewPlot(pg.PlotWidget):
         X_test = data.inverse_transform(data.X_test) if data.n_test else np.empty((0, data.n_inputs))
         names = data.feature_names
         train_rows, test_rows = _subsample(len(X_train)), _subsample(len(X_test), MAX_PREVIEW_POINTS // 3)
-        X_train, X_test = X_train[train_rows], X_test[test_rows]
+        X_train, X_test = _jitter_discrete(X_train[train_rows], axes), _jitter_discrete(X_test[test_rows], axes)
         if data.problem == "regression":
             self._show_regression(choice, X_train, X_test, data.targets_train[train_rows],
                                   data.targets_test[test_rows] if data.n_test else np.empty((0, 1)), axes)
@@ -94,10 +110,15 @@ class PreviewPlot(pg.PlotWidget):
                     self._scatter(*coords(X_test, te, k), colour, test=True)
             self.plot_item.setLabel("bottom", names[i])
             self.plot_item.setLabel("left", names[j] if j is not None else "class")
-        if data.n_test:
+        if data.n_test and self.legend.items:
             marker = pg.ScatterPlotItem([], [], symbol="t", size=TEST_SIZE, pen=pg.mkPen("#555", width=1.5),
                                         brush=pg.mkBrush(255, 255, 255, 0))
             self.legend.addItem(marker, "test")
+        self.legend.setColumnCount(2 if len(self.legend.items) > 6 else 1)
+        self.legend.setVisible(bool(self.legend.items))
+        # generated and drawn 2-D sets share units on both axes: keep circles round
+        if data.n_inputs == 2 and choice.source in ("builtin", "points"):
+            self.plot_item.setAspectLocked(True)
         self.plot_item.enableAutoRange()
 
     @staticmethod
