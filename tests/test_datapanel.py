@@ -335,3 +335,25 @@ def test_set_section_restores_each_source(qtbot, panel, tmp_path):
     previous = panel.current_choice
     assert panel.set_section({"builtin": "nope"}) is None
     assert "nope" in panel.error_label.text() and panel.current_choice is previous
+
+
+def test_bundled_entry_in_the_combo_and_back_to_a_generator(qtbot, panel):
+    panel.builtin_combo.setCurrentIndex(panel.builtin_combo.findData("bundled:iris"))
+    assert panel.pending_choice().section["bundled"] == "iris" and not panel._param_spins
+    panel.builtin_combo.setCurrentIndex(panel.builtin_combo.findData("moons"))
+    choice = applied(qtbot, panel)
+    assert choice.section["builtin"] == "moons" and set(panel._param_spins) == {"samples", "noise"}
+
+
+def test_dropping_a_file_on_the_panel_imports_it(qtbot, panel, tmp_path):
+    from PySide6.QtCore import QMimeData, QPointF, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    path = tmp_path / "drop.csv"
+    path.write_text("a,b,y\n" + "".join(f"{t},{-t},{t % 2}\n" for t in range(10)))
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    event = QDropEvent(QPointF(10, 10), Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier)
+    with qtbot.waitSignal(panel.loadFinished, timeout=5000) as blocker:
+        panel.dropEvent(event)
+    assert blocker.args == [True] and panel.pending_choice().section["file"] == str(path)

@@ -84,11 +84,12 @@ class PreviewPlot(pg.PlotWidget):
         if choice is None:
             return
         data = choice.data
-        X_train = data.inverse_transform(data.X_train)
-        X_test = data.inverse_transform(data.X_test) if data.n_test else np.empty((0, data.n_inputs))
         names = data.feature_names
-        train_rows, test_rows = _subsample(len(X_train)), _subsample(len(X_test), MAX_PREVIEW_POINTS // 3)
-        X_train, X_test = _jitter_discrete(X_train[train_rows], axes), _jitter_discrete(X_test[test_rows], axes)
+        # subsample first: only the shown rows are copied back to raw units (MNIST: 48,000 × 784 stays put)
+        train_rows, test_rows = _subsample(data.n_train), _subsample(data.n_test, MAX_PREVIEW_POINTS // 3)
+        X_train = _jitter_discrete(data.inverse_transform(data.X_train[train_rows]), axes)
+        X_test = (_jitter_discrete(data.inverse_transform(data.X_test[test_rows]), axes) if data.n_test
+                  else np.empty((0, data.n_inputs)))
         if data.problem == "regression":
             self._show_regression(choice, X_train, X_test, data.targets_train[train_rows],
                                   data.targets_test[test_rows] if data.n_test else np.empty((0, 1)), axes)
