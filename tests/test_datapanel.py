@@ -357,3 +357,14 @@ def test_dropping_a_file_on_the_panel_imports_it(qtbot, panel, tmp_path):
     with qtbot.waitSignal(panel.loadFinished, timeout=5000) as blocker:
         panel.dropEvent(event)
     assert blocker.args == [True] and panel.pending_choice().section["file"] == str(path)
+
+
+def test_gzipped_idx_pair_dropped_by_its_labels_file(qtbot, panel, tmp_path):
+    images = (np.arange(20 * 16) % 256).astype(np.uint8).reshape(20, 4, 4)
+    write_idx(tmp_path / "t10k-images-idx3-ubyte.gz", images, gz=True)
+    write_idx(tmp_path / "t10k-labels-idx1-ubyte.gz", (np.arange(20) % 3).astype(np.uint8), gz=True)
+    import_file(qtbot, panel, tmp_path / "t10k-labels-idx1-ubyte.gz")
+    choice = applied(qtbot, panel)
+    assert (choice.n_inputs, choice.n_outputs) == (16, 3)
+    assert choice.section["file"].endswith("t10k-images-idx3-ubyte.gz")
+    assert panel.table_model.rowCount() == 20 and not panel.feature_list.isEnabled()

@@ -245,6 +245,10 @@ class DatasetPanel(QWidget):
     def open_file(self, path) -> None:
         """Start importing `path` (CSV/TSV/NPZ/NPY/IDX, optionally .gz) in the background."""
         path = Path(path)
+        if "labels-idx1" in path.name or "labels.idx1" in path.name:  # the labels half of an MNIST pair
+            images = path.with_name(path.name.replace("labels-idx1", "images-idx3").replace("labels.idx1", "images.idx3"))
+            if images.is_file():
+                path = images
         self.tabs.setCurrentIndex(TAB_IMPORT)
         self._file_path = path
         self._file_dataset = None
@@ -526,7 +530,8 @@ class DatasetPanel(QWidget):
         modes.addWidget(self.regression_radio)
         modes.addStretch(1)
         classes = QHBoxLayout()
-        classes.addWidget(QLabel("classes"))
+        self.class_count_label = QLabel("classes")
+        classes.addWidget(self.class_count_label)
         classes.addWidget(self.class_count_spin)
         classes.addLayout(self.class_row, 1)
         tools = QHBoxLayout()
@@ -760,15 +765,16 @@ class DatasetPanel(QWidget):
     @Slot(bool)
     def _draw_mode_changed(self, classes: bool) -> None:
         self.points.set_mode("classes" if classes else "regression")
-        self.class_count_spin.setEnabled(classes)
-        for button in self.class_buttons.buttons():
-            button.setEnabled(classes)
+        self.class_count_spin.setVisible(classes)
+        self.class_count_label.setVisible(classes)
+        for k, button in enumerate(self.class_buttons.buttons()):
+            button.setVisible(classes and k < self.points.n_classes)
 
     @Slot(int)
     def _class_count_changed(self, k: int) -> None:
         self.points.set_n_classes(k)
         for i, button in enumerate(self.class_buttons.buttons()):
-            button.setVisible(i < k)
+            button.setVisible(i < k and self.points.mode == "classes")
 
     @Slot(int)
     def _current_class_changed(self, k: int) -> None:
