@@ -313,7 +313,11 @@ def test_drawing_on_another_plot_and_regression_mode(qtbot, panel):
     assert choice.problem == "regression" and (choice.n_inputs, choice.n_outputs) == (1, 1)
     np.testing.assert_allclose(choice.dataset.targets[:, 0], [0.36, 0.0, 0.36, 0.81], atol=0.03)
     assert "targets" in choice.section["points"]
+    central.getPlotItem().clear()  # what the central view does when a run is loaded
+    tool.refresh()
+    assert tool.scatter in central.getPlotItem().items and len(tool.scatter.data) == 4
     tool.detach()
+    assert tool.scatter not in central.getPlotItem().items
 
 
 def test_set_section_restores_each_source(qtbot, panel, tmp_path):

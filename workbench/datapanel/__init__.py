@@ -44,7 +44,9 @@ Calls the main window makes:
             let the user draw points on the central decision view; the tool is active while the
             panel's Draw page is open (clicks add points; right-click / Shift+click: next class;
             Alt+drag or the eraser checkbox: erase; plain drag still pans). `tool.detach()` removes it.
-            The view's own ViewBox menu is disabled while the tool is active.
+            The view's own ViewBox menu is disabled while the tool is active. After the host
+            calls plot_item.clear() (e.g. DecisionView.set_run), call `tool.refresh()` to put the
+            drawn-points overlay back (the next drawn point also does it).
     panel.axis_picker: AxisPicker                      shown when the data has more than 2 features
         .slice_axes() -> (i, j)                        features on the horizontal / vertical axis
         .slice_fixed(data: PreparedData) -> np.ndarray (n_inputs,): training-set means in the

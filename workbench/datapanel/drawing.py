@@ -197,12 +197,20 @@ class PointDrawingTool(QObject):
             pass
         self.plot_item.removeItem(self.scatter)
 
+    def refresh(self) -> None:
+        """Put the overlay back after the host cleared its plot (PlotItem.clear() removes every item)."""
+        if self.scatter not in self.plot_item.items:
+            self.plot_item.addItem(self.scatter)
+        self._redraw()
+
     def view_to_scene(self, x: float, y: float) -> QPointF:
         return self.view_box.mapViewToScene(QPointF(x, y))
 
     # -- drawing ---------------------------------------------------------------------------
     @Slot()
     def _redraw(self) -> None:
+        if self.scatter not in self.plot_item.items:  # the host cleared its plot since
+            self.plot_item.addItem(self.scatter)
         xy, labels = self.points.xy, self.points.labels
         if self.points.mode == "classes":
             brushes = [pg.mkBrush(class_colour(k)) for k in labels]
