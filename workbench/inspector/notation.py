@@ -1,0 +1,50 @@
+"""Rich-text symbols in the lecture's notation, and number formatting shared by the views.
+
+Indices are the engine's: units i, j count from 0 (W[i, j] = w_ij^(k)), layers k from 1.
+"""
+
+from __future__ import annotations
+
+import math
+
+GREY = "#8a8a8a"
+PARTIAL = "∂"
+
+
+def num(value: float, digits: int = 6) -> str:
+    """A number for display: `digits` significant digits, a true minus sign."""
+    if value is None:
+        return "—"
+    value = float(value)
+    if math.isnan(value):
+        return "NaN"
+    text = f"{value:.{digits}g}"
+    return text.replace("-", "−")
+
+
+def parse_num(text: str) -> float:
+    """Inverse of `num` (for tests and copy/paste)."""
+    return float(text.replace("−", "-"))
+
+
+def sym(base: str, sub: str = "", k=None) -> str:
+    """base_sub^(k) as HTML, e.g. sym('w', 'ij', 2) → w<sub>ij</sub><sup>(2)</sup>."""
+    out = f"<i>{base}</i>"
+    if sub != "":
+        out += f"<sub>{sub}</sub>"
+    if k is not None:
+        out += f"<sup>({k})</sup>"
+    return out
+
+
+def w(i, j, k) -> str:
+    return sym("w", f"{i}{j}" if len(f"{i}{j}") <= 2 else f"{i},{j}", k)
+
+
+def d(of: str) -> str:
+    """∂Div/∂(of)."""
+    return f"{PARTIAL}Div/{PARTIAL}{of}"
+
+
+def grey(html: str) -> str:
+    return f'<span style="color:{GREY}">{html}</span>'
