@@ -45,6 +45,7 @@ class Heatmap(QWidget):
         self.title.setTextFormat(Qt.RichText)
         layout.addWidget(self.title)
         self.view = pg.GraphicsLayoutWidget()
+        self.view.setBackground("w")
         self.view.setMinimumHeight(120)
         layout.addWidget(self.view, 1)
         self.hover = QLabel(" ")
@@ -57,11 +58,16 @@ class Heatmap(QWidget):
         self.plot.setMouseEnabled(False, False)
         self.plot.hideButtons()
         self.plot.setAspectLocked(False)
+        for side in ("left", "bottom"):
+            self.plot.getAxis(side).setPen("#444444")
+            self.plot.getAxis(side).setTextPen("#222222")
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setLookupTable(diverging_colormap().getLookupTable(nPts=256))
         self.plot.addItem(self.image)
         self.colorbar = pg.ColorBarItem(values=(-1, 1), colorMap=diverging_colormap(), interactive=False,
-                                        width=12, colorMapMenu=False)
+                                        width=12, colorMapMenu=False, pen="#444444")
+        self.colorbar.axis.setPen("#444444")
+        self.colorbar.axis.setTextPen("#222222")
         self.view.addItem(self.colorbar, row=0, col=1)
         self.marker = QGraphicsRectItem()
         pen = QPen(QColor("#009E73"))
@@ -75,6 +81,10 @@ class Heatmap(QWidget):
 
     def set_title(self, html: str) -> None:
         self.title.setText(html)
+
+    def set_axis_labels(self, rows: str, cols: str) -> None:
+        self.plot.setLabel("left", rows, color="#222222")
+        self.plot.setLabel("bottom", cols, color="#222222")
 
     def set_data(self, data: np.ndarray, level: float | None = None, computed: bool = True) -> None:
         """Show `data` (2-D) with levels ±level (default ±max|data|); greyed when not computed."""

@@ -2,8 +2,9 @@
 
 Per-unit quantities are a table (one row per unit j) for layers up to WIDE units, and two
 heatmap strips for wider layers. W^(k) and ∂Div/∂W^(k) are heatmaps with a diverging,
-colour-blind-safe map symmetric about 0; by default both use the same scale (tick "own scale
-for ∂Div/∂W" when the gradients are too small to see next to the weights). What this
+colour-blind-safe map symmetric about 0; each has its own scale by default, because ∂Div/∂W is usually
+orders of magnitude smaller than W and would be a blank sheet on the weights' scale; tick
+"same colour scale" to compare them on one scale. What this
 iteration has not computed yet is greyed out.
 """
 
@@ -12,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QHeaderView, QLabel, QSpinBox, QSplitter,
+from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QHeaderView, QLabel, QSpinBox,
                                QStackedWidget, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from .heatmap import Heatmap
@@ -67,7 +68,6 @@ class LayerView(QWidget):
         top.addWidget(self.caption, 1)
         outer.addLayout(top)
 
-        splitter = QSplitter(Qt.Vertical)
         self.units = QStackedWidget()
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setEditTriggers(QTableWidget.NoEditTriggers)
@@ -83,26 +83,25 @@ class LayerView(QWidget):
         strip_layout.addWidget(self.forward_strip)
         strip_layout.addWidget(self.backward_strip)
         self.units.addWidget(strips)
-        splitter.addWidget(self.units)
+        outer.addWidget(self.units)
 
         maps = QWidget()
         maps_layout = QVBoxLayout(maps)
         maps_layout.setContentsMargins(0, 0, 0, 0)
-        self.own_scale = QCheckBox("own colour scale for ∂Div/∂W")
-        self.own_scale.setToolTip("W and ∂Div/∂W share one symmetric colour scale unless this is ticked")
-        self.own_scale.toggled.connect(lambda _: self._refresh())
-        maps_layout.addWidget(self.own_scale)
+        self.same_scale = QCheckBox("same colour scale for W and ∂Div/∂W")
+        self.same_scale.setToolTip("Off: each map is symmetric about 0 on its own largest |value| "
+                                   "(gradients are usually far smaller than weights)")
+        self.same_scale.toggled.connect(lambda _: self._refresh())
+        maps_layout.addWidget(self.same_scale)
         row = QHBoxLayout()
         self.weight_map = Heatmap(lambda r, c: w(r, c, self.k))
         self.gradient_map = Heatmap(lambda r, c: d(w(r, c, self.k)))
         for m in (self.weight_map, self.gradient_map):
+            m.set_axis_labels("i (layer k−1)", "j (layer k)")
             m.cellClicked.connect(lambda r, c: self.weightClicked.emit(self.k, r, c))
             row.addWidget(m)
         maps_layout.addLayout(row, 1)
-        splitter.addWidget(maps)
-        splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 1)
-        outer.addWidget(splitter, 1)
+        outer.addWidget(maps, 1)
 
     # -- public API ----------------------------------------------------------------------
     @Slot(object)
@@ -173,9 +172,11 @@ class LayerView(QWidget):
                "dz": f"backward layer {k}", "db": f"backward layer {k}"}
         if n <= WIDE:
             self.units.setCurrentIndex(0)
+            self.units.setMaximumHeight(self.table.maximumHeight())
             self._fill_table(n, done, why)
         else:
             self.units.setCurrentIndex(1)
+            self.units.setMaximumHeight(16777215)
             self.forward_strip.set_title(f"{sym('z', '', k)}, {sym('y', '', k)} (rows) over units j")
             self.forward_strip.set_data(np.vstack([self.values["z"], self.values["y"]]), computed=fwd)
             self.backward_strip.set_title(f"{d(sym('y', '', k))}, {d(sym('z', '', k))} (rows) over units j")
@@ -183,7 +184,7 @@ class LayerView(QWidget):
                                                     np.nan_to_num(self.values["dz"])]), computed=bwd)
         W = net.W[k]
         dW = s.grads.dW[k] if bwd else np.zeros_like(W)
-        shared = None if self.own_scale.isChecked() else max(float(np.max(np.abs(W), initial=0)),
+        shared = None if not self.same_scale.isChecked() else max(float(np.max(np.abs(W), initial=0)),
                                                              float(np.max(np.abs(dW), initial=0)))
         self.weight_map.set_title(f"{sym('W', '', k)}: row i = unit of layer {k - 1}, column j = unit of layer {k}")
         self.weight_map.set_data(W, level=shared)
@@ -197,6 +198,7 @@ class LayerView(QWidget):
         headers = {"b": f"b{sup(k)}", "z": f"z{sup(k)}", "y": f"y{sup(k)}", "dy": f"∂Div/∂y{sup(k)}",
                    "dz": f"∂Div/∂z{sup(k)}", "db": f"∂Div/∂b{sup(k)} (mean)"}
         self.table.setRowCount(n)
+        self.table.setMaximumHeight(self.table.horizontalHeader().height() + 20 * n + 6)
         self.table.setHorizontalHeaderLabels([headers[c] for c in COLUMNS])
         self.table.setVerticalHeaderLabels([f"j = {j}" for j in range(n)])
         grey_brush = QBrush(QColor(GREY))

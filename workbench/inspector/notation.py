@@ -48,3 +48,23 @@ def d(of: str) -> str:
 
 def grey(html: str) -> str:
     return f'<span style="color:{GREY}">{html}</span>'
+
+
+def factor(value: float, digits: int = 6) -> str:
+    """A number as a factor of a product: negatives in parentheses, 0.5 · (−0.2)."""
+    text = num(value, digits)
+    return f"({text})" if text.startswith("−") else text
+
+
+def signed_sum(values, digits: int = 4) -> str:
+    """a + b − c: the terms of a sum with their own signs."""
+    out = ""
+    for n, v in enumerate(values):
+        text = num(v, digits)
+        if n == 0:
+            out = text
+        elif text.startswith("−"):
+            out += " − " + text[1:]
+        else:
+            out += " + " + text
+    return out

@@ -22,7 +22,7 @@ from engine.inspection import explain_unit, explain_weight
 from engine.network import Network
 
 from .history import ParameterHistory
-from .notation import GREY, d, grey, num, sym, w
+from .notation import d, factor, grey, num, signed_sum, sym, w
 from .state import InspectorState
 
 #: ∂Div/∂y_j^(k) = Σ_l … shows at most this many terms, then "+ … (n more)"
@@ -163,6 +163,7 @@ class WeightInspector(QWidget):
         form.setColumnStretch(2, 1)
 
         self.plot = pg.GraphicsLayoutWidget()
+        self.plot.setBackground("w")
         self.plot.setMinimumHeight(150)
         self.plot.setMaximumHeight(220)
         self.value_plot = self.plot.addPlot(row=0, col=0)
@@ -171,12 +172,17 @@ class WeightInspector(QWidget):
             p.showGrid(x=True, y=True, alpha=0.25)
             p.setClipToView(True)
             p.setDownsampling(auto=True, mode="peak")
+            for side in ("left", "bottom"):
+                p.getAxis(side).setPen("#444444")
+                p.getAxis(side).setTextPen("#222222")
             p.getAxis("left").setWidth(52)
         self.grad_plot.setXLink(self.value_plot)
         self.grad_plot.setLabel("bottom", "iteration")
         self.value_plot.getAxis("bottom").setStyle(showValues=False)
-        self.value_curve = self.value_plot.plot(pen=pg.mkPen("#0072B2", width=2))
-        self.grad_curve = self.grad_plot.plot(pen=pg.mkPen("#D55E00", width=2))
+        self.value_curve = self.value_plot.plot(pen=pg.mkPen("#0072B2", width=2), symbolBrush="#0072B2",
+                                                symbolPen=None, symbolSize=4)
+        self.grad_curve = self.grad_plot.plot(pen=pg.mkPen("#D55E00", width=2), symbolBrush="#D55E00",
+                                              symbolPen=None, symbolSize=4)
         self.grad_plot.addLine(y=0, pen=pg.mkPen((128, 128, 128), style=Qt.DashLine))
         form.addWidget(self.plot, 3, 0, 1, 3)
         outer.addWidget(self.weight_box)
@@ -411,7 +417,7 @@ class WeightInspector(QWidget):
         self.explanation = e
         self.factors.update(y_in=e.y_in, dz_value=e.dDiv_dz, dy_value=e.dDiv_dy)
         self._set_row("sample_gradient", f"{w_sym} [t]", f"= {y_in} · {dz_sym}",
-                      f"= {num(e.y_in)} · {num(e.dDiv_dz)}", e.sample_gradient)
+                      f"= {factor(e.y_in)} · {factor(e.dDiv_dz)}", e.sample_gradient)
         note = []
         if e.jacobian_row is not None:
             terms = [(f"J<sub>{j}{m}</sub>", jm, dym) for m, (jm, dym) in enumerate(zip(e.jacobian_row, e.dDiv_dy_layer))]
@@ -424,8 +430,8 @@ class WeightInspector(QWidget):
         else:
             self.factors["fprime"] = e.activation_derivative
             self._set_row("dz", dz_sym, f"= {f_name}({sym('z', j, k)}) · {dy_sym}",
-                          f"= {act.name}′({num(e.z, 4)}) · {num(e.dDiv_dy)} = {num(e.activation_derivative)} · "
-                          f"{num(e.dDiv_dy)}", e.chain_dz)
+                          f"= {act.name}′({num(e.z, 4)}) · {factor(e.dDiv_dy)} = {factor(e.activation_derivative)} · "
+                          f"{factor(e.dDiv_dy)}", e.chain_dz)
         if k == N and s.divergence.fused_dz(act):
             y_t, d_t = float(s.trace.y[N][t, j]), float(s.d[t, j])
             note.append(f"The engine computes this with the fused shortcut {sym('y', j, N)} − {sym('d', j)} = "
@@ -440,7 +446,7 @@ class WeightInspector(QWidget):
                           f"{sym('d', j)} = {num(float(s.d[t, j]))}", e.chain_dy)
         self.factors["per_sample"] = [float(v) for v in e.per_sample_gradient]
         B = len(e.per_sample_gradient)
-        shown = " + ".join(num(v, 3) for v in e.per_sample_gradient[:3])
+        shown = signed_sum(e.per_sample_gradient[:3], 3)
         numbers = f"= (1/{B}) ({shown}{' + …' if B > 3 else ''})"
         self._set_row("batch_mean", f"<b>{w_sym}</b>", self._mean_formula(i, j, k), numbers, e.batch_mean_gradient)
         note.append("The update uses the batch mean (last row).")
@@ -459,7 +465,7 @@ class WeightInspector(QWidget):
     @staticmethod
     def _sum_text(terms) -> str:
         """Σ of a·b products, the first MAX_TERMS written out, the rest counted."""
-        shown = [f"{num(a, 4)}·{num(b, 4)}" for _, a, b in terms[:MAX_TERMS]]
+        shown = [f"{factor(a, 4)} · {factor(b, 4)}" for _, a, b in terms[:MAX_TERMS]]
         rest = len(terms) - MAX_TERMS
         text = "= " + " + ".join(shown)
         if rest > 0:
@@ -538,10 +544,11 @@ class WeightInspector(QWidget):
         s, k, i, j = self.state, self.k, self.i, self.j
         index = s.network.layout.weight_index(k, i, j)
         it, values, grads = self.history.series(index)
-        self.value_curve.setData(it, values)
-        self.grad_curve.setData(it, grads)
-        self.value_plot.setTitle(f"{w(i, j, k)} over iterations", size="9pt")
-        self.grad_plot.setTitle(f"{d(w(i, j, k))} (batch mean)", size="9pt")
+        symbol = "o" if len(it) <= 60 else None  # a few points: dots, so one point is visible
+        self.value_curve.setData(it, values, symbol=symbol)
+        self.grad_curve.setData(it, grads, symbol=symbol)
+        self.value_plot.setTitle(f"{w(i, j, k)} after each update", size="9pt", color="#222222")
+        self.grad_plot.setTitle(f"{d(w(i, j, k))} (batch mean) of each iteration", size="9pt", color="#222222")
 
 
 class _blocked:
