@@ -335,3 +335,29 @@ def test_weight_inspector_alone_before_any_run(qtbot):
     wi.show_state(InspectorState.from_trainer(make_trainer()))  # no batch yet
     assert "No mini-batch yet" in label(wi, "sample").text()
     assert not wi.numeric_button.isEnabled()
+
+
+@pytest.mark.parametrize("fused", [True, False])
+def test_fused_shortcut_is_named_only_when_used(panel, fused):
+    rng = np.random.default_rng(1)
+    tr = make_trainer((2, 4, 3), ("tanh", "softmax"), "cross_entropy", labels=rng.integers(0, 3, 40))
+    tr.fused = fused
+    tr.step()
+    panel.show_state(InspectorState.from_trainer(tr))
+    panel.select_weight(2, 1, 2)
+    note = label(panel.weight, "chain_note").text()
+    assert "Jacobian" in note
+    assert ("fused shortcut" in note) == fused
+    assert panel.weight.factors["dz"] == pytest.approx(panel.weight.factors["dz_value"], rel=1e-9, abs=1e-15)
+
+
+def test_float32_network_is_shown_and_checked_in_float64(panel):
+    rng = np.random.default_rng(2)
+    x = rng.normal(size=(30, 2))
+    net = Network.create([2, 3, 1], ["tanh", "sigmoid"], seed=0, dtype="float32")
+    tr = Trainer(net, x, (x[:, 0] > 0).astype(int), divergence="bce", batch_size=10)
+    tr.step()
+    panel.show_state(InspectorState.from_trainer(tr))
+    panel.select_weight(1, 1, 2)
+    result = panel.weight.compute_numeric()
+    assert result["relative"] < 1e-3  # float32 analytic against a float64 numeric derivative

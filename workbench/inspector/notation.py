@@ -18,7 +18,7 @@ def num(value: float, digits: int = 6) -> str:
     value = float(value)
     if math.isnan(value):
         return "NaN"
-    text = f"{value:.{digits}g}"
+    text = f"{value + 0.0:.{digits}g}"  # + 0.0 turns −0 into 0
     return text.replace("-", "−")
 
 

@@ -39,6 +39,7 @@ class InspectorState:
     pass_parameters  the flat θ the trace and grads were computed with (None: = network)
     paused           False while training runs: editing and step buttons are disabled
     learning_rate    informative (shown with the batch mean); NaN if unknown
+    fused            the trainer's `fused` flag (y − d shortcut for sigmoid+bce, softmax+CE)
     """
 
     network: Network
@@ -51,6 +52,7 @@ class InspectorState:
     pass_parameters: np.ndarray | None = None
     paused: bool = True
     learning_rate: float = float("nan")
+    fused: bool = True
     _pass_network: list = field(default_factory=list, repr=False, compare=False)
 
     # -- building ------------------------------------------------------------------------
@@ -70,7 +72,7 @@ class InspectorState:
         return cls(network=net, trace=trace, grads=grads, d=d, divergence=trainer.divergence,
                    next_phase=trainer.next_phase, iteration=trainer.iteration,
                    pass_parameters=pass_parameters, paused=paused,
-                   learning_rate=float(trainer.learning_rate))
+                   learning_rate=float(trainer.learning_rate), fused=bool(trainer.fused))
 
     # -- reading -------------------------------------------------------------------------
     @property

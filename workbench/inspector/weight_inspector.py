@@ -164,8 +164,8 @@ class WeightInspector(QWidget):
 
         self.plot = pg.GraphicsLayoutWidget()
         self.plot.setBackground("w")
-        self.plot.setMinimumHeight(150)
-        self.plot.setMaximumHeight(220)
+        self.plot.setMinimumHeight(200)
+        self.plot.setMaximumHeight(260)
         self.value_plot = self.plot.addPlot(row=0, col=0)
         self.grad_plot = self.plot.addPlot(row=1, col=0)
         for p, colour in ((self.value_plot, "#0072B2"), (self.grad_plot, "#D55E00")):
@@ -432,7 +432,7 @@ class WeightInspector(QWidget):
             self._set_row("dz", dz_sym, f"= {f_name}({sym('z', j, k)}) · {dy_sym}",
                           f"= {act.name}′({num(e.z, 4)}) · {factor(e.dDiv_dy)} = {factor(e.activation_derivative)} · "
                           f"{factor(e.dDiv_dy)}", e.chain_dz)
-        if k == N and s.divergence.fused_dz(act):
+        if k == N and s.fused and s.divergence.fused_dz(act):
             y_t, d_t = float(s.trace.y[N][t, j]), float(s.d[t, j])
             note.append(f"The engine computes this with the fused shortcut {sym('y', j, N)} − {sym('d', j)} = "
                         f"{num(y_t)} − {num(d_t)} = {num(e.dDiv_dz)} ({act.name} + {s.divergence.name}).")
