@@ -35,6 +35,7 @@ class Heatmap(QWidget):
     def __init__(self, cell_name=None, parent: QWidget | None = None):
         super().__init__(parent)
         self.cell_name = cell_name or (lambda r, c: f"[{r}, {c}]")
+        self.row_labels: list[str] | None = None  # names for the rows instead of 0, 1, …
         self.data = np.zeros((1, 1), np.float32)
         self.level = 1.0
         self.computed = True
@@ -106,7 +107,10 @@ class Heatmap(QWidget):
             step = max(1, int(np.ceil(n / 10)))
             return [[(v + 0.5, str(v)) for v in range(0, n, step)]]
         self.plot.getAxis("bottom").setTicks(ticks(cols))
-        self.plot.getAxis("left").setTicks(ticks(rows))
+        if self.row_labels is not None and len(self.row_labels) == rows:
+            self.plot.getAxis("left").setTicks([[(r + 0.5, name) for r, name in enumerate(self.row_labels)]])
+        else:
+            self.plot.getAxis("left").setTicks(ticks(rows))
 
     def mark(self, row: int | None, col: int | None) -> None:
         """Outline cell (row, col), or hide the outline."""

@@ -176,12 +176,15 @@ class LayerView(QWidget):
             self._fill_table(n, done, why)
         else:
             self.units.setCurrentIndex(1)
-            self.units.setMaximumHeight(16777215)
-            self.forward_strip.set_title(f"{sym('z', '', k)}, {sym('y', '', k)} (rows) over units j")
+            self.units.setMaximumHeight(190)
+            self.forward_strip.row_labels = [f"z{sup(k)}", f"y{sup(k)}"]
+            self.backward_strip.row_labels = [f"∂Div/∂y{sup(k)}", f"∂Div/∂z{sup(k)}"]
+            self.forward_strip.set_title(f"{sym('z', '', k)} and {sym('y', '', k)} over units j (sample t = {t})")
             self.forward_strip.set_data(np.vstack([self.values["z"], self.values["y"]]), computed=fwd)
-            self.backward_strip.set_title(f"{d(sym('y', '', k))}, {d(sym('z', '', k))} (rows) over units j")
+            self.backward_strip.set_title(f"{d(sym('y', '', k))} and {d(sym('z', '', k))} over units j" +
+                                          ("" if bwd else grey(f" — not yet computed (backward layer {k})")))
             self.backward_strip.set_data(np.vstack([np.nan_to_num(self.values["dy"]),
-                                                    np.nan_to_num(self.values["dz"])]), computed=bwd)
+                                                    np.nan_to_num(self.values["dz"])]), computed=dy_ok)
         W = net.W[k]
         dW = s.grads.dW[k] if bwd else np.zeros_like(W)
         shared = None if not self.same_scale.isChecked() else max(float(np.max(np.abs(W), initial=0)),

@@ -43,7 +43,7 @@ def w(i, j, k) -> str:
 
 def d(of: str) -> str:
     """∂Div/∂(of)."""
-    return f"{PARTIAL}Div/{PARTIAL}{of}"
+    return f"{PARTIAL}Div/\u2060{PARTIAL}{of}"  # word joiner: no line break after the slash
 
 
 def grey(html: str) -> str:

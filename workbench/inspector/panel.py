@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import QScrollArea, QTabWidget, QVBoxLayout, QWidget
 
 from .layer_view import LayerView
@@ -33,6 +33,7 @@ class InspectorPanel(QWidget):
         self.weight = WeightInspector()
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)  # labels wrap instead
         scroll.setWidget(self.weight)
         self.layer = LayerView()
         self.tabs.addTab(scroll, "Weight and unit")
@@ -49,7 +50,11 @@ class InspectorPanel(QWidget):
     # -- the API the main window uses ----------------------------------------------------
     @Slot(object)
     def show_state(self, state: InspectorState) -> None:
-        """Show a new snapshot. Cheap enough for every GUI frame; nothing in `state` is mutated."""
+        """Show a new snapshot. Cheap enough for every GUI frame; nothing in `state` is mutated.
+
+        Showing the same state object again does nothing (a timer may re-deliver the latest)."""
+        if state is self.state:
+            return
         self.state = state
         self.step_bar.show_state(state)
         self.weight.show_state(state)

@@ -9,7 +9,7 @@ names the phase that will run.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from engine.trainer import Phase
 
@@ -35,8 +35,11 @@ class StepThroughBar(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.state: InspectorState | None = None
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(4, 2, 4, 2)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(4, 2, 4, 2)
+        outer.setSpacing(2)
+        layout = QHBoxLayout()
+        outer.addLayout(layout)
         self.forward_button = QPushButton("Step forward")
         self.forward_button.setToolTip("Compute z and y of the next layer (after layer N: the divergence)")
         self.backward_button = QPushButton("Step backward")
@@ -48,11 +51,12 @@ class StepThroughBar(QWidget):
             layout.addWidget(b)
         self.next_label = QLabel()
         self.next_label.setObjectName("next")
-        layout.addWidget(self.next_label)
+        layout.addWidget(self.next_label, 1)
         self.strip = QLabel()
         self.strip.setTextFormat(Qt.RichText)
         self.strip.setObjectName("strip")
-        layout.addWidget(self.strip, 1)
+        self.strip.setWordWrap(True)
+        outer.addWidget(self.strip)
         self._set_enabled(None)
 
     @Slot(object)

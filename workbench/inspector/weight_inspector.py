@@ -141,6 +141,7 @@ class WeightInspector(QWidget):
         self.weight_box = QGroupBox()
         form = QGridLayout(self.weight_box)
         self.title_label = _rich_label(name="title")
+        self.title_label.setWordWrap(True)
         form.addWidget(self.title_label, 0, 0, 1, 3)
         form.addWidget(_rich_label("value"), 1, 0)
         self.value_spin = QDoubleSpinBox()
@@ -153,12 +154,14 @@ class WeightInspector(QWidget):
         self.value_spin.valueChanged.connect(self._value_edited)
         form.addWidget(self.value_spin, 1, 1)
         self.value_note = _rich_label(name="value_note")
+        self.value_note.setWordWrap(True)
         form.addWidget(self.value_note, 1, 2)
         self.gradient_symbol = _rich_label()
         form.addWidget(self.gradient_symbol, 2, 0)
         self.gradient_label = _value_label("gradient")
         form.addWidget(self.gradient_label, 2, 1)
         self.gradient_note = _rich_label(name="gradient_note")
+        self.gradient_note.setWordWrap(True)
         form.addWidget(self.gradient_note, 2, 2)
         form.setColumnStretch(2, 1)
 
@@ -195,6 +198,7 @@ class WeightInspector(QWidget):
         for row, key in enumerate(("sample_gradient", "dz", "dy", "batch_mean")):
             labels = (_rich_label(name=f"{key}_symbol"), _rich_label(name=f"{key}_formula"),
                       _rich_label(name=f"{key}_numbers"), _value_label(key))
+            labels[1].setWordWrap(True)
             labels[2].setWordWrap(True)
             labels[2].setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
             for col, label in enumerate(labels):
@@ -209,15 +213,17 @@ class WeightInspector(QWidget):
         # numeric gradient
         self.numeric_box = QGroupBox("Gradient check (central differences on this mini-batch)")
         nform = QHBoxLayout(self.numeric_box)
+        results = QVBoxLayout()
         self.numeric_button = QPushButton("Compute")
         self.numeric_button.setToolTip("Numeric ∂Div/∂w by sixth-order central differences (float64)")
         self.numeric_button.clicked.connect(self.compute_numeric)
         self.analytic_label = _rich_label(name="analytic")
         self.numeric_label = _rich_label(name="numeric")
         self.relative_label = _rich_label(name="relative")
-        for widget in (self.numeric_button, self.analytic_label, self.numeric_label, self.relative_label):
-            nform.addWidget(widget)
-        nform.addStretch(1)
+        nform.addWidget(self.numeric_button, 0, Qt.AlignTop)
+        for widget in (self.analytic_label, self.numeric_label, self.relative_label):
+            results.addWidget(widget)
+        nform.addLayout(results, 1)
         outer.addWidget(self.numeric_box)
 
         # the unit
