@@ -229,11 +229,14 @@ def test_editing_emits_weight_edited_and_undo_restores(panel, qtbot):
         tr.network.W[k][i, j] = value
         panel.show_state(InspectorState.from_trainer(tr))
 
+    loss_before = _bold(panel)
     stack = QUndoStack()
     stack.push(WeightEditCommand(*blocker.args, old=panel.weight_value(2, 1, 3), apply=apply))
     assert calls[-1] == (2, 1, 3, 0.75)
     assert panel.weight.value_spin.value() == 0.75
     loss_after = tr.metrics(tr.x, tr.d, tr.targets)[0]
+    shown_after = _bold(panel)
+    assert shown_after != pytest.approx(loss_before, rel=1e-9)  # the displayed loss reacts at once
     # a second edit of the same weight merges: one Ctrl+Z goes back to the first old value
     stack.push(WeightEditCommand(2, 1, 3, -0.25, old=0.75, apply=apply))
     assert stack.count() == 1
@@ -242,8 +245,15 @@ def test_editing_emits_weight_edited_and_undo_restores(panel, qtbot):
     assert tr.network.W[2][1, 3] == old
     assert panel.weight.value_spin.value() == pytest.approx(old, abs=1e-8)
     assert tr.metrics(tr.x, tr.d, tr.targets)[0] != loss_after
+    assert _bold(panel) == loss_before  # Ctrl+Z restores the loss shown
     stack.redo()
     assert tr.network.W[2][1, 3] == -0.25
+
+
+def _bold(panel) -> float:
+    """The loss shown in bold in the 'current loss' line."""
+    html = label(panel.weight, "current_loss").text()
+    return parse_num(html.split("<b>")[1].split("</b>")[0])
 
 
 def test_no_edit_while_running(panel, qtbot):
@@ -361,3 +371,34 @@ def test_float32_network_is_shown_and_checked_in_float64(panel):
     panel.select_weight(1, 1, 2)
     result = panel.weight.compute_numeric()
     assert result["relative"] < 1e-3  # float32 analytic against a float64 numeric derivative
+
+
+def test_ctrl_z_undoes_a_weight_edit(panel, qtbot):
+    from PySide6.QtGui import QKeySequence
+    tr = make_trainer()
+    tr.step()
+    panel.show_state(InspectorState.from_trainer(tr))
+    panel.select_weight(1, 0, 2)
+    old = tr.network.W[1][0, 2]
+    stack = QUndoStack(panel)
+    undo = stack.createUndoAction(panel)
+    undo.setShortcut(QKeySequence.Undo)
+    undo.setShortcutContext(Qt.WindowShortcut)
+    panel.addAction(undo)
+
+    def apply(k, i, j, value):
+        tr.network.W[k][i, j] = value
+        panel.show_state(InspectorState.from_trainer(tr))
+
+    panel.weightEdited.connect(lambda k, i, j, v: stack.push(
+        WeightEditCommand(k, i, j, v, panel.weight_value(k, i, j), apply)))
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.activateWindow()
+    panel.weight.value_spin.setValue(1.5)
+    assert tr.network.W[1][0, 2] == 1.5 and stack.canUndo()
+    from PySide6.QtTest import QTest
+    panel.weight.value_spin.setFocus()  # even with the value box focused, Ctrl+Z is the stack's
+    QTest.keyClick(panel.windowHandle(), Qt.Key_Z, Qt.ControlModifier)  # through the shortcut map
+    assert tr.network.W[1][0, 2] == old
+    assert panel.weight.value_spin.value() == pytest.approx(old, abs=1e-8)

@@ -12,8 +12,8 @@ from typing import Callable
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QUndoCommand
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QKeySequence, QUndoCommand
 from PySide6.QtWidgets import (QDoubleSpinBox, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QLabel,
                                QPushButton, QSizePolicy, QSpinBox, QVBoxLayout, QWidget)
 
@@ -136,6 +136,10 @@ class WeightInspector(QWidget):
         self.sample_label = _rich_label(name="sample")
         self.sample_label.setWordWrap(True)
         outer.addWidget(self.sample_label)
+        self.loss_label = _rich_label(name="current_loss")
+        self.loss_label.setToolTip("Loss of this mini-batch with the weights as they are now "
+                                   "(after updates and edits); computed while paused")
+        outer.addWidget(self.loss_label)
 
         # value, gradient and their history
         self.weight_box = QGroupBox()
@@ -152,6 +156,8 @@ class WeightInspector(QWidget):
         self.value_spin.setKeyboardTracking(False)
         self.value_spin.setToolTip("Edit the weight while training is paused (undo with Ctrl+Z)")
         self.value_spin.valueChanged.connect(self._value_edited)
+        self.value_spin.installEventFilter(self)
+        self.value_spin.lineEdit().installEventFilter(self)
         form.addWidget(self.value_spin, 1, 1)
         self.value_note = _rich_label(name="value_note")
         self.value_note.setWordWrap(True)
@@ -326,6 +332,15 @@ class WeightInspector(QWidget):
         return None if s is None else (self._serial, self.k, self.i, self.j)
 
     # -- editing -------------------------------------------------------------------------
+    def eventFilter(self, obj, event) -> bool:
+        """Leave Ctrl+Z / Ctrl+Shift+Z to the window's undo stack even while the value box has focus
+        (a line edit would otherwise claim them for its own text undo)."""
+        if event.type() == QEvent.ShortcutOverride and (
+                event.matches(QKeySequence.Undo) or event.matches(QKeySequence.Redo)):
+            event.ignore()
+            return True
+        return super().eventFilter(obj, event)
+
     def _value_edited(self, value: float) -> None:
         if self.state is None or not self.state.paused:
             return
@@ -379,6 +394,18 @@ class WeightInspector(QWidget):
         phase = "its update has been applied" if s.iteration_complete else f"next phase: {s.next_phase}"
         parts.append(grey(f"iteration {s.iteration + (0 if s.iteration_complete else 1)}; {phase}"))
         self.sample_label.setText(", ".join(parts[:-1]) + "<br>" + parts[-1])
+        self._refresh_current_loss()
+
+    def _refresh_current_loss(self) -> None:
+        """(1/B) Σ_t Div(y_t, d_t) of this mini-batch with the current weights (paused only)."""
+        s = self.state
+        if not s.paused or s.d is None:
+            self.loss_label.setText("")
+            return
+        net = s.network  # forward() allocates its own trace; the network is only read
+        loss = float(s.divergence.loss(net.forward(s.trace.y[0]).output, s.d))
+        self.factors["current_loss"] = loss
+        self.loss_label.setText(f"Loss of this mini-batch with the current weights: <b>{num(loss)}</b>")
 
     def _refresh_gradient(self) -> None:
         s, k, i, j = self.state, self.k, self.i, self.j
