@@ -204,7 +204,6 @@ class WeightInspector(QWidget):
         for row, key in enumerate(("sample_gradient", "dz", "dy", "batch_mean")):
             labels = (_rich_label(name=f"{key}_symbol"), _rich_label(name=f"{key}_formula"),
                       _rich_label(name=f"{key}_numbers"), _value_label(key))
-            labels[1].setWordWrap(True)
             labels[2].setWordWrap(True)
             labels[2].setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
             for col, label in enumerate(labels):
