@@ -32,7 +32,8 @@ Integration API (what the main window uses)
 
 `InspectorState` fields: network, trace, grads, d, divergence, next_phase, iteration,
 pass_parameters (θ the trace was computed with, when it differs from network: after an
-update), paused (False disables editing and the step buttons), learning_rate.
+update), paused (False disables editing, the step buttons and the numeric check), learning_rate,
+fused (the trainer's y − d shortcut flag). Showing the same state object twice is a no-op.
 
 The inspector keeps its own history of every weight and gradient per finished iteration
 (`ParameterHistory`, bounded memory), appended on each `show_state` whose iteration advanced.
