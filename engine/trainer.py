@@ -233,6 +233,16 @@ class Trainer:
         return self.phases[self._phase_index]
 
     @property
+    def last_update(self) -> np.ndarray | None:
+        """Δ of the last update (θ ← θ − Δ), flat; θ + Δ recovers the weights of the last pass
+        to within one rounding. None before the first update. Read-only view: do not keep it."""
+        if self.iteration == 0:
+            return None
+        view = self._delta.view()
+        view.flags.writeable = False
+        return view
+
+    @property
     def mid_iteration(self) -> bool:
         return self._phase_index != 0
 

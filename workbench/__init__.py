@@ -1,1 +1,4 @@
-"""Backprop Workbench: the Qt application (imports engine; nothing imports workbench)."""
+"""Backprop Workbench: the Qt application (windows, panels, plots, the training worker).
+
+Imports `engine`; nothing in `engine` imports this package.
+"""
