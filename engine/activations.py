@@ -23,9 +23,12 @@ LEAKY_SLOPE = 0.01
 ELU_ALPHA = 1.0
 
 
+_EXP_LIMIT = {np.dtype(t): float(np.log(np.finfo(t).max)) - 1.0 for t in (np.float32, np.float64)}
+
+
 def _exp_limit(dtype: np.dtype) -> float:
     """Largest argument whose exp is finite in `dtype` (clamping avoids overflow warnings)."""
-    return float(np.log(np.finfo(dtype).max)) - 1.0
+    return _EXP_LIMIT.get(dtype, _EXP_LIMIT[np.dtype(np.float64)])
 
 
 class Activation:

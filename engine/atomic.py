@@ -29,6 +29,7 @@ def atomic_open(path, mode: str = "w") -> Iterator[IO]:
             yield f
             f.flush()
             os.fsync(f.fileno())
+        os.chmod(tmp, _mode_for(path))
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -36,6 +37,14 @@ def atomic_open(path, mode: str = "w") -> Iterator[IO]:
         except OSError:
             pass
         raise
+
+
+def _mode_for(path: Path) -> int:
+    """Keep an existing file's permissions; a new file gets rw-r--r-- (mkstemp would give rw-------)."""
+    try:
+        return os.stat(path).st_mode & 0o777
+    except OSError:
+        return 0o644
 
 
 def write_text(path, text: str) -> None:

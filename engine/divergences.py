@@ -18,6 +18,7 @@ import numpy as np
 
 from .activations import Activation
 from .errors import ConfigurationError
+from .preparation import encode_targets
 
 
 _FLOOR = {np.dtype(t): float(np.finfo(t).tiny) ** 0.5 for t in (np.float32, np.float64)}
@@ -46,7 +47,7 @@ class Divergence:
         """The target matrix D (T, n_outputs) this divergence compares y with."""
         d = np.asarray(d)
         if d.ndim == 1:
-            d = d.reshape(-1, 1) if n_outputs == 1 else _one_hot(d, n_outputs)
+            d = encode_targets(d, n_outputs, dtype)
         return np.ascontiguousarray(d, dtype=dtype)
 
     def value(self, y: np.ndarray, d: np.ndarray) -> np.ndarray:
@@ -67,15 +68,6 @@ class Divergence:
 
     def __repr__(self) -> str:
         return f"<divergence {self.name}>"
-
-
-def _one_hot(labels: np.ndarray, k: int) -> np.ndarray:
-    labels = labels.astype(np.int64, copy=False)
-    if labels.size and (labels.min() < 0 or labels.max() >= k):
-        raise ConfigurationError(f"class index out of range 0..{k - 1}")
-    out = np.zeros((labels.shape[0], k))
-    out[np.arange(labels.shape[0]), labels] = 1.0
-    return out
 
 
 class L2(Divergence):

@@ -74,6 +74,14 @@ class Layout:
             b.append(vector[b0 : b0 + n_out])
         return W, b
 
+    def weight_index(self, k: int, i: int, j: int) -> int:
+        """Position of w_ij^(k) in the flat vector."""
+        return self.offsets()[2 * k - 2] + i * self.sizes[k] + j
+
+    def bias_index(self, k: int, j: int) -> int:
+        """Position of b_j^(k) in the flat vector."""
+        return self.offsets()[2 * k - 1] + j
+
     def weight_mask(self) -> np.ndarray:
         """1 where the flat vector holds a weight, 0 where it holds a bias."""
         mask = np.zeros(self.size)
@@ -103,6 +111,10 @@ class Trace:
     def batch_size(self) -> int:
         return self.y[0].shape[0]
 
+    def copy(self) -> "Trace":
+        """An independent copy (for snapshots handed to another thread)."""
+        return Trace([None] + [a.copy() for a in self.z[1:]], [a.copy() for a in self.y], self.computed)
+
 
 @dataclass
 class Gradients:
@@ -120,6 +132,20 @@ class Gradients:
     divergence_values: np.ndarray | None = None  # Div(y_t, d_t) per sample
     computed: list = field(default_factory=list)  # layers whose backward phase ran, N first
     scaled_dz: list = field(default_factory=list)  # work buffers: ∂Div/∂z^(k) / B
+
+    def copy(self) -> "Gradients":
+        """An independent copy (for snapshots handed to another thread); work buffers are not copied."""
+        vector = self.vector.copy()
+        dW, db = [None], [None]
+        offset = 0
+        for w, b in zip(self.dW[1:], self.db[1:]):
+            dW.append(vector[offset : offset + w.size].reshape(w.shape))
+            offset += w.size
+            db.append(vector[offset : offset + b.size])
+            offset += b.size
+        values = None if self.divergence_values is None else self.divergence_values.copy()
+        return Gradients([None] + [a.copy() for a in self.dy[1:]], [None] + [a.copy() for a in self.dz[1:]],
+                         dW, db, vector, self.loss, values, list(self.computed))
 
 
 class Network:

@@ -129,6 +129,7 @@ class Trainer:
         self._order = np.arange(len(self.x))
         self._cursor = len(self.x)  # forces a fresh permutation at the first batch
         self._buffers: dict[int, tuple[Trace, Gradients, np.ndarray]] = {}
+        self._eval_traces: dict[int, Trace] = {}
         size = network.layout.size
         self._delta = np.empty(size, dt)
         offsets = network.layout.offsets()
@@ -232,6 +233,16 @@ class Trainer:
         return self.phases[self._phase_index]
 
     @property
+    def last_update(self) -> np.ndarray | None:
+        """Δ of the last update (θ ← θ − Δ), flat; θ + Δ recovers the weights of the last pass
+        to within one rounding. None before the first update. Read-only view: do not keep it."""
+        if self.iteration == 0:
+            return None
+        view = self._delta.view()
+        view.flags.writeable = False
+        return view
+
+    @property
     def mid_iteration(self) -> bool:
         return self._phase_index != 0
 
@@ -273,6 +284,10 @@ class Trainer:
 
     def advance(self) -> Phase:
         """Run the next phase of the current iteration (starting one if needed)."""
+        with np.errstate(all="ignore"):  # overflow is caught by the divergence guard, not warned
+            return self._advance()
+
+    def _advance(self) -> Phase:
         if self._phase_index == 0:
             self.stopped = None
             self._begin_iteration()
@@ -294,9 +309,13 @@ class Trainer:
 
     def step(self) -> bool:
         """Finish the current iteration (or run a whole one). False if training stopped."""
+        with np.errstate(all="ignore"):
+            return self._step()
+
+    def _step(self) -> bool:
         if self._phase_index != 0:
             while self._phase_index != 0:
-                self.advance()
+                self._advance()
             return self.stopped is None
         # the same phase functions as advance(), without the per-phase dispatch
         self.stopped = None
@@ -348,7 +367,11 @@ class Trainer:
     # -- evaluation and running ----------------------------------------------------------
     def metrics(self, x: np.ndarray, d: np.ndarray, targets: np.ndarray) -> tuple[float, float]:
         """(mean loss, accuracy) of the network on a whole set; accuracy is NaN for regression."""
-        trace = self._buffers_for(len(x))[0]
+        # own traces: forward() points trace.y[0] at x, so a shared training buffer would
+        # later receive mini-batches through np.take(out=…) and overwrite x (e.g. the test set)
+        trace = self._eval_traces.get(len(x))
+        if trace is None:
+            trace = self._eval_traces[len(x)] = self.network.new_trace(len(x))
         self.network.forward(x, trace)
         y = trace.output
         loss = self.divergence.loss(y, d)
@@ -370,13 +393,17 @@ class Trainer:
         """Train for `steps` more updates, or until `epochs` passes, or until loss ≤ target_loss."""
         if steps is None and epochs is None and target_loss is None:
             raise ConfigurationError("run() needs steps, epochs or target_loss")
+        with np.errstate(all="ignore"):
+            return self._run(steps, epochs, target_loss)
+
+    def _run(self, steps, epochs, target_loss) -> StopReason | None:
         end = None if steps is None else self.iteration + steps
         while True:
             if end is not None and self.iteration >= end:
                 return self._stop_and_return("steps", f"reached {self.iteration} iterations")
             if epochs is not None and self.epoch >= epochs:
                 return self._stop_and_return("epochs", f"reached epoch {self.epoch:g}")
-            if not self.step():
+            if not self._step():
                 return self.stopped
             if target_loss is not None and self.history.loss[-1] <= target_loss:
                 return self._stop_and_return("target_loss", f"loss {self.history.loss[-1]:.4g} ≤ {target_loss}")

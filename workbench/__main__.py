@@ -1,15 +1,34 @@
-"""`python -m workbench [EXPERIMENT.json]`: open the GUI (the full CLI dispatcher comes with branch `experiment`)."""
+"""`backprop-workbench` entry point: sub-commands go to the command line, anything else opens the GUI.
+
+    backprop-workbench                         the application window
+    backprop-workbench EXPERIMENT.json         the window with that experiment loaded
+    backprop-workbench train|gradcheck|datasets|--help …   engine.cli
+"""
 
 from __future__ import annotations
 
+import importlib
 import sys
+
+from engine import cli
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    from .app import run_gui
-
-    return run_gui(argv[0] if argv else None)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if cli.handles(argv):
+        return cli.main(argv)
+    if len(argv) > 1 or (argv and argv[0].startswith("-")):
+        print(f"{cli.PROG}: error: expected at most one EXPERIMENT.json or a sub-command "
+              f"({', '.join(sorted(cli.SUBCOMMANDS))}); see '{cli.PROG} --help'", file=sys.stderr)
+        return 2
+    try:
+        app = importlib.import_module("workbench.app")
+    except ImportError as exc:
+        missing = exc.name in ("workbench.app", "workbench")
+        reason = "the GUI is not available yet" if missing else f"the GUI cannot start: {exc}"
+        print(f"{cli.PROG}: error: {reason}", file=sys.stderr)
+        return 2
+    return app.run_gui(argv[0] if argv else None)
 
 
 if __name__ == "__main__":

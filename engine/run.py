@@ -1,0 +1,73 @@
+"""Building a run from an experiment: dataset → split → network → trainer, all from the seed s.
+
+    dataset   generated with the dataset seed (dataset.seed, default s) or read from a file
+    split     `prepare(…, seed=dataset seed)`: the same held-out examples every time
+    W^(k)     `Network.create(…, seed=spawn_seeds(s)[0])`
+    shuffling `Trainer(…, seed=s)` (its generator is spawn_seeds(s)[1])
+
+The GUI and the command line both start a run this way, so they train identically.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .dataset_settings import check_sizes
+from .datasets import Dataset
+from .errors import ConfigurationError, ExperimentError
+from .experiment import Experiment
+from .network import Network
+from .preparation import PreparedData, prepare
+from .trainer import Trainer, spawn_seeds
+
+
+@dataclass
+class Run:
+    """Everything one experiment constructs; `trainer.network is network`."""
+
+    experiment: Experiment
+    dataset: Dataset
+    data: PreparedData
+    network: Network
+    trainer: Trainer
+
+    def current_experiment(self) -> Experiment:
+        """The experiment with the network and training settings as they are now (for "Save")."""
+        return self.experiment.with_network(self.network).with_training(self.trainer)
+
+
+def build(experiment: Experiment, base_dir=None) -> Run:
+    """Construct dataset, prepared data, network and trainer; ExperimentError names the key at fault.
+
+    base_dir: where a relative dataset file path is read from (default: experiment.base_dir,
+    then the working directory).
+    """
+    experiment = experiment.validated()
+    base_dir = base_dir if base_dir is not None else experiment.base_dir
+    ds = experiment.dataset
+    dataset = ds.load(base_dir, experiment.dataset_seed)
+    try:
+        data = prepare(dataset, test_fraction=ds.test_fraction, standardize=ds.standardize,
+                       seed=experiment.dataset_seed)
+    except ConfigurationError as exc:  # DataError is a WorkbenchError too
+        raise ExperimentError("dataset", str(exc)) from None
+    net = experiment.network
+    check_sizes(net.sizes, data.n_inputs, data.problem, data.n_outputs)
+    network = Network.create(net.sizes, net.activations, init=net.init, seed=spawn_seeds(experiment.seed)[0],
+                             dtype=net.dtype, scale=net.init_scale)
+    t = experiment.training
+    classification = data.problem != "regression"
+    has_test = data.n_test > 0
+    try:
+        trainer = Trainer(
+            network, data.X_train, data.labels_train if classification else data.targets_train,
+            divergence=t.divergence, label_smoothing=t.label_smoothing, optimizer=t.optimizer.create(),
+            batch_size=t.batch_size, shuffle=t.shuffle, l1=t.l1, l2=t.l2, schedule=t.schedule,
+            seed=experiment.seed,
+            x_test=data.X_test if has_test else None,
+            targets_test=(data.labels_test if classification else data.targets_test) if has_test else None,
+            evaluate_every=t.evaluate_every,
+        )
+    except ConfigurationError as exc:
+        raise ExperimentError("training", str(exc)) from None
+    return Run(experiment, dataset, data, network, trainer)

@@ -1,0 +1,70 @@
+"""Rich-text symbols in the lecture's notation, and number formatting shared by the views.
+
+Indices are the engine's: units i, j count from 0 (W[i, j] = w_ij^(k)), layers k from 1.
+"""
+
+from __future__ import annotations
+
+import math
+
+GREY = "#8a8a8a"
+PARTIAL = "∂"
+
+
+def num(value: float, digits: int = 6) -> str:
+    """A number for display: `digits` significant digits, a true minus sign."""
+    if value is None:
+        return "—"
+    value = float(value)
+    if math.isnan(value):
+        return "NaN"
+    text = f"{value + 0.0:.{digits}g}"  # + 0.0 turns −0 into 0
+    return text.replace("-", "−")
+
+
+def parse_num(text: str) -> float:
+    """Inverse of `num` (for tests and copy/paste)."""
+    return float(text.replace("−", "-"))
+
+
+def sym(base: str, sub: str = "", k=None) -> str:
+    """base_sub^(k) as HTML, e.g. sym('w', 'ij', 2) → w<sub>ij</sub><sup>(2)</sup>."""
+    out = f"<i>{base}</i>"
+    if sub != "":
+        out += f"<sub>{sub}</sub>"
+    if k is not None:
+        out += f"<sup>({k})</sup>"
+    return out
+
+
+def w(i, j, k) -> str:
+    return sym("w", f"{i}{j}" if len(f"{i}{j}") <= 2 else f"{i},{j}", k)
+
+
+def d(of: str) -> str:
+    """∂Div/∂(of)."""
+    return f"{PARTIAL}Div/\u2060{PARTIAL}{of}"  # word joiner: no line break after the slash
+
+
+def grey(html: str) -> str:
+    return f'<span style="color:{GREY}">{html}</span>'
+
+
+def factor(value: float, digits: int = 6) -> str:
+    """A number as a factor of a product: negatives in parentheses, 0.5 · (−0.2)."""
+    text = num(value, digits)
+    return f"({text})" if text.startswith("−") else text
+
+
+def signed_sum(values, digits: int = 4) -> str:
+    """a + b − c: the terms of a sum with their own signs."""
+    out = ""
+    for n, v in enumerate(values):
+        text = num(v, digits)
+        if n == 0:
+            out = text
+        elif text.startswith("−"):
+            out += " − " + text[1:]
+        else:
+            out += " + " + text
+    return out

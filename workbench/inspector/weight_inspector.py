@@ -1,0 +1,597 @@
+"""The per-weight inspector: w_ij^(k), its gradient, the chain rule with numbers, the numeric check.
+
+Everything shown is read from an `InspectorState` (copies); the only computation done here
+is `engine.inspection.explain_weight` / `explain_unit` (cheap) and, while paused, the numeric
+gradient of one weight by central differences on a private float64 copy of the network.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Callable
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QKeySequence, QUndoCommand
+from PySide6.QtWidgets import (QDoubleSpinBox, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QLabel,
+                               QPushButton, QSizePolicy, QSpinBox, QVBoxLayout, QWidget)
+
+from engine.analysis import numeric_gradient, relative_error
+from engine.inspection import explain_unit, explain_weight
+from engine.network import Network
+
+from .history import ParameterHistory
+from .notation import d, factor, grey, num, signed_sum, sym, w
+from .state import InspectorState
+
+#: ∂Div/∂y_j^(k) = Σ_l … shows at most this many terms, then "+ … (n more)"
+MAX_TERMS = 4
+
+
+class WeightEditCommand(QUndoCommand):
+    """Undoable edit of w_ij^(k): redo calls apply(k, i, j, new), undo calls apply(k, i, j, old).
+
+    Push it on the main window's QUndoStack (push runs redo once). Consecutive edits of the
+    same weight merge into one command that undoes to the first old value.
+    """
+
+    ID = 0x7701
+
+    def __init__(self, k: int, i: int, j: int, new: float, old: float,
+                 apply: Callable[[int, int, int, float], None], parent: QUndoCommand | None = None):
+        super().__init__(parent)
+        self.k, self.i, self.j = int(k), int(i), int(j)
+        self.new, self.old = float(new), float(old)
+        self.apply = apply
+        self._update_text()
+
+    def _update_text(self) -> None:
+        self.setText(f"set w_{self.i}{self.j}^({self.k}) to {self.new:.6g}")
+
+    def redo(self) -> None:
+        self.apply(self.k, self.i, self.j, self.new)
+
+    def undo(self) -> None:
+        self.apply(self.k, self.i, self.j, self.old)
+
+    def id(self) -> int:
+        return self.ID
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not isinstance(other, WeightEditCommand) or (other.k, other.i, other.j) != (self.k, self.i, self.j):
+            return False
+        self.new = other.new
+        self._update_text()
+        return True
+
+
+def _value_label(name: str) -> QLabel:
+    label = QLabel("—")
+    label.setObjectName(name)
+    label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+    label.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
+    return label
+
+
+def _rich_label(text: str = "", name: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setTextFormat(Qt.RichText)
+    label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+    if name:
+        label.setObjectName(name)
+    return label
+
+
+class WeightInspector(QWidget):
+    """Inspector of one weight w_ij^(k) and one unit j of layer k, for sample t of the batch.
+
+    Signals: weightEdited(k, i, j, value) when the user edits the value (only while paused);
+    selectionChanged(k, i, j); sampleChanged(t).
+    """
+
+    weightEdited = Signal(int, int, int, float)
+    selectionChanged = Signal(int, int, int)
+    sampleChanged = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.state: InspectorState | None = None
+        self.k, self.i, self.j, self.t = 1, 0, 0, 0
+        self.unit_selected = False
+        self.history = ParameterHistory()
+        self._history_key = None
+        #: the numbers shown, as floats (keys as in the labels' object names)
+        self.factors: dict[str, float] = {}
+        self.numeric: dict[str, float] | None = None
+        self._numeric_key = None
+        self._serial = 0
+        self._numeric_timer = QTimer(self, singleShot=True, interval=0)
+        self._numeric_timer.timeout.connect(self._auto_numeric)
+        self._build()
+        self._refresh()
+
+    # -- construction --------------------------------------------------------------------
+    def _build(self) -> None:
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(4, 4, 4, 4)
+
+        picker = QHBoxLayout()
+        self.layer_spin, self.i_spin, self.j_spin, self.sample_spin = (QSpinBox() for _ in range(4))
+        for label, spin, tip in (("layer k", self.layer_spin, "layer k = 1..N of w_ij^(k)"),
+                                 ("from i", self.i_spin, "unit i of layer k−1 (0 = first)"),
+                                 ("to j", self.j_spin, "unit j of layer k (0 = first)"),
+                                 ("sample t", self.sample_spin, "sample t of the mini-batch")):
+            spin.setToolTip(tip)
+            spin.setKeyboardTracking(False)
+            picker.addWidget(QLabel(label))
+            picker.addWidget(spin)
+        picker.addStretch(1)
+        self.layer_spin.setRange(1, 1)
+        for spin in (self.layer_spin, self.i_spin, self.j_spin):
+            spin.valueChanged.connect(self._picker_changed)
+        self.sample_spin.valueChanged.connect(self.select_sample)
+        outer.addLayout(picker)
+
+        self.sample_label = _rich_label(name="sample")
+        self.sample_label.setWordWrap(True)
+        outer.addWidget(self.sample_label)
+        self.loss_label = _rich_label(name="current_loss")
+        self.loss_label.setToolTip("Loss of this mini-batch with the weights as they are now "
+                                   "(after updates and edits); computed while paused")
+        outer.addWidget(self.loss_label)
+
+        # value, gradient and their history
+        self.weight_box = QGroupBox()
+        form = QGridLayout(self.weight_box)
+        self.title_label = _rich_label(name="title")
+        self.title_label.setWordWrap(True)
+        form.addWidget(self.title_label, 0, 0, 1, 3)
+        form.addWidget(_rich_label("value"), 1, 0)
+        self.value_spin = QDoubleSpinBox()
+        self.value_spin.setObjectName("value")
+        self.value_spin.setDecimals(8)
+        self.value_spin.setRange(-1e9, 1e9)
+        self.value_spin.setSingleStep(0.01)
+        self.value_spin.setKeyboardTracking(False)
+        self.value_spin.setToolTip("Edit the weight while training is paused (undo with Ctrl+Z)")
+        self.value_spin.valueChanged.connect(self._value_edited)
+        self.value_spin.installEventFilter(self)
+        self.value_spin.lineEdit().installEventFilter(self)
+        form.addWidget(self.value_spin, 1, 1)
+        self.value_note = _rich_label(name="value_note")
+        self.value_note.setWordWrap(True)
+        form.addWidget(self.value_note, 1, 2)
+        self.gradient_symbol = _rich_label()
+        form.addWidget(self.gradient_symbol, 2, 0)
+        self.gradient_label = _value_label("gradient")
+        form.addWidget(self.gradient_label, 2, 1)
+        self.gradient_note = _rich_label(name="gradient_note")
+        self.gradient_note.setWordWrap(True)
+        form.addWidget(self.gradient_note, 2, 2)
+        form.setColumnStretch(2, 1)
+
+        self.plot = pg.GraphicsLayoutWidget()
+        self.plot.setBackground("w")
+        self.plot.setMinimumHeight(200)
+        self.plot.setMaximumHeight(260)
+        self.value_plot = self.plot.addPlot(row=0, col=0)
+        self.grad_plot = self.plot.addPlot(row=1, col=0)
+        for p, colour in ((self.value_plot, "#0072B2"), (self.grad_plot, "#D55E00")):
+            p.showGrid(x=True, y=True, alpha=0.25)
+            p.setClipToView(True)
+            p.setDownsampling(auto=True, mode="peak")
+            for side in ("left", "bottom"):
+                p.getAxis(side).setPen("#444444")
+                p.getAxis(side).setTextPen("#222222")
+            p.getAxis("left").setWidth(52)
+        self.grad_plot.setXLink(self.value_plot)
+        self.grad_plot.setLabel("bottom", "iteration")
+        self.value_plot.getAxis("bottom").setStyle(showValues=False)
+        self.value_curve = self.value_plot.plot(pen=pg.mkPen("#0072B2", width=2), symbolBrush="#0072B2",
+                                                symbolPen=None, symbolSize=4)
+        self.grad_curve = self.grad_plot.plot(pen=pg.mkPen("#D55E00", width=2), symbolBrush="#D55E00",
+                                              symbolPen=None, symbolSize=4)
+        self.grad_plot.addLine(y=0, pen=pg.mkPen((128, 128, 128), style=Qt.DashLine))
+        form.addWidget(self.plot, 3, 0, 1, 3)
+        outer.addWidget(self.weight_box)
+
+        # the chain rule with numbers
+        self.chain_box = QGroupBox("Chain rule for the selected sample")
+        grid = self.chain_grid = QGridLayout(self.chain_box)
+        grid.setHorizontalSpacing(10)
+        self.chain_rows: dict[str, tuple[QLabel, QLabel, QLabel, QLabel]] = {}
+        for row, key in enumerate(("sample_gradient", "dz", "dy", "batch_mean")):
+            labels = (_rich_label(name=f"{key}_symbol"), _rich_label(name=f"{key}_formula"),
+                      _rich_label(name=f"{key}_numbers"), _value_label(key))
+            labels[2].setWordWrap(True)
+            labels[2].setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
+            for col, label in enumerate(labels):
+                grid.addWidget(label, row, col)
+            self.chain_rows[key] = labels
+        grid.setColumnStretch(2, 1)
+        self.chain_note = _rich_label(name="chain_note")
+        self.chain_note.setWordWrap(True)
+        grid.addWidget(self.chain_note, 4, 0, 1, 4)
+        outer.addWidget(self.chain_box)
+
+        # numeric gradient
+        self.numeric_box = QGroupBox("Gradient check (central differences on this mini-batch)")
+        nform = QHBoxLayout(self.numeric_box)
+        results = QVBoxLayout()
+        self.numeric_button = QPushButton("Compute")
+        self.numeric_button.setToolTip("Numeric ∂Div/∂w by sixth-order central differences (float64)")
+        self.numeric_button.clicked.connect(self.compute_numeric)
+        self.analytic_label = _rich_label(name="analytic")
+        self.numeric_label = _rich_label(name="numeric")
+        self.relative_label = _rich_label(name="relative")
+        nform.addWidget(self.numeric_button, 0, Qt.AlignTop)
+        for widget in (self.analytic_label, self.numeric_label, self.relative_label):
+            results.addWidget(widget)
+        nform.addLayout(results, 1)
+        outer.addWidget(self.numeric_box)
+
+        # the unit
+        self.unit_box = QGroupBox()
+        uform = QFormLayout(self.unit_box)
+        self.unit_labels: dict[str, tuple[QLabel, QLabel]] = {}
+        for key in ("bias", "z", "y", "dDiv_dz", "dDiv_dy", "bias_gradient"):
+            sym_label, value_label = _rich_label(), _value_label(f"unit_{key}")
+            uform.addRow(sym_label, value_label)
+            self.unit_labels[key] = (sym_label, value_label)
+        outer.addWidget(self.unit_box)
+        outer.addStretch(1)
+
+    # -- public API ----------------------------------------------------------------------
+    @Slot(object)
+    def show_state(self, state: InspectorState) -> None:
+        """Show a new snapshot (never mutated). Records the weight history when an iteration finished."""
+        self.state = state
+        net = state.network
+        key = net.sizes
+        if key != self._history_key or state.iteration < self.history.last_iteration:
+            self.history.reset(net.layout.size)
+            self._history_key = key
+        if state.iteration_complete and state.iteration > self.history.last_iteration:
+            self.history.append(state.iteration, net.parameters, state.grads.vector)
+        self._serial += 1
+        self._sync_ranges()
+        self._refresh()
+
+    @Slot(int, int, int)
+    def select_weight(self, k: int, i: int, j: int) -> None:
+        """Select w_ij^(k) (i: unit of layer k−1, j: unit of layer k; from 0)."""
+        self.unit_selected = False
+        self._set_selection(k, i, j)
+
+    @Slot(int, int)
+    def select_unit(self, k: int, j: int) -> None:
+        """Select unit j of layer k (the weight shown becomes w_ij^(k) with the current i)."""
+        self.unit_selected = True
+        self._set_selection(k, self.i, j)
+
+    @Slot(int)
+    def select_sample(self, t: int) -> None:
+        """Select sample t of the mini-batch for the per-sample quantities."""
+        t = int(t)
+        if t == self.t:
+            return
+        self.t = t
+        with _blocked(self.sample_spin):
+            self.sample_spin.setValue(t)
+        self._refresh()
+        self.sampleChanged.emit(self.t)
+
+    def weight_value(self, k: int, i: int, j: int) -> float:
+        """The current value of w_ij^(k) in the last state (the `old` of a WeightEditCommand)."""
+        return float(self.state.network.W[k][i, j])
+
+    def selection(self) -> tuple[int, int, int]:
+        return self.k, self.i, self.j
+
+    # -- selection -----------------------------------------------------------------------
+    def _set_selection(self, k, i, j) -> None:
+        if self.state is not None:
+            sizes = self.state.network.sizes
+            k = min(max(int(k), 1), len(sizes) - 1)
+            i = min(max(int(i), 0), sizes[k - 1] - 1)
+            j = min(max(int(j), 0), sizes[k] - 1)
+        changed = (k, i, j) != (self.k, self.i, self.j)
+        self.k, self.i, self.j = int(k), int(i), int(j)
+        self._sync_ranges()
+        self._refresh()
+        if changed:
+            self.selectionChanged.emit(self.k, self.i, self.j)
+
+    def _picker_changed(self) -> None:
+        self.unit_selected = False
+        self._set_selection(self.layer_spin.value(), self.i_spin.value(), self.j_spin.value())
+
+    def _sync_ranges(self) -> None:
+        if self.state is None:
+            return
+        sizes = self.state.network.sizes
+        self.k = min(max(self.k, 1), len(sizes) - 1)
+        self.i = min(self.i, sizes[self.k - 1] - 1)
+        self.j = min(self.j, sizes[self.k] - 1)
+        B = self.state.batch_size
+        self.t = min(self.t, max(B - 1, 0))
+        with _blocked(self.layer_spin, self.i_spin, self.j_spin, self.sample_spin):
+            self.layer_spin.setRange(1, len(sizes) - 1)
+            self.i_spin.setRange(0, sizes[self.k - 1] - 1)
+            self.j_spin.setRange(0, sizes[self.k] - 1)
+            self.sample_spin.setRange(0, max(B - 1, 0))
+            self.layer_spin.setValue(self.k)
+            self.i_spin.setValue(self.i)
+            self.j_spin.setValue(self.j)
+            self.sample_spin.setValue(self.t)
+
+    def _selection_key(self):
+        s = self.state
+        return None if s is None else (self._serial, self.k, self.i, self.j)
+
+    # -- editing -------------------------------------------------------------------------
+    def eventFilter(self, obj, event) -> bool:
+        """Leave Ctrl+Z / Ctrl+Shift+Z to the window's undo stack even while the value box has focus
+        (a line edit would otherwise claim them for its own text undo)."""
+        if event.type() == QEvent.ShortcutOverride and (
+                event.matches(QKeySequence.Undo) or event.matches(QKeySequence.Redo)):
+            event.ignore()
+            return True
+        return super().eventFilter(obj, event)
+
+    def _value_edited(self, value: float) -> None:
+        if self.state is None or not self.state.paused:
+            return
+        if value != self.weight_value(self.k, self.i, self.j):
+            self.weightEdited.emit(self.k, self.i, self.j, float(value))
+
+    # -- drawing -------------------------------------------------------------------------
+    def _refresh(self) -> None:
+        s = self.state
+        k, i, j, t = self.k, self.i, self.j, self.t
+        self.factors = {}
+        self.weight_box.setTitle("")
+        self.title_label.setText(
+            f"<b>Weight {w(i, j, k)}</b> — from unit {i} of layer {k - 1} to unit {j} of layer {k}")
+        self.gradient_symbol.setText(f"{d(w(i, j, k))}")
+        if s is None:
+            self.value_spin.setEnabled(False)
+            self.sample_label.setText(grey("No training run yet."))
+            for labels in self.chain_rows.values():
+                for label in labels:
+                    label.setText("")
+            return
+        net = s.network
+        value = float(net.W[k][i, j])
+        self.factors["weight"] = value
+        with _blocked(self.value_spin):
+            self.value_spin.setValue(value)
+        self.value_spin.setEnabled(s.paused)
+        self.value_note.setText(f"current value, after {s.iteration} updates" +
+                                ("" if s.paused else grey(" (pause training to edit)")))
+        self._refresh_sample()
+        self._refresh_gradient()
+        self._refresh_chain()
+        self._refresh_numeric()
+        self._refresh_unit()
+        self._refresh_plot()
+
+    def _refresh_sample(self) -> None:
+        s, t = self.state, self.t
+        if s.trace is None:
+            self.sample_label.setText(grey("No mini-batch yet: step forward to start an iteration."))
+            return
+        x = s.trace.y[0][t]
+        parts = [f"Sample <b>t = {t}</b> of the mini-batch (B = {s.batch_size}): "
+                 f"{sym('x')} = ({', '.join(num(v, 4) for v in x)})"]
+        if s.d is not None:
+            parts.append(f"{sym('d')} = ({', '.join(num(v, 4) for v in s.d[t])})")
+        if s.divergence_done() and s.grads.divergence_values is not None:
+            parts.append(f"Div({sym('y')}, {sym('d')}) = {num(s.grads.divergence_values[t])}")
+            parts.append(f"batch loss = {num(s.grads.loss)}")
+        phase = "its update has been applied" if s.iteration_complete else f"next phase: {s.next_phase}"
+        parts.append(grey(f"iteration {s.iteration + (0 if s.iteration_complete else 1)}; {phase}"))
+        self.sample_label.setText(", ".join(parts[:-1]) + "<br>" + parts[-1])
+        self._refresh_current_loss()
+
+    def _refresh_current_loss(self) -> None:
+        """(1/B) Σ_t Div(y_t, d_t) of this mini-batch with the current weights (paused only)."""
+        s = self.state
+        if not s.paused or s.d is None:
+            self.loss_label.setText("")
+            return
+        net = s.network  # forward() allocates its own trace; the network is only read
+        loss = float(s.divergence.loss(net.forward(s.trace.y[0]).output, s.d))
+        self.factors["current_loss"] = loss
+        self.loss_label.setText(f"Loss of this mini-batch with the current weights: <b>{num(loss)}</b>")
+
+    def _refresh_gradient(self) -> None:
+        s, k, i, j = self.state, self.k, self.i, self.j
+        if s.backward_done(k):
+            g = float(s.grads.dW[k][i, j])
+            self.factors["gradient"] = g
+            self.gradient_label.setText(num(g))
+            self.gradient_label.setStyleSheet("")
+            lr = "" if math.isnan(s.learning_rate) else f", learning rate η = {num(s.learning_rate, 4)}"
+            self.gradient_note.setText(f"mean over the B = {s.batch_size} samples of the mini-batch{lr}")
+        else:
+            self.gradient_label.setText("—")
+            self.gradient_note.setText(grey(f"not yet computed: backward layer {k} has not run in this iteration"))
+
+    def _set_row(self, key, symbol, formula, numbers, value, computed=True):
+        labels = self.chain_rows[key]
+        texts = (symbol, formula, numbers, num(value) if value is not None and computed else "—")
+        for label, text in zip(labels, texts):
+            label.setText(text if computed else grey(text))
+        if value is not None and computed:
+            self.factors[key] = float(value)
+
+    def _refresh_chain(self) -> None:
+        s, k, i, j, t = self.state, self.k, self.i, self.j, self.t
+        N = s.N
+        act = s.network.activations[k - 1]
+        w_sym, dz_sym, dy_sym = d(w(i, j, k)), d(sym("z", j, k)), d(sym("y", j, k))
+        y_in = sym("y", i, k - 1)
+        f_name = f"<i>f</i><sub>{k}</sub>′"
+        self.chain_box.setTitle(f"Chain rule for sample t = {t}" +
+                                (" (weights of this pass, before its update)" if s.pass_parameters is not None else ""))
+        if s.trace is None or not s.backward_done(k):
+            missing = (f"step backward until layer {k} has run" if s.trace is not None
+                       else "no iteration under way")
+            self._set_row("sample_gradient", f"{w_sym} [t]", f"= {y_in} · {dz_sym}", "", None, False)
+            self._set_row("dz", dz_sym, f"= {f_name}({sym('z', j, k)}) · {dy_sym}", "", None, False)
+            self._set_row("dy", dy_sym, self._dy_formula(k, j, N), "", None, False)
+            self._set_row("batch_mean", w_sym, self._mean_formula(i, j, k), "", None, False)
+            self.chain_note.setText(grey(f"Not yet computed in this iteration: {missing}."))
+            return
+        e = explain_weight(s.pass_network, s.trace, s.grads, k, i, j, t)
+        self.explanation = e
+        self.factors.update(y_in=e.y_in, dz_value=e.dDiv_dz, dy_value=e.dDiv_dy)
+        self._set_row("sample_gradient", f"{w_sym} [t]", f"= {y_in} · {dz_sym}",
+                      f"= {factor(e.y_in)} · {factor(e.dDiv_dz)}", e.sample_gradient)
+        note = []
+        if e.jacobian_row is not None:
+            terms = [(f"J<sub>{j}{m}</sub>", jm, dym) for m, (jm, dym) in enumerate(zip(e.jacobian_row, e.dDiv_dy_layer))]
+            numbers = self._sum_text(terms)
+            self.factors["jacobian_row"] = [float(v) for v in e.jacobian_row]
+            self.factors["dy_layer"] = [float(v) for v in e.dDiv_dy_layer]
+            self._set_row("dz", dz_sym, f"= Σ<sub>m</sub> J<sub>{j}m</sub> · {d(sym('y', 'm', k))}, "
+                          f"J<sub>{j}m</sub> = ∂{sym('y', 'm', k)}/∂{sym('z', j, k)}", numbers, e.chain_dz)
+            note.append(f"{act.name} is a vector activation: ∂Div/∂z uses a row of its Jacobian.")
+        else:
+            self.factors["fprime"] = e.activation_derivative
+            self._set_row("dz", dz_sym, f"= {f_name}({sym('z', j, k)}) · {dy_sym}",
+                          f"= {act.name}′({num(e.z, 4)}) · {factor(e.dDiv_dy)} = {factor(e.activation_derivative)} · "
+                          f"{factor(e.dDiv_dy)}", e.chain_dz)
+        if k == N and s.fused and s.divergence.fused_dz(act):
+            y_t, d_t = float(s.trace.y[N][t, j]), float(s.d[t, j])
+            note.append(f"The engine computes this with the fused shortcut {sym('y', j, N)} − {sym('d', j)} = "
+                        f"{num(y_t)} − {num(d_t)} = {num(e.dDiv_dz)} ({act.name} + {s.divergence.name}).")
+        if e.downstream:
+            terms = [(w(j, l, k + 1), wl, dzl) for l, wl, dzl in e.downstream]
+            self.factors["downstream"] = [(wl, dzl) for _, wl, dzl in e.downstream]
+            self._set_row("dy", dy_sym, self._dy_formula(k, j, N), self._sum_text(terms), e.chain_dy)
+        else:
+            self._set_row("dy", dy_sym, self._dy_formula(k, j, N),
+                          f"{s.divergence.name} at {sym('y', j)} = {num(float(s.trace.y[N][t, j]))}, "
+                          f"{sym('d', j)} = {num(float(s.d[t, j]))}", e.chain_dy)
+        self.factors["per_sample"] = [float(v) for v in e.per_sample_gradient]
+        B = len(e.per_sample_gradient)
+        shown = signed_sum(e.per_sample_gradient[:3], 3)
+        numbers = f"= (1/{B}) ({shown}{' + …' if B > 3 else ''})"
+        self._set_row("batch_mean", f"<b>{w_sym}</b>", self._mean_formula(i, j, k), numbers, e.batch_mean_gradient)
+        note.append("The update uses the batch mean (last row).")
+        self.chain_note.setText(" ".join(note))
+
+    @staticmethod
+    def _dy_formula(k, j, N) -> str:
+        if k == N:
+            return f"= Div′({sym('y')}, {sym('d')})<sub>{j}</sub> (output layer)"
+        return f"= Σ<sub>l</sub> {w(j, 'l', k + 1)} · {d(sym('z', 'l', k + 1))}"
+
+    @staticmethod
+    def _mean_formula(i, j, k) -> str:
+        return f"= (1/B) Σ<sub>t</sub> {sym('y', i, k - 1)}[t] · {d(sym('z', j, k))}[t]"
+
+    @staticmethod
+    def _sum_text(terms) -> str:
+        """Σ of a·b products, the first MAX_TERMS written out, the rest counted."""
+        shown = [f"{factor(a, 4)} · {factor(b, 4)}" for _, a, b in terms[:MAX_TERMS]]
+        rest = len(terms) - MAX_TERMS
+        text = "= " + " + ".join(shown)
+        if rest > 0:
+            text += f" + … ({rest} more terms)"
+        return text
+
+    def _refresh_numeric(self) -> None:
+        s, k = self.state, self.k
+        ready = s.trace is not None and s.backward_done(k) and s.d is not None
+        self.numeric_button.setEnabled(ready)
+        if not ready:
+            self.analytic_label.setText(grey("analytic: —"))
+            self.numeric_label.setText(grey("numeric: —"))
+            self.relative_label.setText("")
+            return
+        analytic = float(s.grads.dW[k][self.i, self.j])
+        self.analytic_label.setText(f"analytic {d(w(self.i, self.j, k))} = {num(analytic, 10)}")
+        if self.numeric is not None and self._numeric_key == self._selection_key():
+            self.numeric_label.setText(f"numeric = {num(self.numeric['numeric'], 10)}")
+            self.relative_label.setText(f"relative difference = {num(self.numeric['relative'], 3)}")
+        else:
+            self.numeric_label.setText(grey("numeric: —" + ("" if s.paused else " (computed while paused)")))
+            self.relative_label.setText("")
+            if s.paused:
+                self._numeric_timer.start()
+
+    def _auto_numeric(self) -> None:
+        if self.state is not None and self.state.paused and self._numeric_key != self._selection_key():
+            self.compute_numeric()
+
+    @Slot()
+    def compute_numeric(self) -> dict | None:
+        """Central-difference ∂Div/∂w_ij^(k) on this mini-batch, in float64 on a private copy."""
+        s, k, i, j = self.state, self.k, self.i, self.j
+        if s is None or s.trace is None or s.d is None or not s.backward_done(k):
+            return None
+        src = s.pass_network
+        net = Network(src.sizes, src.activations, src.parameters.astype(np.float64), "float64")
+        x, dd = s.trace.y[0].astype(np.float64), s.d.astype(np.float64)
+        index = net.layout.weight_index(k, i, j)
+        numeric = float(numeric_gradient(net, x, dd, s.divergence, indices=[index])[index])
+        analytic = float(s.grads.dW[k][i, j])
+        rel = float(relative_error(np.array([analytic]), np.array([numeric]))[0])
+        self.numeric = {"numeric": numeric, "analytic": analytic, "relative": rel}
+        self._numeric_key = self._selection_key()
+        self._refresh_numeric()
+        return self.numeric
+
+    def _refresh_unit(self) -> None:
+        s, k, j, t = self.state, self.k, self.j, self.t
+        self.unit_box.setTitle(f"Unit j = {j} of layer k = {k}, sample t = {t}")
+        rows = {"bias": sym("b", j, k), "z": sym("z", j, k), "y": sym("y", j, k),
+                "dDiv_dz": d(sym("z", j, k)), "dDiv_dy": d(sym("y", j, k)),
+                "bias_gradient": d(sym("b", j, k)) + " (batch mean)"}
+        values = {"bias": float(s.network.b[k][j])}
+        available = {"bias": True}
+        if s.forward_done(k):
+            values.update(z=float(s.trace.z[k][t, j]), y=float(s.trace.y[k][t, j]))
+            available.update(z=True, y=True)
+        if s.dy_done(k):
+            values["dDiv_dy"] = float(s.grads.dy[k][t, j])
+            available["dDiv_dy"] = True
+        if s.backward_done(k):
+            u = explain_unit(s.pass_network, s.trace, s.grads, k, j, t)
+            values.update(dDiv_dz=u.dDiv_dz, bias_gradient=u.bias_gradient)
+            available.update(dDiv_dz=True, bias_gradient=True)
+        for key, (sym_label, value_label) in self.unit_labels.items():
+            ok = available.get(key, False)
+            sym_label.setText(rows[key] if ok else grey(rows[key]))
+            value_label.setText(num(values[key]) if ok else grey("—"))
+            if ok:
+                self.factors[f"unit_{key}"] = values[key]
+        self.unit_box.setStyleSheet("QGroupBox { font-weight: bold; }" if self.unit_selected else "")
+
+    def _refresh_plot(self) -> None:
+        s, k, i, j = self.state, self.k, self.i, self.j
+        index = s.network.layout.weight_index(k, i, j)
+        it, values, grads = self.history.series(index)
+        symbol = "o" if len(it) <= 60 else None  # a few points: dots, so one point is visible
+        self.value_curve.setData(it, values, symbol=symbol)
+        self.grad_curve.setData(it, grads, symbol=symbol)
+        self.value_plot.setTitle(f"{w(i, j, k)} after each update", size="9pt", color="#222222")
+        self.grad_plot.setTitle(f"{d(w(i, j, k))} (batch mean) of each iteration", size="9pt", color="#222222")
+
+
+class _blocked:
+    """Context manager blocking the signals of some widgets."""
+
+    def __init__(self, *widgets):
+        self.widgets = widgets
+
+    def __enter__(self):
+        self.old = [wd.blockSignals(True) for wd in self.widgets]
+
+    def __exit__(self, *exc):
+        for wd, old in zip(self.widgets, self.old):
+            wd.blockSignals(old)
