@@ -37,10 +37,10 @@ def test_export_all(qtbot, window, tmp_path):
 
     with np.load(tmp_path / "out" / "weights.npz", allow_pickle=False) as z:
         sizes = list(z["sizes"])
-        assert sizes == [2, 16, 16, 1]
-        assert z["W1"].shape == (2, 16) and z["b3"].shape == (1,)
+        assert sizes == [2, 8, 8, 1]
+        assert z["W1"].shape == (2, 8) and z["b3"].shape == (1,)
         flat = np.concatenate([np.concatenate([z[f"W{k}"].ravel(), z[f"b{k}"]]) for k in (1, 2, 3)])
-    assert np.array_equal(flat, snap.parameters)
+    assert np.array_equal(flat, snap.parameters)  # paused: the snapshot is the live state
 
     with open(tmp_path / "out" / "history.csv") as f:
         rows = list(csv.DictReader(f))

@@ -32,6 +32,7 @@ def test_run_pause_step_change_settings_close(qtbot, window):
     # change the learning rate while running: the next iteration uses it, an event records it
     w.toggle_run()
     wait_snapshot(qtbot, w, lambda s: s.state == "running" and s.iteration > n + 10)
+    before_lr = w.session.settings()["learning_rate"]
     w.controls.set_learning_rate(0.002)
     snap = wait_snapshot(qtbot, w, lambda s: any(e.name == "learning_rate" for e in s.events)
                          and s.iteration > max(e.step for e in s.events) + 2)
@@ -39,7 +40,7 @@ def test_run_pause_step_change_settings_close(qtbot, window):
     assert event.value == 0.002
     steps = w.history.iterations["step"].view()
     rates = w.history.iterations["learning_rate"].view()
-    assert rates[steps == event.step].item() == 0.01  # the update before the change
+    assert rates[steps == event.step].item() == before_lr  # the update before the change
     assert rates[steps == event.step + 1].item() == 0.002  # the next one
     assert w.session.dirty and w.session.settings()["learning_rate"] == 0.002
 

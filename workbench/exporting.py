@@ -1,13 +1,11 @@
 """Writing what the window shows to files: weights (.npz), history (.csv), plots (PNG / SVG).
 
-Weights and history use `engine.files` when it exists (branch `experiment`), otherwise the
-same layout written here: `W1..WN`, `b1..bN`, `sizes`, `activations` (no pickle). All
-writes are atomic, so a failed export never leaves half a file behind.
+Weights and history are written by `engine.files` (the formats the command line writes);
+all writes are atomic, so a failed export never leaves half a file behind.
 """
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import numpy as np
@@ -16,47 +14,12 @@ from PySide6.QtWidgets import QWidget
 from engine import Network
 from engine.atomic import atomic_open
 
-try:
-    from engine import files as _files  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover - depends on merge state
-    _files = None
+from engine import files
 
 
 def save_weights(path, sizes, activations, parameters: np.ndarray) -> None:
-    """W^(k) (n_{k−1}, n_k) and b^(k) of the given flat parameters θ, as `.npz`."""
-    net = Network(sizes, activations, np.array(parameters, copy=True))
-    if _files is not None and hasattr(_files, "save_weights"):
-        _files.save_weights(path, net)
-        return
-    arrays = {f"W{k}": net.W[k] for k in range(1, net.N + 1)}
-    arrays.update({f"b{k}": net.b[k] for k in range(1, net.N + 1)})
-    arrays["sizes"] = np.array(net.sizes, dtype=np.int64)
-    arrays["activations"] = np.array(net.activation_names, dtype=str)
-    with atomic_open(path, "wb") as f:
-        np.savez(f, **arrays)
-
-
-def save_history(path, history) -> None:
-    """One row per logged iteration; evaluation columns filled on the rows they were taken."""
-    it = history.iterations
-    n = it["step"].size
-    N = history.norms.width if history.norms is not None else 0
-    ev = history.evaluations
-    ev_rows = {int(s): i for i, s in enumerate(ev["step"].view())}
-    header = ["step", "epoch", "loss", "learning_rate"] + [f"grad_norm_W{k}" for k in range(1, N + 1)] + \
-        ["train_loss", "train_accuracy", "test_loss", "test_accuracy"]
-    with atomic_open(path, "w") as f:
-        w = csv.writer(f, lineterminator="\n")
-        w.writerow(header)
-        cols = [it[c].view() for c in ("step", "epoch", "loss", "learning_rate")]
-        norms = history.norms.rows() if N else np.empty((n, 0))
-        evc = [ev[c].view() for c in ("train_loss", "train_accuracy", "test_loss", "test_accuracy")]
-        for i in range(n):
-            step = int(cols[0][i])
-            row = [step] + [repr(float(c[i])) for c in cols[1:]] + [repr(float(v)) for v in norms[i]]
-            j = ev_rows.get(step)
-            row += [""] * 4 if j is None else [repr(float(c[j])) for c in evc]
-            w.writerow(row)
+    """W^(k) (n_{k−1}, n_k) and b^(k) of the flat parameters θ of a snapshot, as `.npz` (engine.files)."""
+    files.save_weights(path, Network(sizes, activations, np.array(parameters, copy=True)))
 
 
 def export_plot(widget: QWidget, path) -> None:

@@ -17,6 +17,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QDockWidget, QFileDialog, QHBoxLayout, QLabel, QMainWindow, QMessageBox,
                                QPlainTextEdit, QScrollArea, QToolButton, QVBoxLayout, QWidget)
 
+from engine import files
 from engine.errors import WorkbenchError
 
 from . import exporting
@@ -434,14 +435,12 @@ class MainWindow(QMainWindow):
 
     # -- export --------------------------------------------------------------------------
     def export_weights(self, path) -> None:
-        snap = self._last_snapshot
-        if snap is None:
-            raise WorkbenchError("no weights yet")
-        sizes, acts, _ = self._meta
-        exporting.save_weights(path, sizes, acts, snap.parameters)
+        """The current W^(k), b^(k) as .npz (read in the worker thread, between iterations)."""
+        self.worker.call(lambda run: files.save_weights(path, run.network))
 
     def export_history(self, path) -> None:
-        exporting.save_history(path, self.history)
+        """The whole history as CSV, one row per logged step (engine.files format)."""
+        self.worker.call(lambda run: files.save_history(path, run.trainer.history))
 
     def export_plot(self, name: str, path) -> None:
         exporting.export_plot(self.plot_views()[name], path)
@@ -463,7 +462,7 @@ class MainWindow(QMainWindow):
     def _guarded(self, what: str, fn, *args) -> bool:
         try:
             fn(*args)
-        except (OSError, WorkbenchError, ValueError) as e:
+        except (OSError, WorkbenchError, ValueError, TimeoutError) as e:
             self.show_error(f"Could not export {what}: {e}")
             return False
         self.statusBar().showMessage(f"exported {what}", 4000)

@@ -16,6 +16,7 @@ Determinism: the core only ever calls `trainer.step()`, `trainer.advance()` and
 from __future__ import annotations
 
 import math
+from concurrent.futures import Future
 import queue
 import threading
 import time
@@ -34,7 +35,7 @@ SNAPSHOT_INTERVAL = 1.0 / 30.0
 
 
 class Command(NamedTuple):
-    """A request to the worker: name is run, pause, step, phase, configure, speed, load, stop."""
+    """A request to the worker: run, pause, toggle, step, phase, configure, speed, load, call, stop."""
 
     name: str
     value: object = None
@@ -129,6 +130,12 @@ class TrainingCore:
                 self.speed = None if value is None else max(float(value), 1e-3)
             elif name == "load":
                 self._load(value)
+            elif name == "call":  # fn(run) in the worker thread, e.g. writing the history
+                fn, future = value
+                try:
+                    future.set_result(fn(self.run))
+                except Exception as e:  # noqa: BLE001 - goes back to the caller
+                    future.set_exception(e)
             elif name == "stop":
                 self.running = False
                 self.finished = True
@@ -275,6 +282,19 @@ class TrainingWorker(QThread):
 
     def latest(self) -> Snapshot | None:
         return self.core.latest()
+
+    def call(self, fn, timeout: float = 10.0):
+        """Run fn(run) in the worker thread between two iterations and return its result.
+
+        For reading the live engine objects consistently (exports); the GUI waits for it.
+        """
+        future: Future = Future()
+        if not self.isRunning():
+            self.core.handle(Command("call", (fn, future)))
+        else:
+            self.frame_ends()  # a frame in progress must not hold the worker up
+            self.send("call", (fn, future))
+        return future.result(timeout)
 
     def stop(self, timeout_ms: int = 1000) -> bool:
         """Ask the loop to finish, then join it (never terminate)."""
