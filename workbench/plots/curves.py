@@ -142,18 +142,67 @@ class CurveView(QWidget):
         layout.addLayout(self.options)
         layout.addWidget(self.plot_widget, 1)
         self._drawn = -1
-        self.plot.getViewBox().sigXRangeChanged.connect(self._view_moved)
+        # The view follows the data (set here, before painting: pyqtgraph's own auto-range
+        # runs while painting and would paint every frame twice) until the user zooms or
+        # pans; the plot's "A" button or a double click returns to following.
+        self.follow = True
+        vb = self.plot.getViewBox()
+        vb.disableAutoRange()
+        vb.sigRangeChangedManually.connect(self._manual)
+        vb.sigXRangeChanged.connect(self._view_moved)
+        self.plot_widget.scene().sigMouseClicked.connect(self._clicked)
+
+    @Slot()
+    def _manual(self, *_):
+        self.follow = False
+
+    @Slot(object)
+    def _clicked(self, event):
+        if event.double():
+            self.follow = True
+            self._drawn = -1
+            self.refresh()
 
     @Slot()
     def _view_moved(self, *_):
-        if not self.plot.getViewBox().state["autoRange"][0]:
+        if not self.follow:
             self._drawn = -1  # zoomed or panned by hand: re-clip at the next frame
 
-    def _long_data(self, x, y):
-        """(x, y) reduced for drawing: clipped to the view (unless auto-ranging) and enveloped."""
+    def _check_follow(self) -> None:
         vb = self.plot.getViewBox()
-        x_range = None if vb.state["autoRange"][0] else vb.viewRange()[0]
+        if any(vb.state["autoRange"]):  # the "A" button
+            vb.disableAutoRange()
+            self.follow = True
+
+    def _long_data(self, x, y):
+        """(x, y) reduced for drawing: clipped to the view (unless following) and enveloped."""
+        vb = self.plot.getViewBox()
+        x_range = None if self.follow else vb.viewRange()[0]
         return envelope(x, y, x_range, max(200, int(vb.width())))
+
+    def _fit(self, curves, y_range=None) -> None:
+        """Follow the data: the x and y extent of the (already reduced) drawn curves."""
+        if not self.follow:
+            return
+        xs = [c[0] for c in curves if len(c[0])]
+        if not xs:
+            return
+        x0, x1 = min(float(x[0]) for x in xs), max(float(x[-1]) for x in xs)
+        if y_range is None:
+            log = self.plot.getViewBox().state["logMode"][1]
+            lo, hi = np.inf, -np.inf
+            for _, y in curves:
+                y = y[np.isfinite(y)]
+                if log:
+                    y = y[y > 0]
+                if len(y):
+                    lo, hi = min(lo, float(y.min())), max(hi, float(y.max()))
+            if not np.isfinite(lo):
+                return
+            y_range = (np.log10(lo), np.log10(hi)) if log else (lo, hi)
+        if x1 <= x0:
+            x1 = x0 + 1
+        self.plot.getViewBox().setRange(xRange=(x0, x1), yRange=y_range, padding=0.03)
 
     @property
     def epochs(self) -> bool:
@@ -165,8 +214,8 @@ class CurveView(QWidget):
     @Slot()
     def _redraw_all(self, *_):
         self._drawn = -1
+        self.follow = True
         self.refresh()
-        self.plot.enableAutoRange()
 
     def refresh(self) -> None:
         raise NotImplementedError
@@ -200,11 +249,15 @@ class LossView(CurveView):
     def refresh(self) -> None:
         h = self.history
         self.plot.setLabel("bottom", "epoch" if self.epochs else "iteration t")
+        self._check_follow()
         n = h.iterations["step"].size
         if n != self._drawn:
             self._drawn = n
-            self.train.setData(*self._long_data(self._x(h.iterations), h.iterations["loss"].view()))
-            self.test.setData(self._x(h.evaluations), h.evaluations["test_loss"].view())
+            train = self._long_data(self._x(h.iterations), h.iterations["loss"].view())
+            test = (self._x(h.evaluations), h.evaluations["test_loss"].view())
+            self.train.setData(*train)
+            self.test.setData(*test)
+            self._fit([train, test])
         key = (len(h.events), self.epochs)
         if key != self._marked:
             self._marked = key
@@ -235,13 +288,13 @@ class AccuracyView(CurveView):
         super().__init__(history, parent)
         self.plot.setLabel("left", "accuracy")
         self.plot.setLabel("bottom", "iteration t")
-        self.plot.setYRange(0, 1.02)
         self.train = self.plot.plot([], [], pen=TRAIN_PEN, name="train")
         self.test = self.plot.plot([], [], pen=TEST_PEN, name="test")
         self.setToolTip("Share of correctly classified examples, evaluated on the whole sets")
 
     def refresh(self) -> None:
         h = self.history
+        self._check_follow()
         n = h.evaluations["step"].size
         if n != self._drawn:
             self._drawn = n
@@ -249,6 +302,7 @@ class AccuracyView(CurveView):
             x = self._x(h.evaluations)
             self.train.setData(x, h.evaluations["train_accuracy"].view())
             self.test.setData(x, h.evaluations["test_accuracy"].view())
+            self._fit([(x, x)], y_range=(0.0, 1.0))
 
 
 class GradientNormView(CurveView):
@@ -274,6 +328,7 @@ class GradientNormView(CurveView):
 
     def refresh(self) -> None:
         h = self.history
+        self._check_follow()
         if h.norms is None:
             if self.curves:
                 self._ensure_curves(0)
@@ -285,5 +340,7 @@ class GradientNormView(CurveView):
             self.plot.setLabel("bottom", "epoch" if self.epochs else "iteration t")
             self._ensure_curves(h.norms.width)
             x = self._x(h.iterations)
-            for k, curve in enumerate(self.curves):
-                curve.setData(*self._long_data(x, h.norms.view(k)))
+            drawn = [self._long_data(x, h.norms.view(k)) for k in range(h.norms.width)]
+            for curve, data in zip(self.curves, drawn):
+                curve.setData(*data)
+            self._fit(drawn)
