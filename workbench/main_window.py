@@ -29,10 +29,10 @@ from .session import Session, with_seed
 from .worker import TrainingWorker
 
 FRAME_MS = 33  # ~30 Hz: how often the window pulls a snapshot
-#: which plot each frame redraws while training (the loss gets every other frame)
-FRAME_CYCLE = ("loss", "decision", "loss", "gradient-norms", "loss", "accuracy")
+#: which plot each frame redraws while training (accuracy only when evaluated anew)
+FRAME_CYCLE = ("loss", "decision", "gradient-norms", "loss", "decision", "accuracy")
 #: the share of wall time the GUI thread may spend drawing plots while training
-GUI_SHARE = 0.2
+GUI_SHARE = 0.15
 SETTINGS_VERSION = 1
 MAX_RECENT = 8
 APP_TITLE = "Backprop Workbench"
@@ -326,8 +326,11 @@ class MainWindow(QMainWindow):
                 for name in ("loss", "decision", "gradient-norms", "accuracy"):
                     self._redraw(name, snap)
                 return
-            name = FRAME_CYCLE[self._frame_index % len(FRAME_CYCLE)]
-            self._frame_index += 1
+            for _ in range(len(FRAME_CYCLE)):  # the next plot in the cycle with news
+                name = FRAME_CYCLE[self._frame_index % len(FRAME_CYCLE)]
+                self._frame_index += 1
+                if name != "accuracy" or self.accuracy_view.has_news():
+                    break
             self._redraw(name, snap, paint=True)
             self.statusBar().repaint()
         finally:
@@ -343,11 +346,12 @@ class MainWindow(QMainWindow):
         elif view.isVisible() or not self.isVisible():
             view.refresh()
         if paint and view.isVisible():
-            # let the scene hand its dirty items to the view now (a queued call otherwise,
-            # which would paint the plot a second time), then paint synchronously
+            # Paint now, while the worker holds off: the scene hands its dirty items to the
+            # view in a queued call, which paints; a curve plot's paint (axis ticks) dirties
+            # it once more, so a second round settles it instead of a later, contended paint.
             scene = view.plot_widget.scene()
-            QCoreApplication.sendPostedEvents(scene, QEvent.MetaCall)
-            view.plot_widget.viewport().repaint()
+            for _ in range(2):
+                QCoreApplication.sendPostedEvents(scene, QEvent.MetaCall)
 
     def _show_status(self, snap) -> None:
         L = self.status_labels

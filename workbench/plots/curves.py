@@ -17,8 +17,8 @@ from .buffers import SeriesBuffer
 
 #: gradient norms below this are drawn at it (a zero would be a gap on a log axis)
 NORM_FLOOR = 1e-12
-TRAIN_PEN = pg.mkPen(CLASS_COLOURS[0], width=1.5)
-TEST_PEN = pg.mkPen(CLASS_COLOURS[5], width=2)
+TRAIN_PEN = pg.mkPen(CLASS_COLOURS[0], width=1)
+TEST_PEN = pg.mkPen(CLASS_COLOURS[5], width=1)
 EVENT_PEN = pg.mkPen((120, 120, 120), width=1, style=Qt.DashLine)
 
 
@@ -125,7 +125,11 @@ class CurveView(QWidget):
         self.history = history
         self.plot_widget = pg.PlotWidget()
         self.plot = self.plot_widget.getPlotItem()
-        self.plot.showGrid(x=True, y=True, alpha=0.25)
+        self.plot.showGrid(x=False, y=False)
+        # fixed axis sizes: tick labels that change width every frame would otherwise
+        # re-layout the plot after each paint (and paint it a second time)
+        self.plot.getAxis("left").setWidth(62)
+        self.plot.getAxis("bottom").setHeight(38)
         self.plot.addLegend(offset=(-10, 10))
         self.options = QHBoxLayout()
         self.options.setContentsMargins(4, 0, 4, 0)
@@ -292,6 +296,9 @@ class AccuracyView(CurveView):
         self.test = self.plot.plot([], [], pen=TEST_PEN, name="test")
         self.setToolTip("Share of correctly classified examples, evaluated on the whole sets")
 
+    def has_news(self) -> bool:
+        return self.history.evaluations["step"].size != self._drawn
+
     def refresh(self) -> None:
         h = self.history
         self._check_follow()
@@ -323,7 +330,7 @@ class GradientNormView(CurveView):
         for c in self.curves:
             self.plot.removeItem(c)
         self.plot.legend.clear()
-        self.curves = [_long_curve(self.plot, pg.mkPen(CLASS_COLOURS[k % len(CLASS_COLOURS)], width=1.5),
+        self.curves = [_long_curve(self.plot, pg.mkPen(CLASS_COLOURS[k % len(CLASS_COLOURS)], width=1),
                                    f"W({k + 1})") for k in range(n)]
 
     def refresh(self) -> None:

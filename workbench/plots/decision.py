@@ -21,6 +21,7 @@ from engine import Network
 from engine.analysis import DecisionGrid
 
 from . import CLASS_COLOURS
+from .contour import contour_segments
 
 RESOLUTION = 120
 MARGIN = 0.15  # of the data extent, on every side
@@ -100,8 +101,11 @@ class DecisionView(QWidget):
             cmap = pg.colormap.get("CET-CBD1")
             self.image.setLookupTable(cmap.getLookupTable(0.0, 1.0, 256))
             self.image.setLevels((0.0, 1.0))
-            self.iso = pg.IsocurveItem(level=0.5, pen=pg.mkPen("k", width=2), axisOrder="row-major")
-            self.iso.setParentItem(self.image)  # inherits the image's pixel → data transform
+            # the y = 0.5 level line (vectorised marching squares; see plots/contour.py)
+            self.iso = pg.PlotCurveItem(pen=pg.mkPen("k", width=2), connect="pairs", antialias=False)
+            self.plot.addItem(self.iso)
+            self._grid_x = np.linspace(lo[0], hi[0], RESOLUTION)
+            self._grid_y = np.linspace(lo[1], hi[1], RESOLUTION)
             self.caption.setText("colour: network output y = P(class 1 | x); black line: y = 0.5")
         elif self.kind == "multiclass":
             K = data.n_classes
@@ -197,7 +201,8 @@ class DecisionView(QWidget):
             img = np.ascontiguousarray(out[:, :, 0])
             self.image.setImage(img, autoLevels=False)
             if self.iso is not None:
-                self.iso.setData(img)
+                seg = contour_segments(img, 0.5, self._grid_x, self._grid_y)
+                self.iso.setData(seg[:, 0], seg[:, 1], connect="pairs")
         else:
             K = out.shape[2]
             best = out.argmax(axis=2)
