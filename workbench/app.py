@@ -49,4 +49,6 @@ def run_gui(experiment_path: str | None = None) -> int:
     if problem:
         window.show_error(problem)
     window.show()
+    window.raise_()
+    window.activateWindow()
     return app.exec()

@@ -123,8 +123,9 @@ class ControlsPanel(QWidget):
             b = QToolButton()
             b.setDefaultAction(action)
             b.setToolButtonStyle(Qt.ToolButtonTextOnly)
+            b.setFocusPolicy(Qt.NoFocus)  # Space and → stay the run shortcuts
             b.setSizePolicy(b.sizePolicy().horizontalPolicy().Expanding, b.sizePolicy().verticalPolicy())
-            buttons.addWidget(b, i // 3, i % 3)
+            buttons.addWidget(b, i // 2, i % 2)
         outer.addLayout(buttons)
 
         # speed

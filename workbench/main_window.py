@@ -107,6 +107,8 @@ class MainWindow(QMainWindow):
         self.docks: dict[str, QDockWidget] = {}
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        scroll.setMinimumWidth(330)
         scroll.setWidget(self.controls)
         self._dock("RunControlsDock", "Run controls", scroll, Qt.LeftDockWidgetArea)
         self._dock("LossDock", "Loss", self.loss_view, Qt.RightDockWidgetArea)
@@ -139,6 +141,7 @@ class MainWindow(QMainWindow):
         self.timer.timeout.connect(self.refresh)
         self.timer.start()
         self._update_title()
+        self.decision.plot_widget.setFocus()
 
     # -- construction --------------------------------------------------------------------
     def _dock(self, name, title, widget, area, visible=True) -> QDockWidget:
@@ -184,6 +187,7 @@ class MainWindow(QMainWindow):
         tb.setObjectName("RunToolBar")
         for a in self.actions_run.all():
             tb.addAction(a)
+            tb.widgetForAction(a).setFocusPolicy(Qt.NoFocus)
 
     def _action(self, menu, text, shortcut, tip, slot) -> QAction:
         a = QAction(text, self)

@@ -18,6 +18,7 @@ from .buffers import SeriesBuffer
 #: gradient norms below this are drawn at it (a zero would be a gap on a log axis)
 NORM_FLOOR = 1e-12
 TRAIN_PEN = pg.mkPen(CLASS_COLOURS[0], width=1)
+TRAIN_BAND_PEN = pg.mkPen((0, 114, 178, 70), width=1)  # the per-iteration band, light
 TEST_PEN = pg.mkPen(CLASS_COLOURS[5], width=1)
 EVENT_PEN = pg.mkPen((120, 120, 120), width=1, style=Qt.DashLine)
 
@@ -58,6 +59,26 @@ def envelope(x: np.ndarray, y: np.ndarray, x_range, bins: int) -> tuple[np.ndarr
     xs[2 * bins:] = x[cut:]
     ys[2 * bins:] = y[cut:]
     return xs, ys
+
+
+def binned_mean(x: np.ndarray, y: np.ndarray, x_range, bins: int, log: bool = False):
+    """The mean of y over each of ~`bins` consecutive blocks (geometric mean on a log axis).
+
+    The readable trend of a noisy per-iteration curve (mini-batch loss, gradient norms).
+    """
+    if x_range is not None and len(x):
+        i0 = max(int(np.searchsorted(x, x_range[0], "left")) - 1, 0)
+        i1 = min(int(np.searchsorted(x, x_range[1], "right")) + 1, len(x))
+        x, y = x[i0:i1], y[i0:i1]
+    m = len(x)
+    k = max(1, m // bins)
+    cut = (m // k) * k
+    if cut == 0:
+        return x, y
+    v = np.log10(y[:cut]) if log else y[:cut]
+    means = v.reshape(-1, k).mean(axis=1)
+    xs = x[:cut].reshape(-1, k).mean(axis=1)
+    return xs, (10.0 ** means if log else means)
 
 
 class History:
@@ -130,7 +151,9 @@ class CurveView(QWidget):
         # re-layout the plot after each paint (and paint it a second time)
         self.plot.getAxis("left").setWidth(62)
         self.plot.getAxis("bottom").setHeight(38)
-        self.plot.addLegend(offset=(-10, 10))
+        self.plot.addLegend(offset=(-10, 10), brush=pg.mkBrush(255, 255, 255, 190))
+        self.plot.getAxis("left").enableAutoSIPrefix(False)
+        self.plot.getAxis("bottom").enableAutoSIPrefix(False)
         self.options = QHBoxLayout()
         self.options.setContentsMargins(4, 0, 4, 0)
         self.x_mode = QComboBox()
@@ -232,7 +255,8 @@ class LossView(CurveView):
         super().__init__(history, parent)
         self.plot.setLabel("left", "loss  (1/T) Σ Div(y, d)")
         self.plot.setLabel("bottom", "iteration t")
-        self.train = _long_curve(self.plot, TRAIN_PEN, "train (mini-batch)")
+        self.train = _long_curve(self.plot, TRAIN_BAND_PEN, "train, per mini-batch")
+        self.train_mean = self.plot.plot([], [], pen=pg.mkPen(CLASS_COLOURS[0], width=2), name="train, mean")
         self.test = self.plot.plot([], [], pen=TEST_PEN, name="test", symbol="o", symbolSize=4,
                                    symbolBrush=CLASS_COLOURS[5], symbolPen=None)
         self.log_y = QCheckBox("log y")
@@ -257,9 +281,13 @@ class LossView(CurveView):
         n = h.iterations["step"].size
         if n != self._drawn:
             self._drawn = n
-            train = self._long_data(self._x(h.iterations), h.iterations["loss"].view())
+            x, loss = self._x(h.iterations), h.iterations["loss"].view()
+            train = self._long_data(x, loss)
             test = (self._x(h.evaluations), h.evaluations["test_loss"].view())
             self.train.setData(*train)
+            vb = self.plot.getViewBox()
+            self.train_mean.setData(*binned_mean(x, loss, None if self.follow else vb.viewRange()[0],
+                                                 max(50, int(vb.width()) // 6), log=self.log_y.isChecked()))
             self.test.setData(*test)
             self._fit([train, test])
         key = (len(h.events), self.epochs)
@@ -313,7 +341,11 @@ class AccuracyView(CurveView):
 
 
 class GradientNormView(CurveView):
-    """‖∂Div/∂W^(k)‖ per layer k = 1..N on a log axis (vanishing / exploding gradients)."""
+    """‖∂Div/∂W^(k)‖ per layer k = 1..N on a log axis (vanishing / exploding gradients).
+
+    Drawn as the geometric mean over a few pixels' worth of iterations: the per-iteration
+    values of N layers on top of each other are noise; the trends are the lesson.
+    """
 
     def __init__(self, history, parent=None):
         super().__init__(history, parent)
@@ -321,7 +353,8 @@ class GradientNormView(CurveView):
         self.plot.setLabel("bottom", "iteration t")
         self.plot.setLogMode(y=True)
         self.curves: list[pg.PlotDataItem] = []
-        self.setToolTip("Frobenius norm of the batch-mean weight gradient of every layer k; "
+        self.setToolTip("Frobenius norm of the batch-mean weight gradient of every layer k "
+                        "(geometric mean over a few pixels' worth of iterations); "
                         f"values below {NORM_FLOOR:g} are drawn at {NORM_FLOOR:g}")
 
     def _ensure_curves(self, n: int) -> None:
@@ -330,7 +363,7 @@ class GradientNormView(CurveView):
         for c in self.curves:
             self.plot.removeItem(c)
         self.plot.legend.clear()
-        self.curves = [_long_curve(self.plot, pg.mkPen(CLASS_COLOURS[k % len(CLASS_COLOURS)], width=1),
+        self.curves = [_long_curve(self.plot, pg.mkPen(CLASS_COLOURS[k % len(CLASS_COLOURS)], width=2),
                                    f"W({k + 1})") for k in range(n)]
 
     def refresh(self) -> None:
@@ -347,7 +380,11 @@ class GradientNormView(CurveView):
             self.plot.setLabel("bottom", "epoch" if self.epochs else "iteration t")
             self._ensure_curves(h.norms.width)
             x = self._x(h.iterations)
-            drawn = [self._long_data(x, h.norms.view(k)) for k in range(h.norms.width)]
+            # the geometric mean per few pixels: the trend of each layer stays readable
+            vb = self.plot.getViewBox()
+            x_range = None if self.follow else vb.viewRange()[0]
+            drawn = [binned_mean(x, h.norms.view(k), x_range, max(50, int(vb.width()) // 4), log=True)
+                     for k in range(h.norms.width)]
             for curve, data in zip(self.curves, drawn):
                 curve.setData(*data)
             self._fit(drawn)

@@ -40,7 +40,8 @@ class DecisionView(QWidget):
         self.plot_widget = pg.PlotWidget()
         self.plot = self.plot_widget.getPlotItem()
         self.plot.setAspectLocked(False)
-        self.legend = self.plot.addLegend(offset=(10, 10))
+        self.legend = self.plot.addLegend(offset=(10, 10), brush=pg.mkBrush(255, 255, 255, 200),
+                                          pen=pg.mkPen(160, 160, 160))
         self.show_test = QCheckBox("test points")
         self.show_test.setChecked(True)
         self.show_test.setToolTip("Show the held-out test examples (hollow triangles)")
@@ -94,6 +95,8 @@ class DecisionView(QWidget):
         s_hi = (hi - data.mean[:2]) / data.std[:2] if data.n_inputs > 1 else (hi - data.mean[0]) / data.std[0]
         self._grid = DecisionGrid(data.n_inputs, (s_lo[0], s_hi[0]), (s_lo[1], s_hi[1]), RESOLUTION)
         self.image = pg.ImageItem(axisOrder="row-major")
+        # an image of the final size first: setRect maps the image's pixels onto the rect
+        self.image.setImage(np.full((RESOLUTION, RESOLUTION), 0.5, np.float32), autoLevels=False)
         self.image.setRect(QRectF(lo[0], lo[1], hi[0] - lo[0], hi[1] - lo[1]))
         self.plot.addItem(self.image)
         self.iso = None
@@ -149,6 +152,7 @@ class DecisionView(QWidget):
         from engine import datasets
 
         self.kind = "regression_1d"
+        self.plot.setAspectLocked(False)
         data = self._data
         X_all = np.vstack([X_train, X_test])
         lo, hi = self._extent(X_all)
@@ -198,7 +202,7 @@ class DecisionView(QWidget):
             return
         out = self._grid.evaluate(net)
         if self.kind == "binary" or self.kind == "regression":
-            img = np.ascontiguousarray(out[:, :, 0])
+            img = out[:, :, 0].copy()  # the grid's output buffer is reused
             self.image.setImage(img, autoLevels=False)
             if self.iso is not None:
                 seg = contour_segments(img, 0.5, self._grid_x, self._grid_y)
