@@ -140,6 +140,7 @@ class CurveView(QWidget):
     """A plot with an options row; subclasses fill `refresh(history)`."""
 
     title = ""
+    legend_offset = (-10, 10)  # top right
 
     def __init__(self, history: History, parent=None):
         super().__init__(parent)
@@ -151,7 +152,7 @@ class CurveView(QWidget):
         # re-layout the plot after each paint (and paint it a second time)
         self.plot.getAxis("left").setWidth(62)
         self.plot.getAxis("bottom").setHeight(38)
-        self.plot.addLegend(offset=(-10, 10), brush=pg.mkBrush(255, 255, 255, 190))
+        self.plot.addLegend(offset=self.legend_offset, brush=pg.mkBrush(255, 255, 255, 190))
         self.plot.getAxis("left").enableAutoSIPrefix(False)
         self.plot.getAxis("bottom").enableAutoSIPrefix(False)
         self.options = QHBoxLayout()
@@ -251,6 +252,8 @@ class CurveView(QWidget):
 class LossView(CurveView):
     """Mini-batch loss per iteration (train) and full test-set loss per evaluation."""
 
+    legend_offset = (10, -10)  # bottom left: a falling loss leaves it free
+
     def __init__(self, history, parent=None):
         super().__init__(history, parent)
         self.plot.setLabel("left", "loss  (1/T) Σ Div(y, d)")
@@ -315,6 +318,8 @@ class LossView(CurveView):
 
 class AccuracyView(CurveView):
     """Classification accuracy on the whole training and test sets, per evaluation."""
+
+    legend_offset = (-10, -10)  # bottom right: a rising accuracy leaves it free
 
     def __init__(self, history, parent=None):
         super().__init__(history, parent)

@@ -96,7 +96,13 @@ class DecisionView(QWidget):
         self._grid = DecisionGrid(data.n_inputs, (s_lo[0], s_hi[0]), (s_lo[1], s_hi[1]), RESOLUTION)
         self.image = pg.ImageItem(axisOrder="row-major")
         # an image of the final size first: setRect maps the image's pixels onto the rect
-        self.image.setImage(np.full((RESOLUTION, RESOLUTION), 0.5, np.float32), autoLevels=False)
+        # (multi-class: RGB; painting a float image before it has levels crashes pyqtgraph)
+        if self.kind == "multiclass":
+            self.image.setImage(np.full((RESOLUTION, RESOLUTION, 3), 255, np.uint8), autoLevels=False,
+                                levels=(0, 255))
+        else:
+            self.image.setImage(np.full((RESOLUTION, RESOLUTION), 0.5, np.float32), autoLevels=False,
+                                levels=(0.0, 1.0))
         self.image.setRect(QRectF(lo[0], lo[1], hi[0] - lo[0], hi[1] - lo[1]))
         self.plot.addItem(self.image)
         self.iso = None
