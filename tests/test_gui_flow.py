@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
+import pytest
 
 from tests.gui_support import settings, wait_snapshot, window  # noqa: F401 - fixtures
+from workbench.app import install_excepthook
 
 
+@pytest.mark.filterwarnings("error")
+@pytest.mark.qt_log_level_fail("WARNING")
+@pytest.mark.qt_log_ignore("propagateSizeHints")
 def test_run_pause_step_change_settings_close(qtbot, window):
     w = window
     snap = wait_snapshot(qtbot, w, lambda s: s.state == "paused")
@@ -103,3 +110,29 @@ def test_reset_gives_identical_start(qtbot, window):
     w.new_seed()
     snap = wait_snapshot(qtbot, w, lambda s: s.run_id == 3)
     assert not np.array_equal(snap.parameters, first)
+
+
+def test_unsaved_changes_prompt_can_cancel_close(qtbot, window):
+    w = window
+    w.controls.set_learning_rate(0.05)
+    asked = []
+    w.confirm_discard = lambda: asked.append(True) or False  # the user presses Cancel
+    w.close()
+    assert asked and w.isVisible() and w.worker.isRunning()
+    w.confirm_discard = lambda: True
+    w.close()
+    assert w.worker.isFinished()
+
+
+def test_uncaught_errors_go_to_the_window(qtbot, window):
+    old = sys.excepthook
+    try:
+        install_excepthook(lambda: window)
+        try:
+            raise RuntimeError("boom")
+        except RuntimeError:
+            sys.excepthook(*sys.exc_info())
+    finally:
+        sys.excepthook = old
+    assert window.banner.isVisible() and "RuntimeError: boom" in window.banner.label.text()
+    assert "Traceback" in window.log.toPlainText()
