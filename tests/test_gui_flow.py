@@ -136,3 +136,12 @@ def test_uncaught_errors_go_to_the_window(qtbot, window):
         sys.excepthook = old
     assert window.banner.isVisible() and "RuntimeError: boom" in window.banner.label.text()
     assert "Traceback" in window.log.toPlainText()
+
+
+def test_optimizer_hyperparameters_apply_while_running(qtbot, window):
+    w = window
+    w.toggle_run()
+    w.controls._hyper["momentum"].setValue(0.9)
+    snap = wait_snapshot(qtbot, w, lambda s: any(e.name == "momentum" and e.value == 0.9 for e in s.events))
+    assert w.worker.call(lambda run: run.trainer.optimizer.momentum) == 0.9
+    w.toggle_run()

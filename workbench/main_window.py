@@ -276,9 +276,15 @@ class MainWindow(QMainWindow):
         try:
             self.session.change_settings(changes)
         except (WorkbenchError, KeyError, TypeError, ValueError) as e:
-            self.show_error(str(e))
+            self.show_error(f"Not applied: {e}")
+            self.controls.load(self.session.settings())  # show what is in effect
             return
-        self.worker.send("configure", dict(changes))
+        command = dict(changes)
+        if "optimizer_params" in command and "optimizer" not in command:
+            # Trainer.configure ignores optimizer_params given alone (it takes the current
+            # optimiser object as a replacement); naming the optimiser applies them in place
+            command["optimizer"] = self.session.settings()["optimizer"]
+        self.worker.send("configure", command)
         self.log_message("changed " + ", ".join(f"{k} = {v}" for k, v in changes.items()))
         self._update_title()
 

@@ -136,6 +136,21 @@ class History:
         return float(steps.view()[min(step, steps.size) - 1])
 
 
+SHORT_NAMES = {"learning_rate": "η", "label_smoothing": "ε", "batch_size": "B", "divergence": "Div",
+               "l1": "λ₁", "l2": "λ₂"}
+
+
+def _describe_event(event) -> str:
+    """A setting change in few words: "η = 0.002", "optimizer adam", "schedule step"."""
+    value = event.value
+    if isinstance(value, dict):
+        name = value.get("name")
+        return f"{event.name} {name}" if name else event.name
+    if isinstance(value, float):
+        value = f"{value:g}"
+    return f"{SHORT_NAMES.get(event.name, event.name)} = {value}"
+
+
 class CurveView(QWidget):
     """A plot with an options row; subclasses fill `refresh(history)`."""
 
@@ -304,13 +319,17 @@ class LossView(CurveView):
         self._markers.clear()
         by_step: dict[int, list[str]] = {}
         for e in self.history.events:
-            by_step.setdefault(e.step, []).append(f"{e.name} = {e.value}")
+            by_step.setdefault(e.step, []).append(_describe_event(e))
         for step, changes in sorted(by_step.items()):
             if step == 0:
                 continue
             x = self.history.epoch_at(step) if self.epochs else step
+            text = "; ".join(changes)
+            short = text if len(text) <= 40 else text[:39] + "…"
+            # InfiniteLine labels are str.format templates: braces must be doubled
             line = pg.InfiniteLine(pos=x, angle=90, pen=EVENT_PEN, movable=False,
-                                   label="; ".join(changes)[:60], labelOpts={"position": 0.92, "color": (90, 90, 90)})
+                                   label=short.replace("{", "{{").replace("}", "}}"),
+                                   labelOpts={"position": 0.92, "color": (90, 90, 90)})
             line.setToolTip(f"from update {step + 1}: " + "; ".join(changes))
             self.plot.addItem(line, ignoreBounds=True)
             self._markers.append(line)
