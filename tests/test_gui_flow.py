@@ -145,3 +145,19 @@ def test_optimizer_hyperparameters_apply_while_running(qtbot, window):
     snap = wait_snapshot(qtbot, w, lambda s: any(e.name == "momentum" and e.value == 0.9 for e in s.events))
     assert w.worker.call(lambda run: run.trainer.optimizer.momentum) == 0.9
     w.toggle_run()
+
+
+def test_keyboard_shortcuts(qtbot, window):
+    from PySide6.QtCore import Qt
+
+    w = window
+    w.activateWindow()
+    w.decision.plot_widget.setFocus()
+    qtbot.keyClick(w.decision.plot_widget, Qt.Key_Right)
+    wait_snapshot(qtbot, w, lambda s: s.iteration == 1)
+    qtbot.keyClick(w.decision.plot_widget, Qt.Key_Right, Qt.ShiftModifier)
+    wait_snapshot(qtbot, w, lambda s: s.mid_iteration)
+    qtbot.keyClick(w.decision.plot_widget, Qt.Key_Space)
+    wait_snapshot(qtbot, w, lambda s: s.state == "running")
+    qtbot.keyClick(w.decision.plot_widget, Qt.Key_Space)
+    wait_snapshot(qtbot, w, lambda s: s.state == "paused")

@@ -61,7 +61,20 @@ def envelope(x: np.ndarray, y: np.ndarray, x_range, bins: int) -> tuple[np.ndarr
     return xs, ys
 
 
-def binned_mean(x: np.ndarray, y: np.ndarray, x_range, bins: int, log: bool = False):
+class Scratch:
+    """A reusable float64 work array (grows by doubling): no fresh megabytes every frame."""
+
+    def __init__(self):
+        self._data = np.empty(0)
+
+    def get(self, n: int) -> np.ndarray:
+        if len(self._data) < n:
+            self._data = np.empty(max(n, 2 * len(self._data)))
+        return self._data[:n]
+
+
+def binned_mean(x: np.ndarray, y: np.ndarray, x_range, bins: int, log: bool = False,
+                scratch: Scratch | None = None):
     """The mean of y over each of ~`bins` consecutive blocks (geometric mean on a log axis).
 
     The readable trend of a noisy per-iteration curve (mini-batch loss, gradient norms).
@@ -75,7 +88,10 @@ def binned_mean(x: np.ndarray, y: np.ndarray, x_range, bins: int, log: bool = Fa
     cut = (m // k) * k
     if cut == 0:
         return x, y
-    v = np.log10(y[:cut]) if log else y[:cut]
+    if log:
+        v = np.log10(y[:cut], out=(scratch or Scratch()).get(cut))
+    else:
+        v = y[:cut]
     means = v.reshape(-1, k).mean(axis=1)
     xs = x[:cut].reshape(-1, k).mean(axis=1)
     return xs, (10.0 ** means if log else means)
@@ -185,6 +201,7 @@ class CurveView(QWidget):
         layout.addLayout(self.options)
         layout.addWidget(self.plot_widget, 1)
         self._drawn = -1
+        self.scratch = Scratch()
         # The view follows the data (set here, before painting: pyqtgraph's own auto-range
         # runs while painting and would paint every frame twice) until the user zooms or
         # pans; the plot's "A" button or a double click returns to following.
@@ -305,7 +322,8 @@ class LossView(CurveView):
             self.train.setData(*train)
             vb = self.plot.getViewBox()
             self.train_mean.setData(*binned_mean(x, loss, None if self.follow else vb.viewRange()[0],
-                                                 max(50, int(vb.width()) // 6), log=self.log_y.isChecked()))
+                                                 max(50, int(vb.width()) // 6), log=self.log_y.isChecked(),
+                                                 scratch=self.scratch))
             self.test.setData(*test)
             self._fit([train, test])
         key = (len(h.events), self.epochs)
@@ -407,8 +425,8 @@ class GradientNormView(CurveView):
             # the geometric mean per few pixels: the trend of each layer stays readable
             vb = self.plot.getViewBox()
             x_range = None if self.follow else vb.viewRange()[0]
-            drawn = [binned_mean(x, h.norms.view(k), x_range, max(50, int(vb.width()) // 4), log=True)
-                     for k in range(h.norms.width)]
+            drawn = [binned_mean(x, h.norms.view(k), x_range, max(50, int(vb.width()) // 4), log=True,
+                                 scratch=self.scratch) for k in range(h.norms.width)]
             for curve, data in zip(self.curves, drawn):
                 curve.setData(*data)
             self._fit(drawn)
