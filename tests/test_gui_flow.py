@@ -161,3 +161,19 @@ def test_keyboard_shortcuts(qtbot, window):
     wait_snapshot(qtbot, w, lambda s: s.state == "running")
     qtbot.keyClick(w.decision.plot_widget, Qt.Key_Space)
     wait_snapshot(qtbot, w, lambda s: s.state == "paused")
+
+
+def test_learning_rate_slider_is_logarithmic_and_applies_once_per_drag(qtbot, window):
+    from workbench.controls import LR_TICKS, lr_to_tick, tick_to_lr
+
+    assert tick_to_lr(0) == 1e-5 and tick_to_lr(LR_TICKS) == 10.0
+    assert lr_to_tick(1e-2) == LR_TICKS // 2
+    changes = []
+    window.controls.settingsChanged.connect(changes.append)
+    slider = window.controls.lr_slider
+    slider.setSliderDown(True)
+    for tick in (100, 200, 300):
+        slider.setSliderPosition(tick)  # dragging: the box follows, nothing applies yet
+    assert window.controls.lr_spin.value() == tick_to_lr(300) and not changes
+    slider.setSliderDown(False)  # released
+    assert changes == [{"learning_rate": tick_to_lr(300)}]

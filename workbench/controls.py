@@ -155,6 +155,10 @@ class ControlsPanel(QWidget):
         self.lr_spin.setStepType(QDoubleSpinBox.AdaptiveDecimalStepType)
         self.lr_spin.setKeyboardTracking(False)
         self.lr_spin.setToolTip("Exact learning rate η (applies at the next update)")
+        # applied when the slider is let go (one recorded change per drag, not one per pixel);
+        # the exact value follows while dragging
+        self.lr_slider.setTracking(False)
+        self.lr_slider.sliderMoved.connect(self._lr_preview)
         self.lr_slider.valueChanged.connect(self._lr_slid)
         self.lr_spin.valueChanged.connect(self._lr_typed)
         lr_row = QHBoxLayout()
@@ -281,6 +285,12 @@ class ControlsPanel(QWidget):
         self.lr_spin.setValue(lr)
         self._loading = False
         self._emit(learning_rate=lr)
+
+    @Slot(int)
+    def _lr_preview(self, tick: int) -> None:
+        self._loading = True
+        self.lr_spin.setValue(tick_to_lr(tick))
+        self._loading = False
 
     @Slot(float)
     def _lr_typed(self, lr: float) -> None:
