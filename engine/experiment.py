@@ -129,6 +129,8 @@ class OptimizerSettings:
                 params[key] = number(value, s.key(key), 0.0, low_open=True)
             else:
                 params[key] = number(value, s.key(key))
+            if isinstance(default, bool):
+                continue  # a switch has no range; combinations are checked below
             try:  # the optimiser's own range check, one hyperparameter at a time to name it
                 optimizers.create(name, **{key: params[key]})
             except ConfigurationError as exc:

@@ -176,13 +176,13 @@ class Trainer:
             raise ConfigurationError(f"unknown setting {sorted(unknown)[0]!r}")
         new = {}
         if "optimizer" in changes or "optimizer_params" in changes:
-            opt = changes.get("optimizer", self.optimizer)
+            opt = changes.get("optimizer", self.optimizer.name)
             params = dict(changes.get("optimizer_params", {}))
             if "learning_rate" in changes:
                 params["learning_rate"] = changes["learning_rate"]
             if isinstance(opt, Optimizer):
                 new["optimizer"] = opt
-            elif opt == self.optimizer.name or opt is self.optimizer:
+            elif opt == self.optimizer.name:  # same method: new hyperparameters, state kept
                 probe = create_optimizer(self.optimizer.name, **{**_params(self.optimizer), **params})
                 new["optimizer_params"] = _params(probe)
             else:

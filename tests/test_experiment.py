@@ -429,3 +429,12 @@ def test_experiments_are_immutable_and_copyable():
         e.training.optimizer.hyperparameters["learning_rate"] = 1.0
     with pytest.raises(AttributeError):
         e.seed = 3
+
+
+def test_nesterov_with_momentum_loads_and_without_it_names_the_optimizer():
+    from engine.experiment import OptimizerSettings
+    from engine.errors import ExperimentError
+    ok = OptimizerSettings.from_dict({"name": "sgd", "learning_rate": 0.1, "momentum": 0.9, "nesterov": True})
+    assert ok.create().nesterov
+    with pytest.raises(ExperimentError, match=r"training\.optimizer.*nesterov needs a momentum"):
+        OptimizerSettings.from_dict({"name": "sgd", "learning_rate": 0.1, "nesterov": True})

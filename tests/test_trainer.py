@@ -232,3 +232,13 @@ def test_trace_and_gradient_copies_are_independent_and_equal():
     trainer.step()
     assert not np.array_equal(g2.vector, grads.vector)
     assert np.shares_memory(g2.vector, g2.dW[2]) and not np.shares_memory(g2.vector, grads.vector)
+
+
+def test_new_hyperparameters_for_the_same_optimizer_apply_and_keep_its_state():
+    trainer = spiral_trainer(optimizer=optimizers.SGD(learning_rate=0.1, momentum=0.5))
+    trainer.run(steps=3)
+    state = trainer.optimizer._state["momentum"].copy()
+    trainer.configure(optimizer_params={"momentum": 0.9, "nesterov": True})
+    assert trainer.optimizer.momentum == 0.9 and trainer.optimizer.nesterov
+    assert np.array_equal(trainer.optimizer._state["momentum"], state)
+    assert {"momentum", "nesterov"} <= {e.name for e in trainer.history.events}
