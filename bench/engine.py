@@ -1,12 +1,13 @@
 """Engine throughput against a minimal hand-written NumPy loop, side by side in one process.
 
-    python bench/engine.py [--repeats 3]
+    python bench/engine.py [--rounds 20] [--scale 1] [--case N]
 
 Cases (issue 2): (i) 2-8-8-1 tanh/sigmoid + bce, 500 points, batch 10; (ii) 2-64-64-64-3
 relu/softmax + cross-entropy, 2,000 points, batch 64; (iii) 784-256-128-10 relu/softmax,
 10,000 random samples, batch 128, float32. Both sides do forward, loss, backward and an SGD
 update per iteration; the engine also records its history. Prints samples/s, the
-engine/minimal ratio (best of `repeats`, runs interleaved), and 200×200 grid evaluations/s.
+engine/minimal ratio, and 200×200 grid evaluations/s. The two loops run alternately in chunks
+(`--rounds`), so load from other processes falls on both alike.
 """
 
 from __future__ import annotations
@@ -23,13 +24,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from engine import Network, Trainer, optimizers  # noqa: E402
 from engine.analysis import decision_grid  # noqa: E402
 
-CASES = [
+CASES = [  # iterations are split into the alternating chunks
     # name, sizes, activations, divergence, samples, batch, iterations, dtype
     ("(i) 2-8-8-1 tanh/sigmoid", [2, 8, 8, 1], ["tanh", "tanh", "sigmoid"], "bce", 500, 10, 20000, "float64"),
     ("(ii) 2-64-64-64-3 relu/softmax", [2, 64, 64, 64, 3], ["relu"] * 3 + ["softmax"], "cross_entropy",
      2000, 64, 3000, "float64"),
     ("(iii) 784-256-128-10 relu/softmax f32", [784, 256, 128, 10], ["relu", "relu", "softmax"],
-     "cross_entropy", 10000, 128, 1600, "float32"),
+     "cross_entropy", 10000, 128, 2400, "float32"),
 ]
 LEARNING_RATE = 0.05
 
@@ -42,65 +43,82 @@ def make_data(sizes, samples, seed=0):
     return x, labels
 
 
-def minimal_loop(sizes, acts, samples, batch, iterations, dtype, seed=0):
+class MinimalLoop:
     """The loop a student writes: lists of W and b, fused output gradient, plain SGD."""
-    x, labels = make_data(sizes, samples)
-    x = x.astype(dtype)
-    n_out = sizes[-1]
-    d = (labels.reshape(-1, 1) if n_out == 1 else np.eye(n_out)[labels]).astype(dtype)
-    net = Network.create(sizes, acts, seed=seed, dtype=dtype)
-    W = [w.copy() for w in net.W[1:]]
-    b = [v.copy() for v in net.b[1:]]
-    hidden = acts[0]
-    rng = np.random.default_rng(seed)
-    T, N = len(x), len(W)
-    order, cursor = None, T
-    start = time.perf_counter()
-    for _ in range(iterations):
-        if cursor >= T:
-            order, cursor = rng.permutation(T), 0
-        idx = order[cursor : cursor + batch]
-        cursor += batch
-        xb, db_ = x[idx], d[idx]
-        ys = [xb]
-        for k in range(N):
-            z = ys[-1] @ W[k] + b[k]
-            if k < N - 1:
-                y = np.tanh(z) if hidden == "tanh" else np.maximum(z, 0)
-            elif n_out == 1:
-                y = 1.0 / (1.0 + np.exp(-z))
+
+    def __init__(self, sizes, acts, samples, batch, dtype, seed=0):
+        x, labels = make_data(sizes, samples)
+        self.x = x.astype(dtype)
+        self.n_out = sizes[-1]
+        self.d = (labels.reshape(-1, 1) if self.n_out == 1 else np.eye(self.n_out)[labels]).astype(dtype)
+        net = Network.create(sizes, acts, seed=seed, dtype=dtype)
+        self.W = [w.copy() for w in net.W[1:]]
+        self.b = [v.copy() for v in net.b[1:]]
+        self.hidden, self.batch = acts[0], batch
+        self.rng = np.random.default_rng(seed)
+        self.order, self.cursor = None, len(self.x)
+
+    def run(self, iterations):
+        W, b, x, d, batch, N = self.W, self.b, self.x, self.d, self.batch, len(self.W)
+        T = len(x)
+        for _ in range(iterations):
+            if self.cursor >= T:
+                self.order, self.cursor = self.rng.permutation(T), 0
+            idx = self.order[self.cursor : self.cursor + batch]
+            self.cursor += batch
+            xb, db_ = x[idx], d[idx]
+            ys = [xb]
+            for k in range(N):
+                z = ys[-1] @ W[k] + b[k]
+                if k < N - 1:
+                    y = np.tanh(z) if self.hidden == "tanh" else np.maximum(z, 0)
+                elif self.n_out == 1:
+                    y = 1.0 / (1.0 + np.exp(-z))
+                else:
+                    e = np.exp(z - z.max(axis=1, keepdims=True))
+                    y = e / e.sum(axis=1, keepdims=True)
+                ys.append(y)
+            y = np.clip(ys[-1], 1e-12, 1 - 1e-7)
+            if self.n_out == 1:
+                loss = -np.mean(db_ * np.log(y) + (1 - db_) * np.log(1 - y))
             else:
-                e = np.exp(z - z.max(axis=1, keepdims=True))
-                y = e / e.sum(axis=1, keepdims=True)
-            ys.append(y)
-        y = np.clip(ys[-1], 1e-12, 1 - 1e-7)
-        if n_out == 1:
-            loss = -np.mean(db_ * np.log(y) + (1 - db_) * np.log(1 - y))
-        else:
-            loss = -np.mean(np.sum(db_ * np.log(y), axis=1))
-        assert np.isfinite(loss)
-        dz = ys[-1] - db_
-        for k in range(N - 1, -1, -1):
-            gW = ys[k].T @ dz / len(idx)
-            gb = dz.mean(axis=0)
-            if k:
-                dy = dz @ W[k].T
-                dz = dy * (1 - ys[k] ** 2) if hidden == "tanh" else dy * (ys[k] > 0)
-            W[k] -= LEARNING_RATE * gW
-            b[k] -= LEARNING_RATE * gb
-    return iterations * batch / (time.perf_counter() - start)
+                loss = -np.mean(np.sum(db_ * np.log(y), axis=1))
+            assert np.isfinite(loss)
+            dz = ys[-1] - db_
+            for k in range(N - 1, -1, -1):
+                gW = ys[k].T @ dz / len(idx)
+                gb = dz.mean(axis=0)
+                if k:
+                    dy = dz @ W[k].T
+                    dz = dy * (1 - ys[k] ** 2) if self.hidden == "tanh" else dy * (ys[k] > 0)
+                W[k] -= LEARNING_RATE * gW
+                b[k] -= LEARNING_RATE * gb
 
 
-def engine_loop(sizes, acts, divergence, samples, batch, iterations, dtype, seed=0):
+def engine_trainer(sizes, acts, divergence, samples, batch, dtype, seed=0):
     x, labels = make_data(sizes, samples)
     net = Network.create(sizes, acts, seed=seed, dtype=dtype)
-    trainer = Trainer(net, x, labels, divergence=divergence, batch_size=batch,
-                      optimizer=optimizers.SGD(learning_rate=LEARNING_RATE), seed=seed)
-    start = time.perf_counter()
-    trainer.run(steps=iterations)
-    elapsed = time.perf_counter() - start
-    assert trainer.stopped is None and len(trainer.history) == iterations
-    return iterations * batch / elapsed
+    return Trainer(net, x, labels, divergence=divergence, batch_size=batch,
+                   optimizer=optimizers.SGD(learning_rate=LEARNING_RATE), seed=seed)
+
+
+def side_by_side(case, rounds):
+    """Alternate chunks of both loops so that both see the same machine load; return samples/s."""
+    name, sizes, acts, div, samples, batch, iterations, dtype = case
+    trainer = engine_trainer(sizes, acts, div, samples, batch, dtype)
+    minimal = MinimalLoop(sizes, acts, samples, batch, dtype)
+    chunk = max(1, iterations // rounds)
+    engine_time = minimal_time = 0.0
+    for _ in range(rounds):
+        start = time.perf_counter()
+        trainer.run(steps=chunk)
+        engine_time += time.perf_counter() - start
+        start = time.perf_counter()
+        minimal.run(chunk)
+        minimal_time += time.perf_counter() - start
+    assert trainer.stopped is None and len(trainer.history) == chunk * rounds
+    total = chunk * rounds * batch
+    return total / engine_time, total / minimal_time
 
 
 def grid_rate(seconds=1.0):
@@ -115,20 +133,18 @@ def grid_rate(seconds=1.0):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=20, help="alternating chunks per case")
     parser.add_argument("--scale", type=float, default=1.0, help="multiply iteration counts")
     parser.add_argument("--case", type=int, action="append", help="run only case number (1-3)")
     args = parser.parse_args(argv)
-    print(f"numpy {np.__version__}; best of {args.repeats} interleaved runs")
+    print(f"numpy {np.__version__}; engine and minimal loop alternate in {args.rounds} chunks per case")
     print(f"{'case':40s} {'engine samples/s':>17s} {'minimal samples/s':>18s} {'ratio':>6s}")
-    for number, (name, sizes, acts, div, samples, batch, iters, dtype) in enumerate(CASES, 1):
+    for number, case in enumerate(CASES, 1):
         if args.case and number not in args.case:
             continue
-        iters = max(1, int(iters * args.scale))
-        eng, ref = 0.0, 0.0
-        for _ in range(args.repeats):
-            ref = max(ref, minimal_loop(sizes, acts, samples, batch, iters, dtype))
-            eng = max(eng, engine_loop(sizes, acts, div, samples, batch, iters, dtype))
+        name, *rest = case
+        scaled = (name, *rest[:-2], max(args.rounds, int(rest[-2] * args.scale)), rest[-1])
+        eng, ref = side_by_side(scaled, args.rounds)
         print(f"{name:40s} {eng:17,.0f} {ref:18,.0f} {eng / ref:6.2f}")
     print(f"{'200x200 grid evaluation, 2-8-8-1':40s} {grid_rate():17,.0f} per second")
 
