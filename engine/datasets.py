@@ -20,6 +20,7 @@ from typing import Callable, Mapping
 
 import numpy as np
 
+from engine.resources import resource_dir
 from engine.errors import ConfigurationError, DataError
 
 PROBLEMS = ("binary", "multiclass", "regression")
@@ -363,7 +364,7 @@ bump = _regression("bump", "y = exp(-|x|^2 / 0.18), a Gaussian bump at the origi
 
 # ---- bundled real datasets ------------------------------------------------------------
 
-RESOURCE_DIR = Path(__file__).resolve().parent.parent / "resources" / "datasets"
+RESOURCE_DIR = resource_dir("datasets")
 
 
 @dataclass(frozen=True)

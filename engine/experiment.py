@@ -47,6 +47,7 @@ from . import atomic, initializers, optimizers
 from .activations import ACTIVATIONS
 from .dataset_settings import DatasetSettings, check_sizes
 from .divergences import DIVERGENCES
+from .resources import resource_dir
 from .errors import ConfigurationError, ExperimentError
 from .network import DTYPES
 from .schedules import SCHEDULES, Schedule
@@ -57,7 +58,7 @@ VERSION = 1
 MAX_SEED = 2**63 - 1
 MAX_UNITS = 100_000  # per layer
 MAX_PARAMETERS = 50_000_000  # 400 MB of float64
-EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "resources" / "experiments"
+EXAMPLES_DIR = resource_dir("experiments")
 
 
 @dataclass(frozen=True)
