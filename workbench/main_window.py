@@ -208,14 +208,15 @@ class MainWindow(QMainWindow):
         data_scroll.setWidget(self.data_panel)
         self._dock("DatasetDock", "Dataset", data_scroll, Qt.LeftDockWidgetArea)
         self._dock("InspectorDock", "Inspector", self.inspector, Qt.LeftDockWidgetArea)
-        self._dock("NetworkDesignerDock", "Network", self.designer, Qt.RightDockWidgetArea)
+        # the designer right under the decision view (the side areas keep the full height)
+        self.setCorner(Qt.BottomLeftCorner, Qt.LeftDockWidgetArea)
+        self.setCorner(Qt.BottomRightCorner, Qt.RightDockWidgetArea)
+        self._dock("NetworkDesignerDock", "Network", self.designer, Qt.BottomDockWidgetArea)
         self.tabifyDockWidget(self.docks["RunControlsDock"], self.docks["DatasetDock"])
         self.tabifyDockWidget(self.docks["RunControlsDock"], self.docks["InspectorDock"])
         self.docks["RunControlsDock"].raise_()
-        # the designer beside the decision view, the curves to its right
-        self.splitDockWidget(self.docks["NetworkDesignerDock"], self.docks["LossDock"], Qt.Horizontal)
-        self.resizeDocks([self.docks["RunControlsDock"], self.docks["NetworkDesignerDock"], self.docks["LossDock"]],
-                         [360, 420, 380], Qt.Horizontal)
+        self.resizeDocks([self.docks["NetworkDesignerDock"]], [330], Qt.Vertical)
+        self.resizeDocks([self.docks["RunControlsDock"], self.docks["LossDock"]], [380, 400], Qt.Horizontal)
         self.setAcceptDrops(True)
 
     def _dock(self, name, title, widget, area, visible=True) -> QDockWidget:
@@ -544,8 +545,9 @@ class MainWindow(QMainWindow):
         self._apply_slice(run.data)
         self.decision.set_run(run)
         self.draw_tool.refresh()
-        if self._last_snapshot is not None:
-            self.decision.update_parameters(self._last_snapshot.parameters)
+        snap = self._last_snapshot
+        if snap is not None and snap.run_id == self._expected_run_id:
+            self.decision.update_parameters(snap.parameters)
 
     def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt override
         if event.mimeData().hasUrls():

@@ -215,8 +215,8 @@ class DecisionView(QWidget):
     # -- per frame -----------------------------------------------------------------------
     def update_parameters(self, parameters: np.ndarray) -> None:
         """Redraw for the weights θ of a snapshot (skipped when θ did not change)."""
-        if self._network is None:
-            return
+        if self._network is None or parameters.shape != self._network.parameters.shape:
+            return  # a frame from another network (before a rebuild reached the worker)
         if self._drawn_params is not None and np.array_equal(self._drawn_params, parameters):
             return
         self._drawn_params = parameters
