@@ -171,3 +171,24 @@ def test_draw_three_points_in_central_view(qtbot, window):
     w.data_panel.apply()
     qtbot.waitUntil(lambda: worker_read(w, lambda run: run.dataset.n_samples) == 3)
     assert "points" in w.session.experiment.to_dict()["dataset"]
+
+
+def test_units_are_numbered_from_one_in_designer_and_inspector(qtbot, window):
+    """Signals and APIs stay 0-based (W[i, j]); both panels show w_ij^(k) with i, j from 1."""
+    w = window
+    w.step_iteration()
+    wait_snapshot(qtbot, w, lambda s: s.iteration == 1 and s.inspector is not None)
+    w.designer.view.select_weight(2, 0, 3)  # engine indices: W^(2)[0, 3]
+    assert w.inspector.selection() == (2, 0, 3)
+    weight = w.inspector.weight
+    assert "<sub>14</sub><sup>(2)</sup>" in weight.title_label.text()
+    assert "from unit 1 of layer 1 to unit 4 of layer 2" in weight.title_label.text()
+    assert (weight.i_spin.value(), weight.j_spin.value()) == (1, 4)
+    weight.j_spin.setValue(2)  # the picker is 1-based too
+    assert w.inspector.selection() == (2, 0, 1)
+    assert w.designer.view.selection == ("weight", 2, 0, 1)
+    view = w.designer.view
+    tip = view.tooltip_at(view.edge_point(2, 0, 1, 0.1))
+    assert tip is not None and "12" in tip.replace(",", "").replace("₁", "1").replace("₂", "2")
+    w.inspector.select_unit(3, 0)
+    assert "Unit j = 1 of layer k = 3" in weight.unit_box.title()
