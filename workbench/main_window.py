@@ -39,7 +39,7 @@ from .worker import TrainingWorker
 
 FRAME_MS = 33  # ~30 Hz: how often the window pulls a snapshot
 #: which plot each frame redraws while training (accuracy only when evaluated anew)
-FRAME_CYCLE = ("loss", "decision", "gradient-norms", "network", "loss", "decision", "accuracy", "network")
+FRAME_CYCLE = ("loss", "decision", "gradient-norms", "network", "loss", "decision", "accuracy")
 #: the share of wall time the GUI thread may spend drawing plots while training
 GUI_SHARE = 0.15
 SETTINGS_VERSION = 2  # 2: the designer, dataset and inspector docks are real panels
