@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pyqtgraph as pg
 from collections import deque
 import os
 import time
@@ -39,7 +40,7 @@ from .worker import TrainingWorker
 
 FRAME_MS = 33  # ~30 Hz: how often the window pulls a snapshot
 #: which plot each frame redraws while training (accuracy only when evaluated anew)
-FRAME_CYCLE = ("loss", "decision", "gradient-norms", "network", "loss", "decision", "accuracy")
+FRAME_CYCLE = ("loss", "decision", "gradient-norms", "network", "loss", "decision", "accuracy", "inspector")
 #: the share of wall time the GUI thread may spend drawing plots while training
 GUI_SHARE = 0.15
 SETTINGS_VERSION = 2  # 2: the designer, dataset and inspector docks are real panels
@@ -116,6 +117,7 @@ class MainWindow(QMainWindow):
         self._last_snapshot = None
         self._closing = False
         self._frame_index = 0
+        self._settle_after_frame = False
         self._next_frame = 0.0
         self.frame_costs: deque = deque(maxlen=500)  # seconds per frame while training
         #: ask before discarding unsaved changes; tests replace it
@@ -207,7 +209,12 @@ class MainWindow(QMainWindow):
         data_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         data_scroll.setWidget(self.data_panel)
         self._dock("DatasetDock", "Dataset", data_scroll, Qt.LeftDockWidgetArea)
-        self._dock("InspectorDock", "Inspector", self.inspector, Qt.LeftDockWidgetArea)
+        # in a scroll area: its changing texts then re-lay out the panel, not the whole window
+        inspector_scroll = QScrollArea()
+        inspector_scroll.setWidgetResizable(True)
+        inspector_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        inspector_scroll.setWidget(self.inspector)
+        self._dock("InspectorDock", "Inspector", inspector_scroll, Qt.LeftDockWidgetArea)
         # the designer right under the decision view (the side areas keep the full height)
         self.setCorner(Qt.BottomLeftCorner, Qt.LeftDockWidgetArea)
         self.setCorner(Qt.BottomRightCorner, Qt.RightDockWidgetArea)
@@ -672,16 +679,28 @@ class MainWindow(QMainWindow):
             for _ in range(len(FRAME_CYCLE)):  # the next plot in the cycle with news
                 name = FRAME_CYCLE[self._frame_index % len(FRAME_CYCLE)]
                 self._frame_index += 1
-                if name != "accuracy" or self.accuracy_view.has_news():
-                    break
+                if name == "accuracy" and not self.accuracy_view.has_news():
+                    continue
+                if name == "inspector" and not self._inspector_has_news(snap):
+                    continue
+                break
             self._redraw(name, snap, paint=True)
-            self._show_inspector(snap)
             self.statusBar().repaint()
         finally:
-            worker.frame_ends()
+            if self._settle_after_frame:
+                # the inspector's new texts re-lay it out and repaint in posted events; the
+                # worker holds off until they ran (a zero timer fires after posted events)
+                self._settle_after_frame = False
+                QTimer.singleShot(0, worker.frame_ends)
+            else:
+                worker.frame_ends()
             done = time.perf_counter()
             self.frame_costs.append(done - now)
             self._next_frame = done + (done - now) * (1.0 / GUI_SHARE - 1.0)
+
+    def _inspector_has_news(self, snap) -> bool:
+        return (snap.inspector is not None and snap.inspector is not self.inspector.state
+                and not self.docks["InspectorDock"].isHidden() and self.inspector.isVisible())
 
     def _show_inspector(self, snap) -> None:
         if snap.inspector is not None and (not self.docks["InspectorDock"].isHidden() or not self.isVisible()):
@@ -704,6 +723,17 @@ class MainWindow(QMainWindow):
     def _redraw(self, name: str, snap, paint: bool = False) -> None:
         if name == "network":
             self._redraw_network(snap, paint)
+            return
+        if name == "inspector":
+            self._show_inspector(snap)
+            if paint and self.inspector.isVisible():
+                self._settle_after_frame = True
+                # paint now, while the worker holds off (its plots: as for the curves below)
+                plots = [p for p in self.inspector.findChildren(pg.GraphicsView) if p.isVisible()]
+                for _ in range(2):  # a paint (axis ticks) dirties a plot once more: settle it now
+                    for plot in plots:
+                        QCoreApplication.sendPostedEvents(plot.scene(), QEvent.MetaCall)
+                    self.inspector.repaint()
             return
         view = self.plot_views()[name]
         if name == "decision":

@@ -37,7 +37,7 @@ BURST_SECONDS = 0.008
 SNAPSHOT_INTERVAL = 1.0 / 30.0
 #: while running, an InspectorState (copies of trace and gradients) at most this often, and only
 #: while the inspector is shown ("inspector" command); paused: one after every command
-INSPECTOR_INTERVAL = 0.25
+INSPECTOR_INTERVAL = 0.5
 
 
 class Command(NamedTuple):
