@@ -212,7 +212,6 @@ class MainWindow(QMainWindow):
         # in a scroll area: its changing texts then re-lay out the panel, not the whole window
         inspector_scroll = QScrollArea()
         inspector_scroll.setWidgetResizable(True)
-        inspector_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         inspector_scroll.setWidget(self.inspector)
         self._dock("InspectorDock", "Inspector", inspector_scroll, Qt.LeftDockWidgetArea)
         # the designer right under the decision view (the side areas keep the full height)
@@ -223,7 +222,7 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(self.docks["RunControlsDock"], self.docks["InspectorDock"])
         self.docks["RunControlsDock"].raise_()
         self.resizeDocks([self.docks["NetworkDesignerDock"]], [330], Qt.Vertical)
-        self.resizeDocks([self.docks["RunControlsDock"], self.docks["LossDock"]], [380, 400], Qt.Horizontal)
+        self.resizeDocks([self.docks["RunControlsDock"], self.docks["LossDock"]], [460, 380], Qt.Horizontal)
         self.setAcceptDrops(True)
 
     def _dock(self, name, title, widget, area, visible=True) -> QDockWidget:
