@@ -3,6 +3,14 @@
 The window owns the `Session` (experiment document, file, dirty flag) and the
 `TrainingWorker`. It never touches the live engine objects: it queues commands to the
 worker and, on a ~30 Hz timer, pulls the worker's latest snapshot and redraws.
+
+Panels (issues 5–7): the network designer (under the decision view), the dataset panel and
+the inspector (tabbed with the run controls). A designer edit or another dataset builds a new
+run on the GUI thread with `engine.run.assemble` (same data / settings, the given weights)
+and hands it to the worker ("load"): the iteration count and the curves restart at 0.
+Inspector weight edits go to the worker as "set_weight" (paused only). Every such change —
+network edits, weight edits, setting changes, dataset changes — is a QUndoCommand on one
+stack (the designer's), so Edit ▸ Undo / Redo (Ctrl+Z / Ctrl+Shift+Z) undo them in order.
 """
 
 from __future__ import annotations
