@@ -148,7 +148,8 @@ def main() -> None:
     for name in args.hide:
         window.docks[name].hide()
     spin(app, 0.5)
-    print(f"docks visible: {', '.join(n for n, d in window.docks.items() if d.isVisible())}")
+    shown = [n for n, d in window.docks.items() if d.isVisible() and not d.widget().visibleRegion().isEmpty()]
+    print(f"docks on screen: {', '.join(shown)}")
     # interleaved rounds (this machine is shared; best of each side, as bench/engine.py)
     headless_runs, gui_runs, p99s, worsts = [], [], [], []
     for _ in range(args.rounds):
