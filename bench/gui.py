@@ -127,6 +127,7 @@ def loss_redraws(app, window, n: int = 1_000_000, seconds: float = 2.0) -> float
 
 def main() -> None:
     parser = argparse.ArgumentParser()
+    parser.add_argument("--hide", nargs="*", default=[], help="dock object names to hide (e.g. InspectorDock)")
     parser.add_argument("--seconds", type=float, default=3.0)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
@@ -141,7 +142,14 @@ def main() -> None:
     window.confirm_discard = lambda: True
     window.resize(1600, 1000)
     window.show()
+    # worst case: the inspector in front (it builds states while training), the designer live
+    window.docks["InspectorDock"].raise_()
+    window.docks["NetworkDesignerDock"].show()
+    for name in args.hide:
+        window.docks[name].hide()
     spin(app, 0.5)
+    shown = [n for n, d in window.docks.items() if d.isVisible() and not d.widget().visibleRegion().isEmpty()]
+    print(f"docks on screen: {', '.join(shown)}")
     # interleaved rounds (this machine is shared; best of each side, as bench/engine.py)
     headless_runs, gui_runs, p99s, worsts = [], [], [], []
     for _ in range(args.rounds):

@@ -55,6 +55,17 @@ def build(experiment: Experiment, base_dir=None) -> Run:
     check_sizes(net.sizes, data.n_inputs, data.problem, data.n_outputs)
     network = Network.create(net.sizes, net.activations, init=net.init, seed=spawn_seeds(experiment.seed)[0],
                              dtype=net.dtype, scale=net.init_scale)
+    return assemble(experiment, dataset, data, network)
+
+
+def assemble(experiment: Experiment, dataset: Dataset, data: PreparedData, network: Network) -> Run:
+    """A run of `experiment`'s training settings over given data and a given network (weights kept).
+
+    For edits mid-run: the network designer's edit (same data, the edited network with its
+    trained weights) or another dataset of the same shape (same network). The trainer starts
+    afresh (iteration 0, new history, optimiser state reset); `network` becomes the run's own.
+    """
+    check_sizes(network.sizes, data.n_inputs, data.problem, data.n_outputs)
     t = experiment.training
     classification = data.problem != "regression"
     has_test = data.n_test > 0

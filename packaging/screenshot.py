@@ -1,4 +1,5 @@
-"""Regenerate the README screenshot: the main window mid-training on the default experiment.
+"""Regenerate the README screenshot: the main window mid-training on the default experiment,
+with the network designer, and the inspector explaining one weight.
 
     python packaging/screenshot.py [--out resources/screenshots/main-window.png] [--iterations 4000]
 
@@ -55,6 +56,11 @@ def main() -> int:
         window.toggle_run()  # mid-training: the status bar says running
         wait(app, lambda: window._last_snapshot.state == "running")
         window.worker.send("pause")
+        wait(app, lambda: window._last_snapshot.state == "paused")
+        # the panels: the inspector in front, explaining a weight picked in the designer
+        window.docks["InspectorDock"].raise_()
+        window.designer.view.select_weight(2, 0, 0)
+        wait(app, lambda: window.inspector.state is not None and window.inspector.state.paused)
         for _ in range(5):
             app.processEvents()
         out = Path(args.out)

@@ -336,7 +336,7 @@ def test_selection_from_heatmap_click_and_unit(panel, qtbot):
     assert blocker.args == [2, 4, 3] and panel.selection() == (2, 4, 3)
     panel.select_unit(3, 0)
     assert panel.selection() == (3, 3, 0)  # i clamped to layer 2 (4 units)
-    assert "Unit j = 0 of layer k = 3" in panel.weight.unit_box.title()
+    assert "Unit j = 1 of layer k = 3" in panel.weight.unit_box.title()  # shown from 1
 
 
 def test_weight_inspector_alone_before_any_run(qtbot):

@@ -29,14 +29,20 @@ from PySide6.QtCore import QThread, Signal
 
 from engine.errors import WorkbenchError
 
+from .inspector.state import InspectorState
+
 #: seconds of training between two looks at the command queue while running
 BURST_SECONDS = 0.008
 #: the GUI shows at most this many snapshots a second
 SNAPSHOT_INTERVAL = 1.0 / 30.0
+#: while running, an InspectorState (copies of trace and gradients) at most this often, and only
+#: while the inspector is shown ("inspector" command); paused: one after every command
+INSPECTOR_INTERVAL = 0.5
 
 
 class Command(NamedTuple):
-    """A request to the worker: run, pause, toggle, step, phase, configure, speed, load, call, stop."""
+    """A request to the worker: run, pause, toggle, step, phase, configure, speed, load, call, stop,
+    set_weight ((k, i, j, value), paused only), inspector (bool: build InspectorStates while running)."""
 
     name: str
     value: object = None
@@ -74,6 +80,13 @@ class Snapshot:
     events: tuple
     samples_per_second: float
     time: float = field(default_factory=time.perf_counter)
+    #: ∂Div/∂θ of the current / last mini-batch (flat, engine Layout order), a copy; the same
+    #: array object as the previous snapshot's while it did not change; None before any pass
+    gradient: np.ndarray | None = None
+    #: workbench.inspector.InspectorState (copies) or None (running and the inspector is hidden)
+    inspector: object = None
+    #: after a weight edit: the training-set loss with the edited weights (None otherwise)
+    edited_loss: float | None = None
 
 
 ITERATION_COLUMNS = ("step", "epoch", "loss", "learning_rate", "gradient_norms")
@@ -100,6 +113,15 @@ class TrainingCore:
         self._last_publish = 0.0
         self._rate_mark = (time.perf_counter(), 0)
         self._rate = 0.0
+        #: build InspectorStates while running (the inspector dock is shown)
+        self.inspector_wanted = False
+        self._gradient_key = None
+        self._gradient = None
+        self._inspector_key = None
+        self._inspector = None
+        self._inspector_time = -math.inf
+        self._edit_count = 0  # weight edits so far: part of the cache keys
+        self._edited_loss: float | None = None
         if run is not None:
             self._load(run)
 
@@ -110,6 +132,7 @@ class TrainingCore:
         try:
             if name == "run":
                 self.running = self.run is not None
+                self._edited_loss = None
                 self._next_due = time.perf_counter()
             elif name == "pause":
                 self.running = False
@@ -118,10 +141,12 @@ class TrainingCore:
                 return
             elif name == "step":  # one whole iteration (or the rest of the current one)
                 self.running = False
+                self._edited_loss = None
                 self._step()
             elif name == "phase":
                 self.running = False
                 if self.run is not None:
+                    self._edited_loss = None
                     with np.errstate(all="ignore"):
                         self.run.trainer.advance()
                     self._after_stop_check()
@@ -131,6 +156,10 @@ class TrainingCore:
                 self.speed = None if value is None else max(float(value), 1e-3)
             elif name == "load":
                 self._load(value)
+            elif name == "set_weight":  # w_ij^(k) ← value, in place, while paused
+                self._set_weight(*value)
+            elif name == "inspector":
+                self.inspector_wanted = bool(value)
             elif name == "call":  # fn(run) in the worker thread, e.g. writing the history
                 fn, future = value
                 try:
@@ -146,10 +175,25 @@ class TrainingCore:
             self._on_error(str(e))
         self.publish(force=True)
 
+    def _set_weight(self, k: int, i: int, j: int, value: float) -> None:
+        if self.run is None:
+            return
+        if self.running:
+            raise WorkbenchError("pause the training before editing a weight")
+        tr = self.run.trainer
+        sizes = tr.network.sizes
+        if not (1 <= k < len(sizes) and 0 <= i < sizes[k - 1] and 0 <= j < sizes[k]):  # a stale selection
+            raise WorkbenchError(f"the network has no weight w_{i + 1},{j + 1}^({k})")
+        tr.network.W[k][i, j] = value
+        self._edit_count += 1
+        with np.errstate(all="ignore"):
+            self._edited_loss = float(tr.metrics(tr.x, tr.d, tr.targets)[0])
+
     def _load(self, run) -> None:
         self.run = run
         self.run_id += 1
         self.running = False
+        self._edited_loss = None
         with self._lock:
             self._acked_iterations = self._acked_evaluations = 0
             self._latest = None
@@ -230,6 +274,23 @@ class TrainingCore:
         accuracy = float(h.evaluation("train_accuracy")[-1]) if ev_end else math.nan
         stopped = tr.stopped
         state = "stopped" if self.finished else ("running" if self.running else "paused")
+        # the gradient vector and the inspector's state: copied only when they changed
+        progress = (self.run_id, tr.iteration, str(tr.next_phase), self._edit_count)
+        if tr.current is not None and progress != self._gradient_key:
+            self._gradient_key = progress
+            self._gradient = tr.current[1].vector.copy()
+        elif tr.current is None:
+            self._gradient = None
+        inspector = None
+        if not self.running or (self.inspector_wanted and now - self._inspector_time >= INSPECTOR_INTERVAL):
+            key = (progress, self.running)
+            if key != self._inspector_key:
+                self._inspector = InspectorState.from_trainer(tr, paused=not self.running)
+                self._inspector_key = key
+                self._inspector_time = now
+            inspector = self._inspector
+        elif self.inspector_wanted:
+            inspector = self._inspector
         return Snapshot(
             run_id=self.run_id, state=state, iteration=tr.iteration, epoch=tr.epoch,
             samples_seen=tr.samples_seen, next_phase=str(tr.next_phase), mid_iteration=tr.mid_iteration,
@@ -237,7 +298,8 @@ class TrainingCore:
             stopped_kind=stopped.kind if stopped else None, stopped_message=stopped.message if stopped else None,
             stopped_step=stopped.step if stopped else None,
             parameters=tr.network.parameters.copy(), iterations=iterations, evaluations=evaluations,
-            events=tuple(h.events), samples_per_second=self._rate, time=now)
+            events=tuple(h.events), samples_per_second=self._rate, time=now,
+            gradient=self._gradient, inspector=inspector, edited_loss=self._edited_loss)
 
     def latest(self) -> Snapshot | None:
         """The newest snapshot; taking it acknowledges its rows (later ones start after them)."""

@@ -203,7 +203,7 @@ class LayerView(QWidget):
         self.table.setRowCount(n)
         self.table.setMaximumHeight(self.table.horizontalHeader().height() + 20 * n + 6)
         self.table.setHorizontalHeaderLabels([headers[c] for c in COLUMNS])
-        self.table.setVerticalHeaderLabels([f"j = {j}" for j in range(n)])
+        self.table.setVerticalHeaderLabels([f"j = {j + 1}" for j in range(n)])
         grey_brush = QBrush(QColor(GREY))
         for col, key in enumerate(COLUMNS):
             header = self.table.horizontalHeaderItem(col)

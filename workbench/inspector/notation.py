@@ -1,11 +1,14 @@
 """Rich-text symbols in the lecture's notation, and number formatting shared by the views.
 
-Indices are the engine's: units i, j count from 0 (W[i, j] = w_ij^(k)), layers k from 1.
+Arguments are the engine's indices: units i, j count from 0 (W[i, j] = w_ij^(k)), layers k
+from 1. On screen units are numbered from 1, as in the lecture and the network designer:
+an integer unit index is shown + 1 (`unit`); a letter (l, m) is shown as is.
 """
 
 from __future__ import annotations
 
 import math
+import numbers
 
 GREY = "#8a8a8a"
 PARTIAL = "∂"
@@ -27,8 +30,15 @@ def parse_num(text: str) -> float:
     return float(text.replace("−", "-"))
 
 
+def unit(n):
+    """An engine unit index (from 0) as shown on screen (from 1); letters pass through."""
+    return n + 1 if isinstance(n, numbers.Integral) and not isinstance(n, bool) else n
+
+
 def sym(base: str, sub: str = "", k=None) -> str:
-    """base_sub^(k) as HTML, e.g. sym('w', 'ij', 2) → w<sub>ij</sub><sup>(2)</sup>."""
+    """base_sub^(k) as HTML, e.g. sym('w', 'ij', 2) → w<sub>ij</sub><sup>(2)</sup>; an integer
+    subscript is an engine unit index and is shown from 1 (sym('y', 0, 1) → y_1^(1))."""
+    sub = unit(sub)
     out = f"<i>{base}</i>"
     if sub != "":
         out += f"<sub>{sub}</sub>"
@@ -38,6 +48,8 @@ def sym(base: str, sub: str = "", k=None) -> str:
 
 
 def w(i, j, k) -> str:
+    """w_ij^(k) for engine indices i, j (shown from 1)."""
+    i, j = unit(i), unit(j)
     return sym("w", f"{i}{j}" if len(f"{i}{j}") <= 2 else f"{i},{j}", k)
 
 

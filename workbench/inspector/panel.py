@@ -39,6 +39,7 @@ class InspectorPanel(QWidget):
         self.tabs.addTab(scroll, "Weight and unit")
         self.tabs.addTab(self.layer, "Layer")
         layout.addWidget(self.tabs, 1)
+        self.tabs.currentChanged.connect(self._tab_changed)
 
         self.step_bar.phaseRequested.connect(self.phaseRequested)
         self.weight.weightEdited.connect(self.weightEdited)
@@ -58,7 +59,8 @@ class InspectorPanel(QWidget):
         self.state = state
         self.step_bar.show_state(state)
         self.weight.show_state(state)
-        self.layer.show_state(state)
+        if self.tabs.currentWidget() is self.layer or state.paused:
+            self.layer.show_state(state)  # while training, a hidden layer tab catches up when shown
 
     @Slot(int, int, int)
     def select_weight(self, k: int, i: int, j: int) -> None:
@@ -84,6 +86,10 @@ class InspectorPanel(QWidget):
         return self.weight.selection()
 
     # -- internal ------------------------------------------------------------------------
+    def _tab_changed(self, _index: int) -> None:
+        if self.state is not None and self.tabs.currentWidget() is self.layer and self.layer.state is not self.state:
+            self.layer.show_state(self.state)
+
     def _weight_selected(self, k, i, j) -> None:
         self.layer.select_weight(k, i, j)
         self.selectionChanged.emit(k, i, j)

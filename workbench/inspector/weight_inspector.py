@@ -47,7 +47,7 @@ class WeightEditCommand(QUndoCommand):
         self._update_text()
 
     def _update_text(self) -> None:
-        self.setText(f"set w_{self.i}{self.j}^({self.k}) to {self.new:.6g}")
+        self.setText(f"set w_{self.i + 1},{self.j + 1}^({self.k}) to {self.new:.6g}")
 
     def redo(self) -> None:
         self.apply(self.k, self.i, self.j, self.new)
@@ -119,8 +119,8 @@ class WeightInspector(QWidget):
         picker = QHBoxLayout()
         self.layer_spin, self.i_spin, self.j_spin, self.sample_spin = (QSpinBox() for _ in range(4))
         for label, spin, tip in (("layer k", self.layer_spin, "layer k = 1..N of w_ij^(k)"),
-                                 ("from i", self.i_spin, "unit i of layer k−1 (0 = first)"),
-                                 ("to j", self.j_spin, "unit j of layer k (0 = first)"),
+                                 ("from i", self.i_spin, "unit i of layer k−1 (1 = first, as in the designer)"),
+                                 ("to j", self.j_spin, "unit j of layer k (1 = first, as in the designer)"),
                                  ("sample t", self.sample_spin, "sample t of the mini-batch")):
             spin.setToolTip(tip)
             spin.setKeyboardTracking(False)
@@ -173,8 +173,9 @@ class WeightInspector(QWidget):
 
         self.plot = pg.GraphicsLayoutWidget()
         self.plot.setBackground("w")
-        self.plot.setMinimumHeight(200)
-        self.plot.setMaximumHeight(260)
+        # a fixed height: when texts above re-wrap, the plot is moved, not resized (a resize
+        # re-lays out and repaints every pyqtgraph item: ~100 ms while training runs)
+        self.plot.setFixedHeight(230)
         self.value_plot = self.plot.addPlot(row=0, col=0)
         self.grad_plot = self.plot.addPlot(row=1, col=0)
         for p, colour in ((self.value_plot, "#0072B2"), (self.grad_plot, "#D55E00")):
@@ -305,7 +306,8 @@ class WeightInspector(QWidget):
 
     def _picker_changed(self) -> None:
         self.unit_selected = False
-        self._set_selection(self.layer_spin.value(), self.i_spin.value(), self.j_spin.value())
+        # the unit spin boxes count from 1 (the lecture's numbering); the selection from 0
+        self._set_selection(self.layer_spin.value(), self.i_spin.value() - 1, self.j_spin.value() - 1)
 
     def _sync_ranges(self) -> None:
         if self.state is None:
@@ -318,12 +320,12 @@ class WeightInspector(QWidget):
         self.t = min(self.t, max(B - 1, 0))
         with _blocked(self.layer_spin, self.i_spin, self.j_spin, self.sample_spin):
             self.layer_spin.setRange(1, len(sizes) - 1)
-            self.i_spin.setRange(0, sizes[self.k - 1] - 1)
-            self.j_spin.setRange(0, sizes[self.k] - 1)
+            self.i_spin.setRange(1, sizes[self.k - 1])
+            self.j_spin.setRange(1, sizes[self.k])
             self.sample_spin.setRange(0, max(B - 1, 0))
             self.layer_spin.setValue(self.k)
-            self.i_spin.setValue(self.i)
-            self.j_spin.setValue(self.j)
+            self.i_spin.setValue(self.i + 1)
+            self.j_spin.setValue(self.j + 1)
             self.sample_spin.setValue(self.t)
 
     def _selection_key(self):
@@ -353,7 +355,7 @@ class WeightInspector(QWidget):
         self.factors = {}
         self.weight_box.setTitle("")
         self.title_label.setText(
-            f"<b>Weight {w(i, j, k)}</b> — from unit {i} of layer {k - 1} to unit {j} of layer {k}")
+            f"<b>Weight {w(i, j, k)}</b> — from unit {i + 1} of layer {k - 1} to unit {j + 1} of layer {k}")
         self.gradient_symbol.setText(f"{d(w(i, j, k))}")
         if s is None:
             self.value_spin.setEnabled(False)
@@ -452,12 +454,12 @@ class WeightInspector(QWidget):
                       f"= {factor(e.y_in)} · {factor(e.dDiv_dz)}", e.sample_gradient)
         note = []
         if e.jacobian_row is not None:
-            terms = [(f"J<sub>{j}{m}</sub>", jm, dym) for m, (jm, dym) in enumerate(zip(e.jacobian_row, e.dDiv_dy_layer))]
+            terms = [(f"J<sub>{j + 1},{m + 1}</sub>", jm, dym) for m, (jm, dym) in enumerate(zip(e.jacobian_row, e.dDiv_dy_layer))]
             numbers = self._sum_text(terms)
             self.factors["jacobian_row"] = [float(v) for v in e.jacobian_row]
             self.factors["dy_layer"] = [float(v) for v in e.dDiv_dy_layer]
-            self._set_row("dz", dz_sym, f"= Σ<sub>m</sub> J<sub>{j}m</sub> · {d(sym('y', 'm', k))}, "
-                          f"J<sub>{j}m</sub> = ∂{sym('y', 'm', k)}/∂{sym('z', j, k)}", numbers, e.chain_dz)
+            self._set_row("dz", dz_sym, f"= Σ<sub>m</sub> J<sub>{j + 1}m</sub> · {d(sym('y', 'm', k))}, "
+                          f"J<sub>{j + 1}m</sub> = ∂{sym('y', 'm', k)}/∂{sym('z', j, k)}", numbers, e.chain_dz)
             note.append(f"{act.name} is a vector activation: ∂Div/∂z uses a row of its Jacobian.")
         else:
             self.factors["fprime"] = e.activation_derivative
@@ -548,7 +550,7 @@ class WeightInspector(QWidget):
 
     def _refresh_unit(self) -> None:
         s, k, j, t = self.state, self.k, self.j, self.t
-        self.unit_box.setTitle(f"Unit j = {j} of layer k = {k}, sample t = {t}")
+        self.unit_box.setTitle(f"Unit j = {j + 1} of layer k = {k}, sample t = {t}")
         rows = {"bias": sym("b", j, k), "z": sym("z", j, k), "y": sym("y", j, k),
                 "dDiv_dz": d(sym("z", j, k)), "dDiv_dy": d(sym("y", j, k)),
                 "bias_gradient": d(sym("b", j, k)) + " (batch mean)"}

@@ -61,6 +61,17 @@ class DecisionView(QWidget):
         self._grid: DecisionGrid | None = None
         self._test_items: list = []
         self._drawn_params: np.ndarray | None = None
+        #: the two features on the axes and the values (standardised units) of the others
+        self.axes: tuple[int, int] = (0, 1)
+        self.fixed: np.ndarray | None = None
+        self.slice_caption = ""
+
+    def set_slice(self, axes=(0, 1), fixed=None, caption: str = "") -> None:
+        """For more than two features: the pair on the axes, the others held at `fixed`
+        (network units, e.g. training means); takes effect at the next `set_run`."""
+        self.axes = (int(axes[0]), int(axes[1]))
+        self.fixed = None if fixed is None else np.asarray(fixed, np.float64)
+        self.slice_caption = caption
 
     # -- set-up per run ------------------------------------------------------------------
     def set_run(self, run) -> None:
@@ -88,12 +99,20 @@ class DecisionView(QWidget):
     def _setup_grid(self, run, X_train, X_test) -> None:
         data = self._data
         self.kind = "binary" if data.problem == "binary" else data.problem
+        ax = list(self.axes) if data.n_inputs > 2 and max(self.axes) < data.n_inputs else [0, 1]
+        if data.n_inputs == 1:
+            ax = [0, 0]
+        self._shown_axes = tuple(ax)
+        X_train, X_test = X_train[:, ax], X_test[:, ax]
         X_all = np.vstack([X_train, X_test])
-        lo, hi = self._extent(X_all[:, :2] if data.n_inputs > 1 else np.c_[X_all[:, 0], X_all[:, 0]])
+        lo, hi = self._extent(X_all)
         # the grid lives in standardised coordinates; the rect maps it back to raw units
-        s_lo = (lo - data.mean[:2]) / data.std[:2] if data.n_inputs > 1 else (lo - data.mean[0]) / data.std[0]
-        s_hi = (hi - data.mean[:2]) / data.std[:2] if data.n_inputs > 1 else (hi - data.mean[0]) / data.std[0]
-        self._grid = DecisionGrid(data.n_inputs, (s_lo[0], s_hi[0]), (s_lo[1], s_hi[1]), RESOLUTION)
+        mean, std = np.asarray(data.mean)[ax], np.asarray(data.std)[ax]
+        s_lo, s_hi = (lo - mean) / std, (hi - mean) / std
+        fixed = self.fixed if data.n_inputs > 2 and self.fixed is not None and len(self.fixed) == data.n_inputs \
+            else None
+        self._grid = DecisionGrid(data.n_inputs, (s_lo[0], s_hi[0]), (s_lo[1], s_hi[1]), RESOLUTION,
+                                  axes=(ax[0], ax[1]), fixed=fixed)
         self.image = pg.ImageItem(axisOrder="row-major")
         # an image of the final size first: setRect maps the image's pixels onto the rect
         # (multi-class: RGB; painting a float image before it has levels crashes pyqtgraph)
@@ -126,9 +145,13 @@ class DecisionView(QWidget):
             t = data.targets_train[:, 0]
             self.image.setLevels((float(t.min()), float(t.max())))
             self.caption.setText("colour: network output f(x; w)")
-        names = data.feature_names or ("x1", "x2")
-        self.plot.setLabel("bottom", names[0])
-        self.plot.setLabel("left", names[1] if len(names) > 1 else "")
+        names = list(data.feature_names or ()) + [f"x{m + 1}" for m in range(len(data.feature_names or ()),
+                                                                             data.n_inputs)]
+        self.plot.setLabel("bottom", names[ax[0]])
+        self.plot.setLabel("left", names[ax[1]] if data.n_inputs > 1 else "")
+        self.plot.setTitle(self.slice_caption if data.n_inputs > 2 else None)
+        if data.n_inputs == 1:  # one feature: the points on the line y = 0
+            X_train, X_test = X_train * [1, 0], X_test * [1, 0]
         self._add_points(X_train, X_test)
         self.plot.setRange(xRange=(lo[0], hi[0]), yRange=(lo[1], hi[1]), padding=0)
 
@@ -192,8 +215,8 @@ class DecisionView(QWidget):
     # -- per frame -----------------------------------------------------------------------
     def update_parameters(self, parameters: np.ndarray) -> None:
         """Redraw for the weights θ of a snapshot (skipped when θ did not change)."""
-        if self._network is None:
-            return
+        if self._network is None or parameters.shape != self._network.parameters.shape:
+            return  # a frame from another network (before a rebuild reached the worker)
         if self._drawn_params is not None and np.array_equal(self._drawn_params, parameters):
             return
         self._drawn_params = parameters
