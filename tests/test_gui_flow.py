@@ -18,6 +18,7 @@ def test_run_pause_step_change_settings_close(qtbot, window):
     w = window
     snap = wait_snapshot(qtbot, w, lambda s: s.state == "paused")
     assert snap.iteration == 0
+    assert "press Space" in w.status_labels["state"].text()  # a first-time user is told how to start
 
     w.toggle_run()  # Run (Space)
     snap = wait_snapshot(qtbot, w, lambda s: s.state == "running" and s.iteration > 300)

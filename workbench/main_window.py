@@ -230,7 +230,8 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(self.docks["RunControlsDock"], self.docks["InspectorDock"])
         self.docks["RunControlsDock"].raise_()
         self.resizeDocks([self.docks["NetworkDesignerDock"]], [330], Qt.Vertical)
-        self.resizeDocks([self.docks["RunControlsDock"], self.docks["LossDock"]], [460, 380], Qt.Horizontal)
+        # the inspector's chain rule needs ~560 px to read without wrapping each factor
+        self.resizeDocks([self.docks["RunControlsDock"], self.docks["LossDock"]], [560, 360], Qt.Horizontal)
         self.setAcceptDrops(True)
 
     def _dock(self, name, title, widget, area, visible=True) -> QDockWidget:
@@ -769,6 +770,8 @@ class MainWindow(QMainWindow):
             state = "running"
         elif snap.mid_iteration:
             state = f"paused — next: {snap.next_phase}"
+        elif snap.iteration == 0:
+            state = "ready — press Space to train"
         else:
             state = "paused"
         if snap.stopped_kind == "diverged":

@@ -49,9 +49,10 @@ class StepThroughBar(QWidget):
         for b in (self.forward_button, self.backward_button, self.update_button):
             b.clicked.connect(self._clicked)
             layout.addWidget(b)
-        self.next_label = QLabel()
+        layout.addStretch(1)
+        self.next_label = QLabel()  # its own row: a narrow dock must not cut it off
         self.next_label.setObjectName("next")
-        layout.addWidget(self.next_label, 1)
+        outer.addWidget(self.next_label)
         self.strip = QLabel()
         self.strip.setTextFormat(Qt.RichText)
         self.strip.setObjectName("strip")
