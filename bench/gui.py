@@ -179,6 +179,10 @@ def main() -> None:
     print(f"pause latency                {np.median(pauses):10.1f} ms median, {max(pauses):.1f} ms max  (target ≤ 100 ms)")
     print(f"loss plot, 1,000,000 points  {redraws:10.1f} redraws/s  (target ≥ 25)")
     print(f"GUI frame while training     {frame_ms:10.1f} ms median (one plot + status, painted)")
+    print("network designer (issue 5):")
+    import gui_designer  # bench/ is on sys.path when this file runs as a script
+
+    gui_designer.main([])
 
 
 if __name__ == "__main__":

@@ -41,10 +41,10 @@ def panel_for(sizes, activations, problem, dtype="float64"):
     return p, net
 
 
-def main() -> None:
+def main(argv=None) -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--frames", type=int, default=300)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     app = QApplication.instance() or QApplication([])
 
     p, net = panel_for([2, 8, 8, 8, 1], ["tanh"] * 3 + ["sigmoid"], "binary")
