@@ -71,7 +71,16 @@ class AxisPicker(QWidget):
         self.sliceChanged.emit(*self._axes)
 
     def set_data(self, data: PreparedData | None) -> None:
-        self.set_features(() if data is None else data.feature_names)
+        """New data: for more than two features the axes start on the two with the widest spread
+        (for the digits, the first pixels are blank in almost every image: a useless slice)."""
+        names = () if data is None else tuple(str(n) for n in data.feature_names)
+        changed = names != self._names
+        self.set_features(names)
+        if changed and len(names) > 2:
+            spread = data.std if data.standardized else data.X_train.std(axis=0)
+            i, j = sorted(int(a) for a in np.argsort(-np.asarray(spread), kind="stable")[:2])
+            if (i, j) != self._axes:
+                self.set_slice_axes(i, j)
 
     def needed(self) -> bool:
         """True when the data has more than two features, so a slice must be chosen."""
