@@ -64,14 +64,14 @@ def with_seed(experiment: Experiment, seed: int) -> Experiment:
 
 
 class Session:
-    """The open experiment, where it lives on disk, whether it changed, and an undo stack."""
+    """The open experiment, where it lives on disk and whether it changed.
+
+    Undo lives in the window's one QUndoStack (workbench/commands.py), not here."""
 
     def __init__(self, experiment: Experiment | None = None, path: str | None = None):
         self.experiment = experiment if experiment is not None else default_experiment()
         self.path = path
         self.dirty = False
-        self._undo: list[Experiment] = []
-        self._redo: list[Experiment] = []
 
     @classmethod
     def open(cls, path) -> "Session":
@@ -85,30 +85,12 @@ class Session:
         return settings_of(self.experiment)
 
     def replace(self, experiment: Experiment) -> None:
-        """Make `experiment` current, keeping the old one for undo."""
-        self._undo.append(self.experiment)
-        self._redo.clear()
+        """Make `experiment` current (an edit: the file is now out of date)."""
         self.experiment = experiment
         self.dirty = True
 
     def change_settings(self, changes: dict) -> None:
         self.replace(with_settings(self.experiment, changes))
-
-    def undo(self) -> bool:
-        if not self._undo:
-            return False
-        self._redo.append(self.experiment)
-        self.experiment = self._undo.pop()
-        self.dirty = True
-        return True
-
-    def redo(self) -> bool:
-        if not self._redo:
-            return False
-        self._undo.append(self.experiment)
-        self.experiment = self._redo.pop()
-        self.dirty = True
-        return True
 
     def save(self, path=None) -> None:
         path = str(path or self.path)
