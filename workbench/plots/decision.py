@@ -169,13 +169,16 @@ class DecisionView(QWidget):
             te = X_test if labels_te is None else X_test[labels_te == k]
             label = f"class {name}" if k is not None else "data"
             self.plot.plot(tr[:, 0], tr[:, 1] if tr.shape[1] > 1 else tr[:, 0] * 0, pen=None, symbol="o",
-                           symbolSize=6, symbolBrush=colour, symbolPen=pg.mkPen("k", width=0.8),
-                           name=f"{label} (train)")
-            if len(te):
+                           symbolSize=6, symbolBrush=colour, symbolPen=pg.mkPen("k", width=0.8), name=label)
+            if len(te):  # one legend entry per class; the test marker is explained once below
                 item = self.plot.plot(te[:, 0], te[:, 1] if te.shape[1] > 1 else te[:, 0] * 0, pen=None,
                                       symbol="t", symbolSize=8, symbolBrush=None,
-                                      symbolPen=pg.mkPen(colour, width=2), name=f"{label} (test)")
+                                      symbolPen=pg.mkPen(colour, width=2))
                 self._test_items.append(item)
+        if self._test_items:
+            marker = pg.ScatterPlotItem(symbol="t", size=8, brush=None, pen=pg.mkPen("#444444", width=2))
+            self.legend.addItem(marker, "test examples (hollow)")
+        self.legend.setColumnCount(2 if len(groups) > 5 else 1)
 
     def _setup_regression_1d(self, run, X_train, X_test) -> None:
         from engine import datasets
