@@ -406,3 +406,16 @@ def test_ctrl_z_undoes_a_weight_edit(panel, qtbot):
     QTest.keyClick(panel.windowHandle(), Qt.Key_Z, Qt.ControlModifier)  # through the shortcut map
     assert tr.network.W[1][0, 2] == old
     assert panel.weight.value_spin.value() == pytest.approx(old, abs=1e-8)
+
+
+def test_samples_count_from_one_on_screen_like_units(panel):
+    tr = make_trainer()
+    tr.step()
+    panel.show_state(InspectorState.from_trainer(tr, paused=True))
+    panel.select_sample(2)
+    spin = panel.weight.sample_spin
+    assert spin.value() == 2 and spin.text() == "3"  # index 2 is the lecture's t = 3
+    assert "t = 3" in panel.weight.sample_label.text() and "t = 3" in panel.weight.chain_box.title()
+    spin.lineEdit().setText("1")
+    spin.interpretText()
+    assert panel.weight.t == 0

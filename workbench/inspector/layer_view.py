@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QHeaderView, QLabel, QSpi
 
 from .heatmap import Heatmap
 from .notation import GREY, d, grey, num, sym, w
+from .spinbox import OneBasedSpinBox
 from .state import InspectorState
 
 #: layers with more units than this show heatmap strips instead of a table
@@ -55,7 +56,7 @@ class LayerView(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(4, 4, 4, 4)
         top = QHBoxLayout()
-        self.layer_spin, self.sample_spin = QSpinBox(), QSpinBox()
+        self.layer_spin, self.sample_spin = QSpinBox(), OneBasedSpinBox()
         self.layer_spin.setRange(1, 1)
         for text, spin in (("layer k", self.layer_spin), ("sample t", self.sample_spin)):
             spin.setKeyboardTracking(False)
@@ -155,7 +156,7 @@ class LayerView(QWidget):
         n = net.sizes[k]
         act = net.activations[k - 1].name
         self.caption.setText(f"layer {k}: {net.sizes[k - 1]} → {n} units, <i>f</i><sub>{k}</sub> = {act}"
-                             + ("" if s.trace is None else f"; sample t = {t} of B = {s.batch_size}"))
+                             + ("" if s.trace is None else f"; sample t = {t + 1} of B = {s.batch_size}"))
         nan = np.full(n, np.nan)
         fwd, dy_ok, bwd = s.forward_done(k), s.dy_done(k), s.backward_done(k)
         self.values = {
@@ -179,7 +180,7 @@ class LayerView(QWidget):
             self.units.setMaximumHeight(190)
             self.forward_strip.row_labels = [f"z{sup(k)}", f"y{sup(k)}"]
             self.backward_strip.row_labels = [f"∂Div/∂y{sup(k)}", f"∂Div/∂z{sup(k)}"]
-            self.forward_strip.set_title(f"{sym('z', '', k)} and {sym('y', '', k)} over units j (sample t = {t})")
+            self.forward_strip.set_title(f"{sym('z', '', k)} and {sym('y', '', k)} over units j (sample t = {t + 1})")
             self.forward_strip.set_data(np.vstack([self.values["z"], self.values["y"]]), computed=fwd)
             self.backward_strip.set_title(f"{d(sym('y', '', k))} and {d(sym('z', '', k))} over units j" +
                                           ("" if bwd else grey(f" — not yet computed (backward layer {k})")))

@@ -23,6 +23,7 @@ from engine.network import Network
 
 from .history import ParameterHistory
 from .notation import d, factor, grey, num, signed_sum, sym, w
+from .spinbox import OneBasedSpinBox
 from .state import InspectorState
 
 #: ∂Div/∂y_j^(k) = Σ_l … shows at most this many terms, then "+ … (n more)"
@@ -117,11 +118,12 @@ class WeightInspector(QWidget):
         outer.setContentsMargins(4, 4, 4, 4)
 
         picker = QHBoxLayout()
-        self.layer_spin, self.i_spin, self.j_spin, self.sample_spin = (QSpinBox() for _ in range(4))
+        self.layer_spin, self.i_spin, self.j_spin = (QSpinBox() for _ in range(3))
+        self.sample_spin = OneBasedSpinBox()
         for label, spin, tip in (("layer k", self.layer_spin, "layer k = 1..N of w_ij^(k)"),
                                  ("from i", self.i_spin, "unit i of layer k−1 (1 = first, as in the designer)"),
                                  ("to j", self.j_spin, "unit j of layer k (1 = first, as in the designer)"),
-                                 ("sample t", self.sample_spin, "sample t of the mini-batch")):
+                                 ("sample t", self.sample_spin, "sample t = 1..B of the mini-batch")):
             spin.setToolTip(tip)
             spin.setKeyboardTracking(False)
             picker.addWidget(QLabel(label))
@@ -385,7 +387,7 @@ class WeightInspector(QWidget):
             self.sample_label.setText(grey("No mini-batch yet: step forward to start an iteration."))
             return
         x = s.trace.y[0][t]
-        parts = [f"Sample <b>t = {t}</b> of the mini-batch (B = {s.batch_size}): "
+        parts = [f"Sample <b>t = {t + 1}</b> of the mini-batch (B = {s.batch_size}): "
                  f"{sym('x')} = ({', '.join(num(v, 4) for v in x)})"]
         if s.d is not None:
             parts.append(f"{sym('d')} = ({', '.join(num(v, 4) for v in s.d[t])})")
@@ -436,7 +438,7 @@ class WeightInspector(QWidget):
         w_sym, dz_sym, dy_sym = d(w(i, j, k)), d(sym("z", j, k)), d(sym("y", j, k))
         y_in = sym("y", i, k - 1)
         f_name = f"<i>f</i><sub>{k}</sub>′"
-        self.chain_box.setTitle(f"Chain rule for sample t = {t}" +
+        self.chain_box.setTitle(f"Chain rule for sample t = {t + 1}" +
                                 (" (weights of this pass, before its update)" if s.pass_parameters is not None else ""))
         if s.trace is None or not s.backward_done(k):
             missing = (f"step backward until layer {k} has run" if s.trace is not None
@@ -550,7 +552,7 @@ class WeightInspector(QWidget):
 
     def _refresh_unit(self) -> None:
         s, k, j, t = self.state, self.k, self.j, self.t
-        self.unit_box.setTitle(f"Unit j = {j + 1} of layer k = {k}, sample t = {t}")
+        self.unit_box.setTitle(f"Unit j = {j + 1} of layer k = {k}, sample t = {t + 1}")
         rows = {"bias": sym("b", j, k), "z": sym("z", j, k), "y": sym("y", j, k),
                 "dDiv_dz": d(sym("z", j, k)), "dDiv_dy": d(sym("y", j, k)),
                 "bias_gradient": d(sym("b", j, k)) + " (batch mean)"}
