@@ -136,13 +136,8 @@ class Gradients:
     def copy(self) -> "Gradients":
         """An independent copy (for snapshots handed to another thread); work buffers are not copied."""
         vector = self.vector.copy()
-        dW, db = [None], [None]
-        offset = 0
-        for w, b in zip(self.dW[1:], self.db[1:]):
-            dW.append(vector[offset : offset + w.size].reshape(w.shape))
-            offset += w.size
-            db.append(vector[offset : offset + b.size])
-            offset += b.size
+        sizes = (self.dW[1].shape[0],) + tuple(b.size for b in self.db[1:])
+        dW, db = Layout(sizes).views(vector)
         values = None if self.divergence_values is None else self.divergence_values.copy()
         return Gradients([None] + [a.copy() for a in self.dy[1:]], [None] + [a.copy() for a in self.dz[1:]],
                          dW, db, vector, self.loss, values, list(self.computed))

@@ -46,7 +46,7 @@ class Optimizer:
     def set(self, **values) -> None:
         """Change hyperparameters; the next update uses them."""
         names = {f.name for f in fields(self)}
-        for key, value in values.items():
+        for key in values:
             if key not in names:
                 raise ConfigurationError(f"{self.name} has no hyperparameter {key!r}")
         old = {k: getattr(self, k) for k in values}

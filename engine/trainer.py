@@ -400,16 +400,13 @@ class Trainer:
         end = None if steps is None else self.iteration + steps
         while True:
             if end is not None and self.iteration >= end:
-                return self._stop_and_return("steps", f"reached {self.iteration} iterations")
+                return StopReason("steps", self.iteration, f"reached {self.iteration} iterations")
             if epochs is not None and self.epoch >= epochs:
-                return self._stop_and_return("epochs", f"reached epoch {self.epoch:g}")
+                return StopReason("epochs", self.iteration, f"reached epoch {self.epoch:g}")
             if not self._step():
                 return self.stopped
             if target_loss is not None and self.history.loss[-1] <= target_loss:
-                return self._stop_and_return("target_loss", f"loss {self.history.loss[-1]:.4g} ≤ {target_loss}")
-
-    def _stop_and_return(self, kind, message):
-        return StopReason(kind, self.iteration, message)
+                return StopReason("target_loss", self.iteration, f"loss {self.history.loss[-1]:.4g} ≤ {target_loss}")
 
 
 def _params(opt: Optimizer) -> dict:

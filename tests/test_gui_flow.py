@@ -143,7 +143,7 @@ def test_optimizer_hyperparameters_apply_while_running(qtbot, window):
     w = window
     w.toggle_run()
     w.controls._hyper["momentum"].setValue(0.9)
-    snap = wait_snapshot(qtbot, w, lambda s: any(e.name == "momentum" and e.value == 0.9 for e in s.events))
+    wait_snapshot(qtbot, w, lambda s: any(e.name == "momentum" and e.value == 0.9 for e in s.events))
     assert w.worker.call(lambda run: run.trainer.optimizer.momentum) == 0.9
     w.toggle_run()
 

@@ -98,18 +98,18 @@ def test_gui_thread_run_equals_headless(qtbot):
         worker.send("run")
         wait_for(lambda s: s.iteration > 200)
         worker.send("pause")
-        s = wait_for(lambda s: s.state == "paused")
+        paused = wait_for(lambda s: s.state == "paused")
         worker.send("phase")
         worker.send("phase")
+        worker.send("step")  # finishes the iteration the phases began
         worker.send("step")
-        worker.send("step")
-        wait_for(lambda s: s.iteration == s.iteration and s.state == "paused" and not s.mid_iteration
-                 and s.iteration >= 2 + 0)
+        wait_for(lambda s: s.iteration == paused.iteration + 2 and s.state == "paused" and not s.mid_iteration)
         worker.send("run")
         wait_for(lambda s: s.iteration > 500)
         worker.send("pause")
         worker.send("phase")
-        s = wait_for(lambda s: s.state == "paused" and s.mid_iteration)
+        mid = wait_for(lambda s: s.state == "paused" and s.mid_iteration)
+        assert mid.next_phase == "forward layer 2"
         worker.send("step")
         final = wait_for(lambda s: s.state == "paused" and not s.mid_iteration)
     finally:

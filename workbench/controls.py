@@ -12,7 +12,7 @@ import math
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGridLayout, QGroupBox,
-                               QHBoxLayout, QLabel, QScrollArea, QSlider, QSpinBox, QToolButton, QVBoxLayout,
+                               QHBoxLayout, QLabel, QSlider, QSpinBox, QToolButton, QVBoxLayout,
                                QWidget)
 
 from engine import divergences, optimizers

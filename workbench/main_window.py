@@ -256,7 +256,7 @@ class MainWindow(QMainWindow):
                      self.export_weights_dialog)
         self._action(f, "Export &history (.csv)…", None, "One row per logged iteration", self.export_history_dialog)
         plots = f.addMenu("Export &plot")
-        for name, view in self.plot_views().items():
+        for name in self.plot_views():
             self._action(plots, f"{name}…", None, f"Save the {name} plot as PNG or SVG",
                          lambda _=False, n=name: self.export_plot_dialog(n))
         self._action(f, "Export &all…", None, "Weights, history and every plot into a folder",

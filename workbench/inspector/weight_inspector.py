@@ -180,7 +180,7 @@ class WeightInspector(QWidget):
         self.plot.setFixedHeight(230)
         self.value_plot = self.plot.addPlot(row=0, col=0)
         self.grad_plot = self.plot.addPlot(row=1, col=0)
-        for p, colour in ((self.value_plot, "#0072B2"), (self.grad_plot, "#D55E00")):
+        for p in (self.value_plot, self.grad_plot):
             p.showGrid(x=True, y=True, alpha=0.25)
             p.setClipToView(True)
             p.setDownsampling(auto=True, mode="peak")
@@ -353,7 +353,7 @@ class WeightInspector(QWidget):
     # -- drawing -------------------------------------------------------------------------
     def _refresh(self) -> None:
         s = self.state
-        k, i, j, t = self.k, self.i, self.j, self.t
+        k, i, j = self.k, self.i, self.j
         self.factors = {}
         self.weight_box.setTitle("")
         self.title_label.setText(
