@@ -53,3 +53,14 @@ def test_binary_contour_follows_the_output(qtbot, settings):
     x, y = w.decision.iso.getData()
     assert x is not None and len(x) > 10
     w.close()
+
+
+def test_log_axes_label_only_one_two_five_per_decade():
+    from workbench.plots.curves import SparseLogAxis
+
+    axis = SparseLogAxis("left")
+    values = np.log10([0.02, 0.03, 0.05, 0.07, 0.1, 0.3, 0.5, 0.9])
+    labels = axis.logTickStrings(list(values), 1.0, 0.1)
+    assert [bool(t) for t in labels] == [True, False, True, False, True, False, True, False]
+    narrow = list(np.log10([0.3, 0.4]))  # no 1, 2 or 5 in range: keep every label
+    assert all(axis.logTickStrings(narrow, 1.0, 0.1))

@@ -61,6 +61,17 @@ def envelope(x: np.ndarray, y: np.ndarray, x_range, bins: int) -> tuple[np.ndarr
     return xs, ys
 
 
+
+class SparseLogAxis(pg.AxisItem):
+    """A y axis that, on a log scale, labels only 1, 2 and 5 × 10ⁿ: the labels of 3..9 sit too
+    close together in a short decade and overprint each other. A range with none of those keeps
+    every label."""
+
+    def logTickStrings(self, values, scale, spacing):
+        strings = super().logTickStrings(values, scale, spacing)
+        sparse = [s if round(10 ** (v % 1), 6) in (1.0, 2.0, 5.0) else "" for v, s in zip(values, strings)]
+        return sparse if any(sparse) else strings
+
 class Scratch:
     """A reusable float64 work array (grows by doubling): no fresh megabytes every frame."""
 
@@ -176,7 +187,7 @@ class CurveView(QWidget):
     def __init__(self, history: History, parent=None):
         super().__init__(parent)
         self.history = history
-        self.plot_widget = pg.PlotWidget()
+        self.plot_widget = pg.PlotWidget(axisItems={"left": SparseLogAxis("left")})
         self.plot = self.plot_widget.getPlotItem()
         self.plot.showGrid(x=False, y=False)
         # fixed axis sizes: tick labels that change width every frame would otherwise
