@@ -21,8 +21,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from engine import Network, Trainer, optimizers  # noqa: E402
-from engine.analysis import decision_grid  # noqa: E402
+from engine import Network, Trainer  # noqa: E402
+from engine.analysis.decision_grid import decision_grid
+from engine.core import optimizers
 
 CASES = [  # iterations are split into the alternating chunks
     # name, sizes, activations, divergence, samples, batch, iterations, dtype

@@ -11,12 +11,12 @@ y^(k) = f_k(z^(k)), y^(0) = x, W[i, j] = w_ij^(k), divergence Div(y, d).
 This package imports NumPy and the standard library only (never Qt).
 """
 
-from . import activations, divergences, initializers, optimizers
-from .errors import ConfigurationError, WorkbenchError
-from .history import History
-from .network import Gradients, Network, Trace
-from .schedules import Schedule
-from .trainer import Phase, StopReason, Trainer, spawn_seeds
+from engine.core import activations, divergences, initializers, optimizers
+from engine.core.errors import ConfigurationError, WorkbenchError
+from engine.core.network import Gradients, Network, Trace
+from engine.core.schedules import Schedule
+from engine.training.history import History
+from engine.training.trainer import Phase, StopReason, Trainer, spawn_seeds
 
 __all__ = [
     "activations", "divergences", "initializers", "optimizers",

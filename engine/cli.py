@@ -21,14 +21,16 @@ from pathlib import Path
 
 import numpy as np
 
-
-from . import datasets, files
-from .analysis import gradient_check
-from .divergences import DIVERGENCES
-from .errors import ExperimentError, WorkbenchError
-from .experiment import Experiment
-from .optimizers import OPTIMIZERS
-from .run import build
+from engine.analysis.gradient_check import gradient_check
+from engine.core.divergences import DIVERGENCES
+from engine.core.errors import ExperimentError, WorkbenchError
+from engine.core.optimizers import OPTIMIZERS
+from engine.data.bundled import BUNDLED
+from engine.data.toys import BUILTIN
+from engine.io.experiment import Experiment
+from engine.io.history_csv import save_history
+from engine.io.weights import load_weights, save_weights
+from engine.run import build
 
 PROG = "backprop-workbench"
 SUBCOMMANDS = frozenset({"train", "gradcheck", "datasets"})
@@ -166,8 +168,8 @@ def _train(args) -> int:
     if not len(evaluations) or evaluations[-1] != trainer.iteration:
         with np.errstate(all="ignore"):
             trainer.evaluate()
-    files.save_weights(out / "weights.npz", run.network)
-    files.save_history(out / "history.csv", trainer.history)
+    save_weights(out / "weights.npz", run.network)
+    save_history(out / "history.csv", trainer.history)
     experiment.save(out / "experiment.json")
     _report(run, elapsed, out)
     return 0
@@ -215,7 +217,7 @@ def _gradcheck(args) -> int:
     experiment = replace(experiment, network=replace(experiment.network, dtype="float64"))
     run = build(experiment)
     if args.weights:
-        files.load_weights(args.weights, run.network)
+        load_weights(args.weights, run.network)
     t = run.trainer
     n = min(args.samples, len(t.x))
     check = gradient_check(run.network, t.x[:n], t.d[:n], t.divergence)
@@ -232,12 +234,12 @@ def _gradcheck(args) -> int:
 # -- datasets -------------------------------------------------------------------------------
 def _datasets(args) -> int:
     print("Built-in generators (dataset {\"builtin\": NAME, PARAMETER: VALUE, ...}):")
-    for name, spec in datasets.BUILTIN.items():
+    for name, spec in BUILTIN.items():
         params = ", ".join(f"{k}={v}" for k, v in spec.defaults.items())
         print(f"  {name:13s} {spec.problem:10s} {spec.input_dim}-D  {params}")
         print(f"  {'':13s} {spec.description}")
     print("Bundled datasets (dataset {\"bundled\": NAME}):")
-    for name, spec in datasets.BUNDLED.items():
+    for name, spec in BUNDLED.items():
         print(f"  {name:13s} {spec.problem:10s} {spec.n_samples} × {spec.n_features}, {spec.n_classes} classes")
         print(f"  {'':13s} {spec.description}")
     return 0

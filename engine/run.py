@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .dataset_settings import check_sizes
-from .datasets import Dataset
-from .errors import ConfigurationError, ExperimentError
-from .experiment import Experiment
-from .network import Network
-from .preparation import PreparedData, prepare
-from .trainer import Trainer, spawn_seeds
+from engine.core.errors import ConfigurationError, ExperimentError
+from engine.core.network import Network
+from engine.data.dataset import Dataset
+from engine.data.preparation import PreparedData, prepare
+from engine.io.dataset_settings import check_sizes
+from engine.io.experiment import Experiment
+from engine.training.trainer import Trainer, spawn_seeds
 
 
 @dataclass

@@ -1,25 +1,15 @@
-"""Writing what the window shows to files: weights (.npz), history (.csv), plots (PNG / SVG).
+"""Writing plots to files (PNG / SVG); weights and history are written by `engine.io`.
 
-Weights and history are written by `engine.files` (the formats the command line writes);
-all writes are atomic, so a failed export never leaves half a file behind.
+All writes are atomic, so a failed export never leaves half a file behind.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 from PySide6.QtWidgets import QWidget
 
-from engine import Network
-from engine.atomic import atomic_open
-
-from engine import files
-
-
-def save_weights(path, sizes, activations, parameters: np.ndarray) -> None:
-    """W^(k) (n_{k−1}, n_k) and b^(k) of the flat parameters θ of a snapshot, as `.npz` (engine.files)."""
-    files.save_weights(path, Network(sizes, activations, np.array(parameters, copy=True)))
+from engine.io.atomic import atomic_open
 
 
 def export_plot(widget: QWidget, path) -> None:

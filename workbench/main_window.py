@@ -16,24 +16,37 @@ stack (the designer's), so Edit ▸ Undo / Redo (Ctrl+Z / Ctrl+Shift+Z) undo the
 from __future__ import annotations
 
 import math
+import os
+import time
+from collections import deque
+from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
-from collections import deque
-import os
-import time
-from pathlib import Path
-
 from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QSettings, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QDockWidget, QFileDialog, QHBoxLayout, QLabel, QMainWindow, QMessageBox,
-                               QPlainTextEdit, QPushButton, QScrollArea, QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
-from engine import architecture, files
-from engine.errors import WorkbenchError
-from engine.experiment import Experiment
-from engine.network import Network
+from engine.core.errors import WorkbenchError
+from engine.core.network import Network
+from engine.io.experiment import Experiment
+from engine.io.history_csv import save_history
+from engine.io.weights import save_weights
 from engine.run import assemble
+from engine.training import edits as architecture
 
 from . import exporting
 from .commands import DatasetChange, SettingsChange
@@ -885,11 +898,11 @@ class MainWindow(QMainWindow):
     # -- export --------------------------------------------------------------------------
     def export_weights(self, path) -> None:
         """The current W^(k), b^(k) as .npz (read in the worker thread, between iterations)."""
-        self.worker.call(lambda run: files.save_weights(path, run.network))
+        self.worker.call(lambda run: save_weights(path, run.network))
 
     def export_history(self, path) -> None:
-        """The whole history as CSV, one row per logged step (engine.files format)."""
-        self.worker.call(lambda run: files.save_history(path, run.trainer.history))
+        """The whole history as CSV, one row per logged step (engine.io.history_csv format)."""
+        self.worker.call(lambda run: save_history(path, run.trainer.history))
 
     def export_plot(self, name: str, path) -> None:
         exporting.export_plot(self.plot_views()[name], path)

@@ -1,6 +1,6 @@
 """GUI-side state of one open experiment: the experiment document, its file, dirty flag, undo.
 
-The one place that knows how the window's edits map onto `engine.experiment.Experiment`
+The one place that knows how the window's edits map onto `engine.io.experiment.Experiment`
 (immutable; every change makes a new one) and how an experiment becomes a run
 (`engine.run.build`, the same path the command line takes, so both train identically).
 """
@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from engine import optimizers
-from engine.experiment import Experiment, default_experiment
+from engine.core import optimizers
+from engine.io.experiment import Experiment, default_experiment
 from engine.run import Run, build
 
 __all__ = ["Session", "Run", "settings_of", "with_settings", "with_seed"]

@@ -16,18 +16,18 @@ Determinism: the core only ever calls `trainer.step()`, `trainer.advance()` and
 from __future__ import annotations
 
 import math
-from concurrent.futures import Future
 import queue
 import sys
 import threading
 import time
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import numpy as np
 from PySide6.QtCore import QThread, Signal
 
-from engine.errors import WorkbenchError
+from engine.core.errors import WorkbenchError
 
 from .inspector.state import InspectorState
 

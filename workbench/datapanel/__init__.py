@@ -18,8 +18,8 @@ button, a bundled-set button (one click), or every edit while "apply immediately
     choice.section   dict  the experiment's "dataset" section (JSON-ready; always carries "seed",
                            "test_fraction", "standardize"); store it in the experiment as is.
                            engine.run.build() on that section gives bit-identical data.
-    choice.dataset   engine.datasets.Dataset       all examples, raw units
-    choice.data      engine.preparation.PreparedData   split + standardisation the trainer uses
+    choice.dataset   engine.data.Dataset           all examples, raw units
+    choice.data      engine.data.preparation.PreparedData   split + standardisation the trainer uses
     choice.n_inputs, choice.n_outputs, choice.problem, choice.source, choice.summary()
 
 The main window adapts n_0 / n_N of the network to (choice.n_inputs, choice.n_outputs) — e.g.

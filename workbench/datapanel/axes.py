@@ -8,7 +8,7 @@ import numpy as np
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
-from engine.preparation import PreparedData
+from engine.data.preparation import PreparedData
 
 from .choice import training_means
 

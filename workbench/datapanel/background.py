@@ -15,7 +15,7 @@ from typing import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
-from engine import loaders
+from engine.data.csv_format import decode_text, looks_like_header, sniff_delimiter, split_rows
 
 POLL_MS = 25
 PEEK_BYTES = 256 * 1024
@@ -90,7 +90,7 @@ def _head_bytes(path: Path, limit: int = PEEK_BYTES) -> bytes:
 def peek_table(path, max_rows: int = PEEK_ROWS):
     """The first rows of a delimited text file: (column names, rows of strings, has_header).
 
-    Uses the same delimiter sniffing and header guess as engine.loaders.load_csv. Raises
+    Uses the same delimiter sniffing and header guess as engine.load_csv. Raises
     DataError/OSError on unreadable files (the caller shows the message inline).
     """
     path = Path(path)
@@ -98,13 +98,13 @@ def peek_table(path, max_rows: int = PEEK_ROWS):
     truncated = len(data) >= PEEK_BYTES
     if truncated and b"\n" in data:
         data = data[: data.rindex(b"\n")]
-    text = loaders._decode(data, path)
+    text = decode_text(data, path)
     lines = text.split("\n")
-    delimiter = "\t" if path.name.lower().removesuffix(".gz").endswith(".tsv") else loaders._sniff_delimiter(lines)
-    rows, _ = loaders._split_rows(text, delimiter, path)
+    delimiter = "\t" if path.name.lower().removesuffix(".gz").endswith(".tsv") else sniff_delimiter(lines)
+    rows, _ = split_rows(text, delimiter, path)
     if not rows:
         return [], [], False
-    header = loaders._looks_like_header(rows)
+    header = looks_like_header(rows)
     width = max(len(r) for r in rows)
     if header:
         names = [n or f"column {j + 1}" for j, n in enumerate(rows[0])] + [

@@ -1,6 +1,6 @@
 """`DatasetChoice` and the pure (Qt-free) functions that turn an experiment "dataset" section into one.
 
-Every choice is made through `engine.dataset_settings.DatasetSettings` and `engine.preparation.prepare`
+Every choice is made through `engine.io.dataset_settings.DatasetSettings` and `engine.data.preparation.prepare`
 with exactly the arguments `engine.run.build` uses, so the data the panel shows is bit-for-bit the data
 a run built from the saved experiment trains on.
 """
@@ -13,18 +13,17 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from engine import datasets, loaders
-from engine.dataset_settings import DatasetSettings
-from engine.datasets import Dataset
-from engine.errors import WorkbenchError
-from engine.preparation import PreparedData, prepare
+from engine.core.errors import WorkbenchError
+from engine.data.dataset import Dataset
+from engine.data.formats import FORMATS, file_dialog_filter, format_of, load_file
+from engine.data.preparation import PreparedData, prepare
+from engine.data.toys import BUILTIN
+from engine.io.dataset_settings import DatasetSettings
 
 # Okabe–Ito, the same order as workbench.plots.CLASS_COLOURS: safe for every common colour-vision deficiency.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 
-TEXT_SUFFIXES = loaders.TEXT_SUFFIXES
-FILE_FILTER = ("Data files (*.csv *.tsv *.txt *.dat *.data *.npz *.npy *ubyte *ubyte.gz *.idx* *.gz);;"
-               "All files (*)")
+FILE_FILTER = file_dialog_filter()
 
 
 def class_colour(k: int) -> str:
@@ -89,7 +88,7 @@ def realize(section: Mapping[str, Any], base_dir=None, seed: int = 0) -> Dataset
 
 def builtin_section(name: str, params: Mapping[str, Any], seed: int, test_fraction: float,
                     standardize: bool) -> dict:
-    spec = datasets.BUILTIN[name]
+    spec = BUILTIN[name]
     section: dict[str, Any] = {"builtin": name}
     for key in spec.defaults:
         section[key] = params.get(key, spec.defaults[key])
@@ -102,10 +101,7 @@ def bundled_section(name: str, seed: int = 0, test_fraction: float = 0.2, standa
 
 
 def is_text_file(path) -> bool:
-    name = Path(path).name.lower()
-    if name.endswith(".gz"):
-        name = name[:-3]
-    return Path(name).suffix in TEXT_SUFFIXES
+    return format_of(path) is FORMATS["csv"]
 
 
 def file_options(path, features=None, target=None, problem=None) -> dict:
@@ -119,7 +115,7 @@ def file_options(path, features=None, target=None, problem=None) -> dict:
             options["target"] = target
     elif name.endswith(".npy") and target is not None:
         options["target"] = target
-    if problem is not None and not loaders._is_idx(name):
+    if problem is not None and format_of(name) is not FORMATS["idx"]:
         options["problem"] = problem
     return options
 
@@ -151,7 +147,7 @@ def load_and_prepare(path, options: Mapping[str, Any], seed: int, test_fraction:
 
     Runs in a background thread: no Qt here.
     """
-    dataset = loaders.load_file(Path(path), **dict(options))
+    dataset = load_file(Path(path), **dict(options))
     data = prepare(dataset, test_fraction=test_fraction, standardize=standardize, seed=seed)
     return DatasetChoice(file_section(path, options, seed, test_fraction, standardize), dataset, data)
 

@@ -13,7 +13,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, QPointF, Qt, Signal, Slot
 
-from engine.datasets import Dataset
+from engine.data.dataset import Dataset
 
 from .choice import PALETTE, class_colour
 

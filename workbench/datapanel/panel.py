@@ -8,14 +8,32 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal, Slot
 from PySide6.QtGui import QColor, QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout,
-                               QGroupBox, QHBoxLayout, QLabel, QListView, QProgressBar, QPushButton,
-                               QRadioButton, QSpinBox, QTableView, QTabWidget, QToolButton, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QProgressBar,
+    QPushButton,
+    QRadioButton,
+    QSpinBox,
+    QTableView,
+    QTabWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
-from engine import datasets
-from engine.errors import WorkbenchError
-from engine.preparation import prepare
+from engine.core.errors import WorkbenchError
+from engine.data.bundled import BUNDLED
+from engine.data.preparation import prepare
+from engine.data.toys import BUILTIN
 
 from . import choice as ch
 from .axes import AxisPicker
@@ -289,7 +307,7 @@ class DatasetPanel(QWidget):
 
     def choose_bundled(self, name: str, apply: bool = True) -> DatasetChoice | None:
         """Show a bundled real dataset ("iris", "digits") and, by default, apply it at once."""
-        if name not in datasets.BUNDLED:
+        if name not in BUNDLED:
             self._show_error(f"unknown bundled dataset {name!r}")
             return None
         self.tabs.setCurrentIndex(TAB_BUILTIN)
@@ -395,7 +413,7 @@ class DatasetPanel(QWidget):
             header = QStandardItem(f"— {title} —")
             header.setFlags(Qt.NoItemFlags)
             model.appendRow(header)
-            for name, spec in datasets.BUILTIN.items():
+            for name, spec in BUILTIN.items():
                 if spec.problem == problem:
                     item = QStandardItem(f"{name}  ({spec.input_dim}-D)" if problem == "regression" else name)
                     item.setData(name, Qt.UserRole)
@@ -404,7 +422,7 @@ class DatasetPanel(QWidget):
         header = QStandardItem("— Real data (bundled) —")
         header.setFlags(Qt.NoItemFlags)
         model.appendRow(header)
-        for name, spec in datasets.BUNDLED.items():
+        for name, spec in BUNDLED.items():
             item = QStandardItem(f"{name}  ({spec.n_features} features)")
             item.setData(BUNDLED_PREFIX + name, Qt.UserRole)
             item.setToolTip(spec.description)
@@ -421,7 +439,7 @@ class DatasetPanel(QWidget):
         bundled = QGroupBox("Real data")
         row = QHBoxLayout(bundled)
         self.bundled_buttons = {}
-        for name, spec in datasets.BUNDLED.items():
+        for name, spec in BUNDLED.items():
             button = QPushButton(name.capitalize())
             button.setToolTip(f"{spec.description} — {spec.n_samples} examples, {spec.n_features} features, "
                               f"{spec.n_classes} classes. One click uses it.")
@@ -572,7 +590,7 @@ class DatasetPanel(QWidget):
         self._params_for = name
         if name is None:
             return
-        spec = datasets.BUILTIN[name]
+        spec = BUILTIN[name]
         for key, default in spec.defaults.items():
             integer, low, high, step, decimals, tip = _PARAM_SPIN.get(key, (isinstance(default, int), 0, 1e6, 0.1, 3, key))
             spin = QSpinBox() if integer else QDoubleSpinBox()
@@ -616,12 +634,12 @@ class DatasetPanel(QWidget):
     def _regenerate_builtin(self) -> None:
         seed, tf, std = self.seed_spin.value(), self.test_spin.value(), self.standardize_check.isChecked()
         if self._bundled is not None:
-            spec = datasets.BUNDLED[self._bundled]
+            spec = BUNDLED[self._bundled]
             self.description_label.setText(f"{spec.description} ({spec.n_samples} × {spec.n_features})")
             section = ch.bundled_section(self._bundled, seed, tf, std)
         else:
             name = self._builtin_name()
-            self.description_label.setText(datasets.BUILTIN[name].description.replace("`", ""))
+            self.description_label.setText(BUILTIN[name].description.replace("`", ""))
             params = {k: s.value() for k, s in self._param_spins.items()}
             section = ch.builtin_section(name, params, seed, tf, std)
         try:

@@ -9,7 +9,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
-from engine import datasets
+from engine.data.toys import BUILTIN
 
 from .choice import DatasetChoice, class_colour
 
@@ -140,7 +140,7 @@ class PreviewPlot(pg.PlotWidget):
             if len(X_test):
                 self._scatter(X_test[:, 0], y_test[:, 0], colour, test=True)
             name = choice.section.get("builtin")
-            spec = datasets.BUILTIN.get(name) if name else None
+            spec = BUILTIN.get(name) if name else None
             if spec is not None and spec.target_function is not None:
                 lo, hi = float(min(X_train.min(), -1.0)), float(max(X_train.max(), 1.0))
                 xs = np.linspace(lo, hi, 300)

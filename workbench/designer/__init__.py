@@ -49,8 +49,7 @@ Shift+Insert add a layer after / before, Delete removes it, A opens the activati
 ← / → move the layer selection.
 """
 
-from .model import (AddLayer, ChangeUnits, NetworkEdit, NetworkEditor, RemoveLayer, SetActivation,
-                    default_output, pair_note)
+from .model import AddLayer, ChangeUnits, NetworkEdit, NetworkEditor, RemoveLayer, SetActivation, default_output, pair_note
 from .panel import DesignerPanel
 from .view import NetworkView
 

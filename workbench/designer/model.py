@@ -1,7 +1,7 @@
 """The designer's model: the network being edited, and every edit as an undoable command.
 
 `NetworkEditor` holds the current engine `Network` (never mutated in place: each edit in
-`engine.architecture` returns a new one), the initialiser name and seed used for the parts an
+`engine.training.edits` returns a new one), the initialiser name and seed used for the parts an
 edit creates, and a `QUndoStack`. Every structural edit is a `QUndoCommand` that captures the
 old and the new network when it is made, so undo and redo restore them bit for bit (the
 pattern of orange-canvas-core's `document/commands.py` and glue's `core/command.py`).
@@ -16,9 +16,9 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
 
-from engine import architecture
-from engine.errors import ConfigurationError
-from engine.network import Network
+from engine.core.errors import ConfigurationError
+from engine.core.network import Network
+from engine.training import edits as architecture
 
 PROBLEMS = ("binary", "multiclass", "regression")
 _DEFAULT_OUTPUT = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QToolBar, QVBoxLayout, QWidget
 
-from engine.network import Network
+from engine.core.network import Network
 
 from .model import NetworkEditor
 from .view import NEGATIVE, POSITIVE, NetworkView

@@ -22,14 +22,22 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import (QAction, QBrush, QColor, QFont, QFontMetricsF, QKeySequence, QPainter, QPainterPath,
-                           QPen, QPolygonF)
-from PySide6.QtWidgets import (QGraphicsEllipseItem, QGraphicsItem, QGraphicsPathItem, QGraphicsPolygonItem,
-                               QGraphicsRectItem, QGraphicsScene, QGraphicsSimpleTextItem, QGraphicsView,
-                               QMenu, QToolTip)
+from PySide6.QtGui import QAction, QBrush, QColor, QFont, QFontMetricsF, QKeySequence, QPainter, QPainterPath, QPen, QPolygonF
+from PySide6.QtWidgets import (
+    QGraphicsEllipseItem,
+    QGraphicsItem,
+    QGraphicsPathItem,
+    QGraphicsPolygonItem,
+    QGraphicsRectItem,
+    QGraphicsScene,
+    QGraphicsSimpleTextItem,
+    QGraphicsView,
+    QMenu,
+    QToolTip,
+)
 
-from engine import activations as activations_module
-from engine.network import Network
+from engine.core import activations as activations_module
+from engine.core.network import Network
 
 from .model import NetworkEditor
 
@@ -548,7 +556,7 @@ class NetworkView(QGraphicsView):
 
     # -- live weights ----------------------------------------------------------------------
     def update_weights(self, parameters: np.ndarray, gradient: np.ndarray | None = None) -> bool:
-        """Redraw edges and unit fills from the flat parameter vector (engine.network.Layout).
+        """Redraw edges and unit fills from the flat parameter vector (engine.core.network.Layout).
 
         Called at the GUI frame rate; reuses its buffers. A vector of another network's
         length (a frame from before an edit) is ignored and False returned.
@@ -611,7 +619,7 @@ class NetworkView(QGraphicsView):
         return True
 
     def set_trace(self, trace, sample: int = 0) -> None:
-        """A forward trace (engine.network.Trace) whose sample `sample` the unit tooltips show."""
+        """A forward trace (engine.core.network.Trace) whose sample `sample` the unit tooltips show."""
         self.trace, self.sample = trace, sample
 
     # -- hit tests, clicks, tooltips -------------------------------------------------------

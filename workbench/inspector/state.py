@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from engine.divergences import Divergence
-from engine.network import Gradients, Network, Trace
-from engine.trainer import Phase
+from engine.core.divergences import Divergence
+from engine.core.network import Gradients, Network, Trace
+from engine.training.trainer import Phase
 
 
 @dataclass(frozen=True, eq=False)

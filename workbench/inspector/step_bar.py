@@ -11,7 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from engine.trainer import Phase
+from engine.training.trainer import Phase
 
 from .notation import GREY
 from .state import InspectorState

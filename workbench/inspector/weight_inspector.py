@@ -1,7 +1,7 @@
 """The per-weight inspector: w_ij^(k), its gradient, the chain rule with numbers, the numeric check.
 
 Everything shown is read from an `InspectorState` (copies); the only computation done here
-is `engine.inspection.explain_weight` / `explain_unit` (cheap) and, while paused, the numeric
+is `engine.analysis.inspection.explain_weight` / `explain_unit` (cheap) and, while paused, the numeric
 gradient of one weight by central differences on a private float64 copy of the network.
 """
 
@@ -14,12 +14,23 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QKeySequence, QUndoCommand
-from PySide6.QtWidgets import (QDoubleSpinBox, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QLabel,
-                               QPushButton, QSizePolicy, QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QDoubleSpinBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
-from engine.analysis import numeric_gradient, relative_error
-from engine.inspection import explain_unit, explain_weight
-from engine.network import Network
+from engine.analysis.gradient_check import numeric_gradient, relative_error
+from engine.analysis.inspection import explain_unit, explain_weight
+from engine.core.network import Network
 
 from .history import ParameterHistory
 from .notation import d, factor, grey, num, signed_sum, sym, w

@@ -18,10 +18,10 @@ from PySide6.QtCore import QRectF, Slot
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from engine import Network
-from engine.analysis import DecisionGrid
+from engine.analysis.contour import contour_segments
+from engine.analysis.decision_grid import DecisionGrid
 
 from . import CLASS_COLOURS
-from .contour import contour_segments
 
 RESOLUTION = 120
 MARGIN = 0.15  # of the data extent, on every side
@@ -181,7 +181,7 @@ class DecisionView(QWidget):
         self.legend.setColumnCount(2 if len(groups) > 5 else 1)
 
     def _setup_regression_1d(self, run, X_train, X_test) -> None:
-        from engine import datasets
+        from engine.data.toys import regression_function
 
         self.kind = "regression_1d"
         self.plot.setAspectLocked(False)
@@ -192,7 +192,7 @@ class DecisionView(QWidget):
         self._xs_std = data.transform(self._xs[:, None])
         self._fx = np.zeros_like(self._xs)
         try:
-            g = datasets.regression_function(run.dataset.name)(self._xs[:, None])[:, 0]
+            g = regression_function(run.dataset.name)(self._xs[:, None])[:, 0]
         except Exception:  # noqa: BLE001 - own data has no known g
             g = None
         self.f_curve = self.plot.plot(self._xs, self._fx, pen=pg.mkPen(CLASS_COLOURS[0], width=2.5), name="f(x; w)")

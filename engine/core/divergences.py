@@ -1,0 +1,180 @@
+"""Divergences Div(y, d) between the network output y = y^(N) and the target d.
+
+Each divergence gives the value per sample t and the gradient ∂Div/∂y per sample; the
+training loss is the batch mean, the lecture's (1/T) Σ_t Div(y_t, d_t).
+
+Targets d are arrays shaped like y: one-hot rows (or smoothed rows) for classification,
+real values for regression. `cross_entropy` also accepts class indices (T,) and turns them
+into one-hot rows; with label smoothing ε the true class gets 1 − (K−1)ε and every other
+class ε, as in the lecture.
+
+Logarithms are taken of max(y, ε_machine-tiny) so that y = 0 gives a large finite value,
+never inf or a warning. Any divergence may follow any output activation.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from engine.core.activations import Activation
+from engine.core.errors import ConfigurationError
+from engine.core.targets import encode_targets
+
+_FLOOR = {np.dtype(t): float(np.finfo(t).tiny) ** 0.5 for t in (np.float32, np.float64)}
+_CEILING = {np.dtype(t): 1.0 - float(np.finfo(t).epsneg) for t in (np.float32, np.float64)}
+
+
+def _floor(dtype: np.dtype) -> float:
+    """Smallest probability a log is taken of (keeps −log y finite)."""
+    return _FLOOR.get(dtype, _FLOOR[np.dtype(np.float64)])
+
+
+def _probabilities(y: np.ndarray) -> np.ndarray:
+    """y clipped into [floor, 1 − ε] (a new array), so log y and log(1 − y) stay finite."""
+    p = np.maximum(y, _floor(y.dtype))
+    return np.minimum(p, _CEILING.get(y.dtype, _CEILING[np.dtype(np.float64)]), out=p)
+
+
+class Divergence:
+    """Div(y, d) per sample and its gradient ∂Div/∂y."""
+
+    name: str = ""
+    formula: str = ""
+    label_smoothing: float = 0.0
+
+    def targets(self, d: np.ndarray, n_outputs: int, dtype=np.float64) -> np.ndarray:
+        """The target matrix D (T, n_outputs) this divergence compares y with."""
+        d = np.asarray(d)
+        if d.ndim == 1:
+            d = encode_targets(d, n_outputs, dtype)
+        return np.ascontiguousarray(d, dtype=dtype)
+
+    def value(self, y: np.ndarray, d: np.ndarray) -> np.ndarray:
+        """Div(y_t, d_t) for every sample t: shape (B,)."""
+        raise NotImplementedError
+
+    def gradient(self, y: np.ndarray, d: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        """∂Div/∂y for every sample: shape (B, n_N)."""
+        raise NotImplementedError
+
+    def fused_dz(self, activation: Activation) -> bool:
+        """True where ∂Div/∂z^(N) = y − d exactly (the shortcut the trainer may take)."""
+        return False
+
+    def loss(self, y: np.ndarray, d: np.ndarray) -> float:
+        """The batch mean (1/B) Σ_t Div(y_t, d_t)."""
+        return float(self.value(y, d).mean())
+
+    def __repr__(self) -> str:
+        return f"<divergence {self.name}>"
+
+
+class L2(Divergence):
+    name, formula = "l2", "Div = ½ ‖y − d‖²"
+
+    def value(self, y, d):
+        r = y - d
+        return 0.5 * np.einsum("ij,ij->i", r, r)
+
+    def gradient(self, y, d, out=None):
+        return np.subtract(y, d, out=out)
+
+
+class BinaryCrossEntropy(Divergence):
+    name, formula = "bce", "Div = −Σ_i [d_i log y_i + (1 − d_i) log(1 − y_i)]"
+
+    def value(self, y, d):
+        p = _probabilities(y)
+        # −[d log p + (1 − d) log(1 − p)] = −[d (log p − log(1 − p)) + log(1 − p)]
+        log_q = np.log1p(-p)
+        np.log(p, out=p)
+        p -= log_q
+        p *= d
+        p += log_q
+        return -np.add.reduce(p, axis=1)
+
+    def gradient(self, y, d, out=None):
+        p = _probabilities(y)
+        # −d/y + (1 − d)/(1 − y) = (y − d) / (y (1 − y))
+        q = np.subtract(1.0, p)
+        q *= p
+        out = np.subtract(y, d, out=out)
+        return np.divide(out, q, out=out)
+
+    def fused_dz(self, activation):
+        return activation.name == "sigmoid"
+
+
+class CrossEntropy(Divergence):
+    name, formula = "cross_entropy", "Div = −Σ_i d_i log y_i"
+
+    def __init__(self, label_smoothing: float = 0.0):
+        self.label_smoothing = check_label_smoothing(label_smoothing)
+
+    def targets(self, d, n_outputs, dtype=np.float64):
+        d = super().targets(d, n_outputs, dtype)
+        eps = self.label_smoothing
+        if eps and n_outputs > 1:
+            # true class: (1 − Kε) + ε = 1 − (K−1)ε ; others: ε
+            d = d * (1.0 - n_outputs * eps) + eps
+        return np.ascontiguousarray(d, dtype=dtype)
+
+    def value(self, y, d):
+        d = self._as_rows(d, y.shape[1])
+        logs = np.log(np.maximum(y, _floor(y.dtype)))
+        logs *= d
+        return -np.add.reduce(logs, axis=1)
+
+    def gradient(self, y, d, out=None):
+        d = self._as_rows(d, y.shape[1])
+        out = np.maximum(y, _floor(y.dtype), out=out)
+        np.divide(d, out, out=out)
+        return np.negative(out, out=out)
+
+    def _as_rows(self, d, k):
+        return self.targets(d, k, np.float64) if np.ndim(d) == 1 else d
+
+    def fused_dz(self, activation):
+        return activation.name == "softmax"
+
+
+class KL(Divergence):
+    name, formula = "kl", "Div = Σ_i d_i log(d_i / y_i),  0 log 0 = 0"
+
+    def value(self, y, d):
+        lo = _floor(y.dtype)
+        safe_d = np.where(d > 0, d, 1.0)
+        return (d * (np.log(safe_d) - np.log(np.maximum(y, lo)))).sum(axis=1)
+
+    def gradient(self, y, d, out=None):
+        out = np.maximum(y, _floor(y.dtype), out=out)
+        np.divide(d, out, out=out)
+        return np.negative(out, out=out)
+
+
+DIVERGENCES: dict[str, type[Divergence]] = {
+    c.name: c for c in (L2, BinaryCrossEntropy, CrossEntropy, KL)
+}
+
+
+def check_label_smoothing(eps: float) -> float:
+    eps = float(eps)
+    if not 0.0 <= eps < 0.5:
+        raise ConfigurationError(f"label_smoothing must be in [0, 0.5), got {eps}")
+    return eps
+
+
+def get(name: str | Divergence, label_smoothing: float = 0.0) -> Divergence:
+    """The divergence called `name` (one of DIVERGENCES); smoothing applies to cross_entropy."""
+    if isinstance(name, Divergence):
+        return name
+    try:
+        cls = DIVERGENCES[name]
+    except (KeyError, TypeError):
+        raise ConfigurationError(
+            f"unknown divergence {name!r}; choose one of {', '.join(DIVERGENCES)}"
+        ) from None
+    if cls is CrossEntropy:
+        return CrossEntropy(label_smoothing)
+    check_label_smoothing(label_smoothing)
+    return cls()

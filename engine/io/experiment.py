@@ -1,0 +1,354 @@
+"""Experiment files: one JSON document that fully determines a training run.
+
+    {"format": "backprop-workbench-experiment", "version": 1, "seed": 0,
+     "dataset": {"builtin": "spirals", "samples": 400, "noise": 0.1, "test_fraction": 0.5},
+     "network": {"sizes": [2, 8, 8, 1], "activations": ["tanh", "tanh", "sigmoid"]},
+     "training": {"divergence": "bce", "batch_size": 10,
+                  "optimizer": {"name": "sgd", "learning_rate": 0.03}}}
+
+The seed s determines everything: the dataset (unless dataset.seed is given), the split, the
+initial weights W^(k) (first child of SeedSequence(s)) and the shuffling (second child).
+
+Keys and defaults (required keys have no default):
+    format                      required, "backprop-workbench-experiment"
+    version                     required, 1 (a newer version is refused)
+    seed                        0
+    dataset                     required: see engine.io.dataset_settings (builtin / bundled / file /
+                                points); test_fraction 0.0, standardize true, seed = experiment seed,
+                                generator parameters = the generator's defaults
+    network.sizes               required, [n_0, …, n_N], n_0 = inputs, n_N = outputs of the data
+    network.activations         required, one per layer k = 1..N (softmax only on layer N)
+    network.init                "xavier_uniform"
+    network.init_scale          0.5 (the a of init "uniform": w ~ U(−a, a))
+    network.dtype               "float64" (or "float32")
+    training.divergence         "l2"
+    training.label_smoothing    0.0
+    training.batch_size         10
+    training.shuffle            true
+    training.l1, training.l2    0.0, 0.0
+    training.optimizer          {"name": "sgd"}; missing hyperparameters take the optimiser's
+                                defaults (engine.core.optimizers), learning_rate must be > 0
+    training.schedule           {"name": "constant"} (gamma 0.5, step_size 100, decay 0.01)
+    training.evaluate_every     null: about every 10 epochs (the trainer's default)
+
+Every problem raises `ExperimentError` naming the key, e.g.
+"training.batch_size: must be a whole number ≥ 1, got -3". `to_dict` writes every key.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Mapping
+
+from engine.core import initializers, optimizers
+from engine.core.activations import ACTIVATIONS
+from engine.core.divergences import DIVERGENCES
+from engine.core.errors import ConfigurationError, ExperimentError
+from engine.core.network import DTYPES
+from engine.core.schedules import SCHEDULES, Schedule
+from engine.data.resources import resource_dir
+from engine.io import atomic
+from engine.io.dataset_settings import DatasetSettings, check_sizes
+from engine.io.validation import Section, array, boolean, describe, join, number, string, whole
+
+FORMAT = "backprop-workbench-experiment"
+VERSION = 1
+MAX_SEED = 2**63 - 1
+MAX_UNITS = 100_000  # per layer
+MAX_PARAMETERS = 50_000_000  # 400 MB of float64
+EXAMPLES_DIR = resource_dir("experiments")
+
+
+@dataclass(frozen=True)
+class NetworkSettings:
+    """Sizes n_0..n_N, the activation f_k of each layer k = 1..N, initialiser and float type."""
+
+    sizes: tuple[int, ...]
+    activations: tuple[str, ...]
+    init: str = "xavier_uniform"
+    init_scale: float = initializers.DEFAULT_UNIFORM_SCALE
+    dtype: str = "float64"
+
+    @classmethod
+    def from_dict(cls, data: Any) -> "NetworkSettings":
+        s = Section(data, "network")
+        key = s.key("sizes")
+        sizes = tuple(whole(n, join(key, i), 1, MAX_UNITS) for i, n in enumerate(array(s.take("sizes"), key, 2)))
+        key = s.key("activations")
+        names = array(s.take("activations"), key)
+        if len(names) != len(sizes) - 1:
+            raise ExperimentError(key, f"{len(sizes) - 1} layers (sizes {list(sizes)}) need {len(sizes) - 1} "
+                                  f"activations, got {len(names)}")
+        acts = tuple(string(a, join(key, i), ACTIVATIONS, "activation") for i, a in enumerate(names))
+        for i, a in enumerate(acts[:-1]):
+            if ACTIVATIONS[a].is_vector:
+                raise ExperimentError(join(key, i), f"{a} is only offered on the output layer, not layer {i + 1}")
+        n_params = sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:]))
+        if n_params > MAX_PARAMETERS:
+            raise ExperimentError(s.key("sizes"), f"{n_params:_} parameters is more than the {MAX_PARAMETERS:_} allowed")
+        out = cls(
+            sizes, acts,
+            init=string(s.take("init", cls.init), s.key("init"), initializers.INITIALIZERS, "initialiser"),
+            init_scale=number(s.take("init_scale", cls.init_scale), s.key("init_scale"), 0.0, low_open=True),
+            dtype=string(s.take("dtype", cls.dtype), s.key("dtype"), DTYPES, "dtype"),
+        )
+        s.finish()
+        return out
+
+    def to_dict(self) -> dict:
+        return {"sizes": list(self.sizes), "activations": list(self.activations), "init": self.init,
+                "init_scale": self.init_scale, "dtype": self.dtype}
+
+
+@dataclass(frozen=True)
+class OptimizerSettings:
+    """An optimiser name (sgd, adagrad, rmsprop, adam) and all its hyperparameters."""
+
+    name: str = "sgd"
+    hyperparameters: Mapping[str, Any] = field(
+        default_factory=lambda: MappingProxyType(_defaults(optimizers.OPTIMIZERS["sgd"])))
+
+    def __deepcopy__(self, memo):  # immutable (mappingproxy inside cannot be deep-copied): share it
+        return self
+
+    @property
+    def learning_rate(self) -> float:
+        return self.hyperparameters["learning_rate"]
+
+    @classmethod
+    def from_dict(cls, data: Any, path: str = "training.optimizer") -> "OptimizerSettings":
+        s = Section(data, path)
+        name = string(s.take("name", "sgd"), s.key("name"), optimizers.OPTIMIZERS, "optimizer")
+        params = {}
+        for key, default in _defaults(optimizers.OPTIMIZERS[name]).items():
+            value = s.take(key, default)
+            if isinstance(default, bool):
+                params[key] = boolean(value, s.key(key))
+            elif key == "learning_rate":
+                params[key] = number(value, s.key(key), 0.0, low_open=True)
+            else:
+                params[key] = number(value, s.key(key))
+            if isinstance(default, bool):
+                continue  # a switch has no range; combinations are checked below
+            try:  # the optimiser's own range check, one hyperparameter at a time to name it
+                optimizers.create(name, **{key: params[key]})
+            except ConfigurationError as exc:
+                raise ExperimentError(s.key(key), str(exc)) from None
+        s.finish()
+        try:
+            optimizers.create(name, **params)
+        except ConfigurationError as exc:
+            raise ExperimentError(path, str(exc)) from None
+        return cls(name, MappingProxyType(params))
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, **self.hyperparameters}
+
+    def create(self) -> optimizers.Optimizer:
+        return optimizers.create(self.name, **self.hyperparameters)
+
+
+def _defaults(cls) -> dict:
+    return {f.name: f.default for f in fields(cls)}
+
+
+def _schedule(data: Any, path: str = "training.schedule") -> Schedule:
+    s = Section(data, path)
+    name = string(s.take("name", "constant"), s.key("name"), SCHEDULES, "schedule")
+    d = Schedule()
+    values = {
+        "gamma": number(s.take("gamma", d.gamma), s.key("gamma")),
+        "step_size": whole(s.take("step_size", d.step_size), s.key("step_size"), 1),
+        "decay": number(s.take("decay", d.decay), s.key("decay")),
+    }
+    s.finish()
+    for key, value in values.items():
+        try:
+            Schedule(name, **{key: value})
+        except ConfigurationError as exc:
+            raise ExperimentError(s.key(key), str(exc)) from None
+    return Schedule(name, **values)
+
+
+@dataclass(frozen=True)
+class TrainingSettings:
+    """Divergence Div, penalties, mini-batch size B, optimiser, schedule of η_t, evaluation rate."""
+
+    divergence: str = "l2"
+    label_smoothing: float = 0.0
+    batch_size: int = 10
+    shuffle: bool = True
+    l1: float = 0.0
+    l2: float = 0.0
+    optimizer: OptimizerSettings = field(default_factory=OptimizerSettings)
+    schedule: Schedule = field(default_factory=Schedule)
+    evaluate_every: int | None = None
+
+    @classmethod
+    def from_dict(cls, data: Any) -> "TrainingSettings":
+        s = Section(data, "training")
+        d = cls()
+        every = s.take("evaluate_every", None)
+        out = cls(
+            divergence=string(s.take("divergence", d.divergence), s.key("divergence"), DIVERGENCES, "divergence"),
+            label_smoothing=number(s.take("label_smoothing", 0.0), s.key("label_smoothing"), 0.0, 0.5, high_open=True),
+            batch_size=whole(s.take("batch_size", d.batch_size), s.key("batch_size"), 1),
+            shuffle=boolean(s.take("shuffle", True), s.key("shuffle")),
+            l1=number(s.take("l1", 0.0), s.key("l1"), 0.0),
+            l2=number(s.take("l2", 0.0), s.key("l2"), 0.0),
+            optimizer=OptimizerSettings.from_dict(s.take("optimizer", {})),
+            schedule=_schedule(s.take("schedule", {})),
+            evaluate_every=None if every is None else whole(every, s.key("evaluate_every"), 1),
+        )
+        s.finish({"learning_rate": "the learning rate belongs in training.optimizer.learning_rate"})
+        return out
+
+    def to_dict(self) -> dict:
+        return {"divergence": self.divergence, "label_smoothing": self.label_smoothing,
+                "batch_size": self.batch_size, "shuffle": self.shuffle, "l1": self.l1, "l2": self.l2,
+                "optimizer": self.optimizer.to_dict(), "schedule": self.schedule.to_dict(),
+                "evaluate_every": self.evaluate_every}
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """Dataset, network and training settings plus the seed s of one run.
+
+    `base_dir` (not compared) is the directory a relative dataset file path is read from:
+    the experiment file's directory after `load`, else the working directory.
+    """
+
+    dataset: DatasetSettings
+    network: NetworkSettings
+    training: TrainingSettings = field(default_factory=TrainingSettings)
+    seed: int = 0
+    base_dir: Path | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def dataset_seed(self) -> int:
+        """The seed of the dataset generator and of the train/test split."""
+        return self.seed if self.dataset.seed is None else self.dataset.seed
+
+    # -- dictionaries -------------------------------------------------------------------
+    @classmethod
+    def from_dict(cls, data: Any, base_dir=None) -> "Experiment":
+        """Check and read an experiment document; any problem is an ExperimentError naming the key."""
+        if not isinstance(data, Mapping):
+            raise ExperimentError("", f"an experiment is a JSON object {{...}}, got {describe(data)}")
+        s = Section(data, "")
+        fmt = s.take("format")
+        if fmt != FORMAT:
+            raise ExperimentError("format", f"must be {FORMAT!r} (is this a Backprop Workbench experiment?), "
+                                  f"got {describe(fmt)}")
+        version = whole(s.take("version"), "version", 1)
+        if version > VERSION:
+            raise ExperimentError("version", f"this file is version {version}, written by a newer Backprop "
+                                  f"Workbench; this one reads version {VERSION}. Please update.")
+        seed = whole(s.take("seed", 0), "seed", 0, MAX_SEED)
+        dataset = DatasetSettings.from_dict(s.take("dataset"))
+        network = NetworkSettings.from_dict(s.take("network"))
+        training = TrainingSettings.from_dict(s.take("training", {}))
+        s.finish()
+        shape = dataset.shape()
+        if shape is not None:
+            check_sizes(network.sizes, *shape)
+        return cls(dataset, network, training, seed, None if base_dir is None else Path(base_dir))
+
+    def to_dict(self) -> dict:
+        """The JSON document, every key written out."""
+        return {"format": FORMAT, "version": VERSION, "seed": self.seed, "dataset": self.dataset.to_dict(),
+                "network": self.network.to_dict(), "training": self.training.to_dict()}
+
+    def validated(self) -> "Experiment":
+        """The same experiment, checked as if read from a file (settings built by hand are not)."""
+        return Experiment.from_dict(self.to_dict(), self.base_dir)
+
+    # -- files --------------------------------------------------------------------------
+    @classmethod
+    def load(cls, path) -> "Experiment":
+        """Read an experiment file (UTF-8 JSON). OSError if it cannot be read."""
+        path = Path(path)
+        try:
+            data = json.loads(path.read_bytes().decode("utf-8"), parse_constant=_no_constant)
+        except UnicodeDecodeError:
+            raise ExperimentError("", f"{path} is not UTF-8 text") from None
+        except json.JSONDecodeError as exc:
+            raise ExperimentError("", f"{path} is not valid JSON: line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+        except (ValueError, RecursionError) as exc:
+            raise ExperimentError("", f"{path} is not valid JSON: {exc}") from None
+        return cls.from_dict(data, base_dir=path.parent)
+
+    def save(self, path) -> "Experiment":
+        """Write atomically (the old file survives any failure); returns the experiment as saved.
+
+        A relative dataset file path is rewritten relative to the new file's directory.
+        """
+        path = Path(path)
+        moved = self.relocated(path.parent)
+        atomic.write_text(path, dumps(moved.to_dict()) + "\n")
+        return moved
+
+    def relocated(self, new_dir) -> "Experiment":
+        """The experiment as it reads from `new_dir` (relative dataset paths adjusted)."""
+        dataset = self.dataset.relocated(self.base_dir, new_dir)
+        return replace(self, dataset=dataset, base_dir=Path(new_dir))
+
+    # -- changes ------------------------------------------------------------------------
+    def with_dataset_sizes(self, n_inputs: int, n_outputs: int) -> "Experiment":
+        """n_0 and n_N replaced (the hidden sizes kept), e.g. after choosing another dataset."""
+        sizes = (n_inputs, *self.network.sizes[1:-1], n_outputs)
+        return replace(self, network=replace(self.network, sizes=sizes)).validated()
+
+    def with_network(self, network) -> "Experiment":
+        """Sizes, activations and dtype taken from an `engine.core.network.Network`."""
+        settings = replace(self.network, sizes=tuple(network.sizes), activations=tuple(network.activation_names),
+                           dtype=network.dtype.name)
+        return replace(self, network=settings).validated()
+
+    def with_training(self, trainer) -> "Experiment":
+        """The training settings as a `Trainer` has them now (after mid-run changes).
+
+        evaluate_every is kept unset unless the file set it or it was changed on the trainer.
+        Raises ExperimentError if a current setting cannot be saved (e.g. learning rate 0).
+        """
+        hyper = trainer.optimizer.hyperparameters()
+        name = hyper.pop("name")
+        every = self.training.evaluate_every
+        if every is not None or any(e.name == "evaluate_every" for e in trainer.history.events):
+            every = int(trainer.evaluate_every)
+        training = TrainingSettings(
+            divergence=trainer.divergence.name, label_smoothing=float(trainer.divergence.label_smoothing),
+            batch_size=int(trainer.batch_size), shuffle=bool(trainer.shuffle), l1=float(trainer.l1),
+            l2=float(trainer.l2), optimizer=OptimizerSettings(name, MappingProxyType(hyper)),
+            schedule=trainer.schedule, evaluate_every=every)
+        return replace(self, training=training).validated()
+
+
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not allowed in an experiment (numbers must be finite)")
+
+
+def dumps(document: Any, indent: int = 0) -> str:
+    """JSON with objects indented and lists of numbers kept on one line (drawn points stay compact)."""
+    pad, inner = "  " * indent, "  " * (indent + 1)
+    if isinstance(document, Mapping):
+        if not document:
+            return "{}"
+        items = [f"{inner}{json.dumps(k)}: {dumps(v, indent + 1)}" for k, v in document.items()]
+        return "{\n" + ",\n".join(items) + "\n" + pad + "}"
+    if isinstance(document, (list, tuple)) and any(isinstance(v, (Mapping, list, tuple)) for v in document):
+        return "[\n" + ",\n".join(inner + dumps(v, indent + 1) for v in document) + "\n" + pad + "]"
+    return json.dumps(document, ensure_ascii=False, allow_nan=False)
+
+
+def default_experiment() -> Experiment:
+    """The GUI's ready default: two-arm spirals, 2-8-8-1 tanh/tanh/sigmoid, bce."""
+    return Experiment.load(EXAMPLES_DIR / "default.json")
+
+
+def examples() -> dict[str, Path]:
+    """The shipped example experiments by name (file stem)."""
+    return {p.stem: p for p in sorted(EXAMPLES_DIR.glob("*.json"))}

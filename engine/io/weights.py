@@ -1,0 +1,94 @@
+"""Weights files (.npz, read with allow_pickle=False).
+
+W1..WN with W^(k) of shape (n_{k−1}, n_k), W[i, j] = w_ij^(k); b1..bN of shape (n_k,);
+`sizes` (int64, n_0..n_N); `activations` (fixed-width unicode strings, never objects).
+Written atomically: a failed write leaves the previous file intact.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+from engine.core.errors import DataError
+from engine.core.network import Network
+from engine.io import atomic
+
+
+def save_weights(path, network: Network) -> None:
+    """Write every W^(k), b^(k), the sizes and the activation names to an .npz file."""
+    arrays = {}
+    for k in range(1, network.N + 1):
+        arrays[f"W{k}"] = np.array(network.W[k])
+        arrays[f"b{k}"] = np.array(network.b[k])
+    arrays["sizes"] = np.array(network.sizes, dtype=np.int64)
+    arrays["activations"] = np.array(network.activation_names, dtype=str)  # '<U7': fixed width
+    with atomic.atomic_open(path, "wb") as f:
+        np.savez(f, **arrays)
+
+
+def load_weights(path, network: Network | None = None) -> Network:
+    """Read weights; into `network` (in place, every shape checked) or into a new Network.
+
+    Raises DataError naming the file and the layer that disagrees.
+    """
+    path = Path(path)
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            arrays = {name: npz[name] for name in npz.files}
+    except OSError as exc:
+        raise DataError(f"cannot read the weights: {exc.strerror or exc}", path) from None
+    except (ValueError, zipfile.BadZipFile, EOFError, KeyError) as exc:
+        raise DataError(f"not a readable weights file (.npz without pickled objects): {exc}", path) from None
+    sizes, activations = _description(arrays, path)
+    if network is None:
+        first = arrays.get("W1")
+        dtype = first.dtype if isinstance(first, np.ndarray) and first.dtype in (np.float32, np.float64) else np.float64
+        try:
+            network = Network(sizes, activations, dtype=dtype)
+        except ValueError as exc:
+            raise DataError(f"describes an impossible network: {exc}", path) from None
+    _check_network(network, sizes, activations, path)
+    values = {}
+    for k in range(1, network.N + 1):
+        for name, target in ((f"W{k}", network.W[k]), (f"b{k}", network.b[k])):
+            if name not in arrays:
+                raise DataError(f"layer {k}: {name} is missing", path)
+            a = arrays[name]
+            if a.shape != target.shape:
+                raise DataError(f"layer {k}: {name} has shape {a.shape} in the file but the network needs "
+                                f"{target.shape} (n_{k - 1} = {network.sizes[k - 1]}, n_{k} = {network.sizes[k]})", path)
+            if a.dtype.kind not in "fiu" or not np.isfinite(a).all():
+                raise DataError(f"layer {k}: {name} must hold finite real numbers", path)
+            values[name] = a
+    for k in range(1, network.N + 1):  # everything checked: now copy (in place, views stay valid)
+        network.W[k][...] = values[f"W{k}"]
+        network.b[k][...] = values[f"b{k}"]
+    return network
+
+
+def _description(arrays: dict, path: Path) -> tuple[list[int], list[str]]:
+    sizes, activations = arrays.get("sizes"), arrays.get("activations")
+    if sizes is None or activations is None:
+        raise DataError("not a Backprop Workbench weights file: 'sizes' or 'activations' is missing", path)
+    if sizes.ndim != 1 or sizes.dtype.kind not in "iu" or len(sizes) < 2 or (sizes < 1).any():
+        raise DataError(f"'sizes' must be at least two positive whole numbers, got {sizes!r}", path)
+    if activations.dtype.kind != "U" or activations.shape != (len(sizes) - 1,):
+        raise DataError(f"'activations' must be {len(sizes) - 1} names, got {activations!r}", path)
+    return [int(n) for n in sizes], [str(a) for a in activations]
+
+
+def _check_network(network: Network, sizes: list[int], activations: list[str], path: Path) -> None:
+    if len(sizes) != len(network.sizes):
+        raise DataError(f"the file holds {len(sizes) - 1} layers (sizes {sizes}) but the network has "
+                        f"{network.N} (sizes {list(network.sizes)})", path)
+    if sizes[0] != network.sizes[0]:
+        raise DataError(f"layer 1: the file expects {sizes[0]} inputs, the network has {network.sizes[0]}", path)
+    for k in range(1, network.N + 1):
+        if sizes[k] != network.sizes[k]:
+            raise DataError(f"layer {k}: the file has {sizes[k]} units, the network has {network.sizes[k]}", path)
+        if activations[k - 1] != network.activation_names[k - 1]:
+            raise DataError(f"layer {k}: the file's activation is {activations[k - 1]}, "
+                            f"the network's is {network.activation_names[k - 1]}", path)

@@ -1,0 +1,66 @@
+"""The central view for each problem kind: binary heatmap + contour, multi-class colours, 1-D regression."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from engine.io.experiment import Experiment, default_experiment
+from tests.workbench.gui_support import make_window, wait_snapshot
+from workbench.session import Session
+
+CASES = {
+    "multiclass": ({"builtin": "blobs", "samples": 120, "classes": 3, "test_fraction": 0.2},
+                   [2, 8, 3], ["tanh", "softmax"], "cross_entropy"),
+    "regression_1d": ({"builtin": "sine", "samples": 60, "test_fraction": 0.2}, [1, 8, 1], ["tanh", "identity"], "l2"),
+    "regression": ({"builtin": "bump", "samples": 80, "test_fraction": 0.2}, [2, 8, 1], ["tanh", "identity"], "l2"),
+}
+
+
+def session_for(kind: str) -> Session:
+    ds, sizes, acts, div = CASES[kind]
+    doc = default_experiment().to_dict()
+    doc["dataset"] = ds
+    doc["network"].update(sizes=sizes, activations=acts)
+    doc["training"]["divergence"] = div
+    return Session(Experiment.from_dict(doc))
+
+
+@pytest.mark.parametrize("kind", sorted(CASES))
+def test_other_problem_kinds_draw(qtbot, settings, kind):
+    w = make_window(qtbot, settings, session_for(kind))
+    assert w.decision.kind == kind
+    for _ in range(20):
+        w.step_iteration()
+    wait_snapshot(qtbot, w, lambda s: s.iteration == 20)
+    w.refresh()
+    image = w.decision.plot_widget.grab().toImage()
+    assert image.width() > 100
+    if kind == "regression_1d":
+        x, y = w.decision.f_curve.getData()
+        assert len(x) == 400 and np.all(np.isfinite(y))
+    else:
+        assert w.decision.image.image is not None
+    w.close()
+
+
+def test_binary_contour_follows_the_output(qtbot, settings):
+    w = make_window(qtbot, settings)
+    for _ in range(200):
+        w.step_iteration()
+    wait_snapshot(qtbot, w, lambda s: s.iteration == 200)
+    w.refresh()
+    x, y = w.decision.iso.getData()
+    assert x is not None and len(x) > 10
+    w.close()
+
+
+def test_log_axes_label_only_one_two_five_per_decade():
+    from workbench.plots.curves import SparseLogAxis
+
+    axis = SparseLogAxis("left")
+    values = np.log10([0.02, 0.03, 0.05, 0.07, 0.1, 0.3, 0.5, 0.9])
+    labels = axis.logTickStrings(list(values), 1.0, 0.1)
+    assert [bool(t) for t in labels] == [True, False, True, False, True, False, True, False]
+    narrow = list(np.log10([0.3, 0.4]))  # no 1, 2 or 5 in range: keep every label
+    assert all(axis.logTickStrings(narrow, 1.0, 0.1))
