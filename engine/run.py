@@ -10,7 +10,10 @@ The GUI and the command line both start a run this way, so they train identicall
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
 
 from engine.core.errors import ConfigurationError, ExperimentError
 from engine.core.network import Network
@@ -18,6 +21,8 @@ from engine.data.dataset import Dataset
 from engine.data.preparation import PreparedData, prepare
 from engine.io.dataset_settings import check_sizes
 from engine.io.experiment import Experiment
+from engine.io.history_csv import save_history
+from engine.io.weights import save_weights
 from engine.training.trainer import Trainer, spawn_seeds
 
 
@@ -82,3 +87,46 @@ def assemble(experiment: Experiment, dataset: Dataset, data: PreparedData, netwo
     except ConfigurationError as exc:
         raise ExperimentError("training", str(exc)) from None
     return Run(experiment, dataset, data, network, trainer)
+
+
+def train_for(run: Run, steps: int | None = None, epochs: float | None = None,
+              on_progress: Callable[[float], None] | None = None) -> None:
+    """Train `steps` more updates (or up to `epochs`), then evaluate at the final iteration.
+
+    Runs in about 100 chunks, calling `on_progress(fraction done)` after each; stops early when
+    the run diverges. The `train` command and every sweep run train through here, so they agree
+    bit for bit.
+    """
+    trainer = run.trainer
+    if steps is None and epochs is None:
+        raise ConfigurationError("train_for needs steps or epochs")
+    total = steps if steps is not None else math.ceil(epochs * run.data.n_train / trainer.batch_size)
+    chunk, start = max(1, total // 100), trainer.iteration
+    while True:
+        if steps is not None:
+            left = start + steps - trainer.iteration
+            if left <= 0:
+                break
+            reason = trainer.run(steps=min(chunk, left))
+            fraction = (trainer.iteration - start) / steps
+        else:
+            reason = trainer.run(steps=chunk, epochs=epochs)
+            fraction = min(1.0, trainer.epoch / epochs)
+        if on_progress is not None:
+            on_progress(fraction)
+        if reason is not None and reason.kind in ("diverged", "epochs"):
+            break
+    evaluations = trainer.history.evaluation("step")
+    if not len(evaluations) or evaluations[-1] != trainer.iteration:
+        trainer.evaluate()
+
+
+def write_outputs(run: Run, out: Path) -> list[Path]:
+    """DIR/weights.npz, DIR/history.csv and DIR/experiment.json (the experiment as run)."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    written = [out / "weights.npz", out / "history.csv", out / "experiment.json"]
+    save_weights(written[0], run.network)
+    save_history(written[1], run.trainer.history)
+    run.experiment.save(written[2])
+    return written
