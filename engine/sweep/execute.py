@@ -15,6 +15,7 @@ import io
 import json
 import math
 import shutil
+import threading
 from pathlib import Path
 from typing import Callable
 
@@ -79,13 +80,15 @@ def _keep(run_dir: Path, document: dict, result: dict) -> None:
 
 
 def run_sweep(points: list[GridPoint], jobs: list[Job], keys: list[str], out: Path, executor: cf.Executor,
-              on_result: Callable[[int, int, dict], None] | None = None, window: int = 4) -> dict[str, dict]:
+              on_result: Callable[[int, int, dict], None] | None = None, window: int = 4,
+              cancel: threading.Event | None = None) -> dict[str, dict]:
     """Run every job not finished before; returns the rows by run name (skipped ones included).
 
     At most `window` runs are submitted at a time (twice the workers is plenty), so a Ctrl-C
     has little to cancel and a long sweep holds few results in memory. `on_result(done, total,
     row)` is called after each finished run. On KeyboardInterrupt (or any error) the runs not
-    yet started are cancelled, the table is written for what finished, and it propagates.
+    yet started are cancelled, the table is written for what finished, and it propagates. Once
+    `cancel` is set, no further run starts; the running ones finish and are kept.
     """
     runs = out / "runs"
     runs.mkdir(parents=True, exist_ok=True)
@@ -115,6 +118,8 @@ def run_sweep(points: list[GridPoint], jobs: list[Job], keys: list[str], out: Pa
 
     try:
         for job in todo:
+            if cancel is not None and cancel.is_set():
+                break
             while len(pending) >= window:
                 collect(cf.wait(pending, return_when=cf.FIRST_COMPLETED).done)
             pending[executor.submit(run_job, job)] = job

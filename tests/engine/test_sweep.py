@@ -232,3 +232,13 @@ def test_sweep_file_runs_its_grid_and_the_command_line_wins(tmp_path):
     assert [r["training.batch_size"] for r in _table(tmp_path / "b" / "sweep.csv")] == ["5"]
     small.write_text(json.dumps({**document, "experiment": str(DEFAULT), "seeds": 0}))
     assert main(["sweep", str(small), "--out", str(tmp_path / "c")]) == 1
+
+
+def test_sweep_cancel_starts_no_further_run_and_keeps_finished(tmp_path):
+    import threading
+
+    points, jobs, keys = _plan()
+    cancel = threading.Event()
+    rows = run_sweep(points, jobs, keys, tmp_path, _Counting(), window=1,
+                     on_result=lambda done, total, row: cancel.set() if done == 2 else None, cancel=cancel)
+    assert len(rows) == 2 and len(_table(tmp_path / "sweep.csv")) == 2
