@@ -31,7 +31,7 @@ from engine.data.toys import BUILTIN
 from engine.io.experiment import Experiment
 from engine.io.weights import load_weights
 from engine.progress import Progress
-from engine.run import build, train_for, write_outputs
+from engine.run import build, resume, train_for, write_outputs
 from engine.sweep import command as sweep_command
 
 PROG = "backprop-workbench"
@@ -66,7 +66,10 @@ def _parser() -> argparse.ArgumentParser:
     length.add_argument("--steps", type=_count, metavar="N",
                         help=f"number of parameter updates (default {DEFAULT_STEPS}; 0 writes the initial weights)")
     length.add_argument("--epochs", type=_epochs, metavar="E", help="train for E passes over the training set")
-    t.add_argument("--out", metavar="DIR", help="output directory (default: runs/<experiment name>)")
+    t.add_argument("--out", metavar="DIR", help="output directory (default: runs/<experiment name>, "
+                   "or the --resume directory)")
+    t.add_argument("--resume", metavar="DIR", help="continue from DIR/state.npz (a previous --out) for --steps "
+                   "more updates, bit for bit as if never stopped; the history continues its step numbering")
     t.add_argument("--learning-rate", type=float, metavar="X", help="override training.optimizer.learning_rate")
     t.add_argument("--optimizer", choices=sorted(OPTIMIZERS), help="override the optimiser (its other "
                    "hyperparameters take their defaults; the learning rate is kept)")
@@ -130,7 +133,8 @@ def _train(args) -> int:
     path = Path(args.experiment)
     experiment = _overridden(_load(path), args)
     run = build(experiment)
-    out = Path(args.out) if args.out else Path("runs") / path.stem
+    earlier = resume(run, Path(args.resume)) if args.resume else None
+    out = Path(args.out) if args.out else Path(args.resume) if args.resume else Path("runs") / path.stem
     steps = DEFAULT_STEPS if args.steps is None and args.epochs is None else args.steps
     progress = Progress(sys.stderr, args.quiet)
     trainer = run.trainer
@@ -143,7 +147,7 @@ def _train(args) -> int:
         train_for(run, steps, args.epochs, show)
     progress.close()
     elapsed = time.perf_counter() - started
-    write_outputs(run, out)
+    write_outputs(run, out, earlier)
     _report(run, elapsed, out)
     return 0
 
@@ -160,7 +164,7 @@ def _report(run, elapsed: float, out: Path) -> None:
             continue
         acc = "" if math.isnan(accuracy) else f"  accuracy {100 * accuracy:.1f} %"
         print(f"{split:5s} loss {loss:.6g}{acc}")
-    print(f"wrote {out / 'weights.npz'}, {out / 'history.csv'}, {out / 'experiment.json'}")
+    print(f"wrote {out / 'weights.npz'}, {out / 'history.csv'}, {out / 'experiment.json'}, {out / 'state.npz'}")
 
 
 # -- gradcheck ------------------------------------------------------------------------------

@@ -19,9 +19,11 @@ from engine.core.errors import ConfigurationError, ExperimentError
 from engine.core.network import Network
 from engine.data.dataset import Dataset
 from engine.data.preparation import PreparedData, prepare
+from engine.io import atomic
 from engine.io.dataset_settings import check_sizes
 from engine.io.experiment import Experiment
 from engine.io.history_csv import save_history
+from engine.io.state_file import load_state, save_state
 from engine.io.weights import save_weights
 from engine.training.trainer import Trainer, spawn_seeds
 
@@ -121,12 +123,35 @@ def train_for(run: Run, steps: int | None = None, epochs: float | None = None,
         trainer.evaluate()
 
 
-def write_outputs(run: Run, out: Path) -> list[Path]:
-    """DIR/weights.npz, DIR/history.csv and DIR/experiment.json (the experiment as run)."""
+def write_outputs(run: Run, out: Path, earlier_history: str | None = None) -> list[Path]:
+    """DIR/weights.npz, DIR/history.csv, DIR/experiment.json (the experiment as run) and
+    DIR/state.npz (what `--resume DIR` continues from).
+
+    earlier_history: the history.csv text of the run this one resumed; its rows come first, so
+    the step numbering continues.
+    """
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    written = [out / "weights.npz", out / "history.csv", out / "experiment.json"]
+    written = [out / "weights.npz", out / "history.csv", out / "experiment.json", out / "state.npz"]
     save_weights(written[0], run.network)
     save_history(written[1], run.trainer.history)
+    if earlier_history is not None:
+        new = written[1].read_text(encoding="utf-8").splitlines(keepends=True)
+        old = earlier_history.splitlines(keepends=True)
+        if old and new and old[0] != new[0]:
+            raise ConfigurationError("the earlier history has other columns (another network?)")
+        atomic.write_text(written[1], "".join(old + new[1:]))
     run.experiment.save(written[2])
+    save_state(written[3], run.trainer)
     return written
+
+
+def resume(run: Run, directory: Path) -> str:
+    """Continue `run` from DIR/state.npz (checked against its network and data); returns the
+    text of DIR/history.csv, for `write_outputs` to continue."""
+    directory = Path(directory)
+    load_state(directory / "state.npz", run.trainer)
+    try:
+        return (directory / "history.csv").read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return ""

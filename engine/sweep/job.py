@@ -19,7 +19,7 @@ from engine.io.experiment import Experiment
 from engine.run import build, train_for, write_outputs
 from engine.training.outcome import outcome
 
-FILES = ("weights.npz", "history.csv", "experiment.json")
+FILES = ("weights.npz", "history.csv", "experiment.json", "state.npz")
 METRICS = ("train_loss", "train_accuracy", "test_loss", "test_accuracy")
 
 
