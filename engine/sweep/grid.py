@@ -23,6 +23,7 @@ import numpy as np
 
 from engine.core.errors import ConfigurationError, ExperimentError
 from engine.io.experiment import Experiment
+from engine.io.experiment_keys import set_key
 
 MAX_RUNS = 100_000
 _WHOLE_KEYS = ("training.batch_size", "seed", "training.evaluate_every", "training.schedule.step_size")
@@ -113,24 +114,6 @@ def parse_vary(spec: str) -> Axis:
     return Axis(key, values)
 
 
-def apply(document: dict, key: str, value: Any) -> None:
-    """Set a dotted key in an experiment document; a new optimiser name resets its other
-    hyperparameters to that optimiser's defaults (the learning rate is kept), as `train --optimizer` does."""
-    *parents, last = key.split(".")
-    node = document
-    for i, part in enumerate(parents):
-        child = node.get(part) if isinstance(node, dict) else None
-        if not isinstance(child, dict):
-            raise ExperimentError(".".join(parents[: i + 1]), f"--vary {key}: no section {part!r} to set {last!r} in")
-        node = child
-    if key == "training.optimizer.name" and value != node.get("name"):
-        rate = node.get("learning_rate")
-        node.clear()
-        if rate is not None:
-            node["learning_rate"] = rate
-    node[last] = value
-
-
 @dataclass(frozen=True)
 class GridPoint:
     """One run of the sweep: its name, the varied values (by key), its seed, its experiment."""
@@ -168,7 +151,7 @@ def grid(experiment: Experiment, axes: list[Axis], seeds: int = 1) -> list[GridP
             seed = experiment.seed + s
             document["seed"] = seed
             for i in order:
-                apply(document, axes[i].key, combo[i])
+                set_key(document, axes[i].key, combo[i])
             seed = document["seed"]
             try:
                 point = Experiment.from_dict(document, experiment.base_dir)

@@ -17,7 +17,7 @@ import numpy as np
 
 from engine.io.experiment import Experiment
 from engine.run import build, train_for, write_outputs
-from engine.training.outcome import outcome
+from engine.training.outcome import iterations_to_target, outcome
 
 FILES = ("weights.npz", "history.csv", "experiment.json", "state.npz")
 METRICS = ("train_loss", "train_accuracy", "test_loss", "test_accuracy")
@@ -34,21 +34,6 @@ class Job:
     epochs: float | None = None
     target_accuracy: float | None = None
     target_loss: float | None = None
-
-
-def _first_step(steps: np.ndarray, reached: np.ndarray) -> int | None:
-    hits = np.flatnonzero(reached)
-    return int(steps[hits[0]]) if len(hits) else None
-
-
-def iterations_to_target(history, target_accuracy: float | None, target_loss: float | None) -> int | None:
-    """The first evaluated iteration whose training accuracy ≥ target (or training loss ≤ target)."""
-    steps = history.evaluation("step")
-    if target_accuracy is not None:
-        return _first_step(steps, history.evaluation("train_accuracy") >= target_accuracy)
-    if target_loss is not None:
-        return _first_step(steps, history.evaluation("train_loss") <= target_loss)
-    return None
 
 
 def run_job(job: Job) -> dict:

@@ -37,3 +37,18 @@ def outcome(trainer) -> str:
     change = (recent.max() - recent.min()) / max(abs(recent[0]), 1e-12)
     at_chance = accuracy[-1] <= chance_accuracy(trainer.targets) + CHANCE_MARGIN
     return "plateau" if change < PLATEAU_CHANGE and at_chance else "ok"
+
+
+def _first_step(steps: np.ndarray, reached: np.ndarray) -> int | None:
+    hits = np.flatnonzero(reached)
+    return int(steps[hits[0]]) if len(hits) else None
+
+
+def iterations_to_target(history, target_accuracy: float | None, target_loss: float | None) -> int | None:
+    """The first evaluated iteration whose training accuracy ≥ target (or training loss ≤ target)."""
+    steps = history.evaluation("step")
+    if target_accuracy is not None:
+        return _first_step(steps, history.evaluation("train_accuracy") >= target_accuracy)
+    if target_loss is not None:
+        return _first_step(steps, history.evaluation("train_loss") <= target_loss)
+    return None
