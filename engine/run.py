@@ -58,6 +58,10 @@ def build(experiment: Experiment, base_dir=None) -> Run:
                        seed=experiment.dataset_seed)
     except ConfigurationError as exc:  # DataError is a WorkbenchError too
         raise ExperimentError("dataset", str(exc)) from None
+    try:
+        data = data.with_features(experiment.network.input_features)
+    except ConfigurationError as exc:
+        raise ExperimentError("network.input_features", str(exc)) from None
     net = experiment.network
     check_sizes(net.sizes, data.n_inputs, data.problem, data.n_outputs)
     network = Network.create(net.sizes, net.activations, init=net.init, seed=spawn_seeds(experiment.seed)[0],
