@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
+from engine import export_cli
 from engine.analysis.gradient_check import gradient_check
 from engine.core.divergences import DIVERGENCES
 from engine.core.errors import ExperimentError, WorkbenchError
@@ -33,7 +34,9 @@ from engine.io.weights import load_weights, save_weights
 from engine.run import build
 
 PROG = "backprop-workbench"
-SUBCOMMANDS = frozenset({"train", "gradcheck", "datasets"})
+#: sub-commands in their own modules (NAME, add_parser(subparsers), run(args)): one line each
+EXTENSIONS = (export_cli,)
+SUBCOMMANDS = frozenset({"train", "gradcheck", "datasets"} | {m.NAME for m in EXTENSIONS})
 DEFAULT_STEPS = 1000
 GRADCHECK_TOLERANCE = 1e-6
 
@@ -81,6 +84,8 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--weights", metavar="FILE.npz", help="check at these weights instead of the initial ones")
     sub.add_parser("datasets", help="list the built-in and bundled datasets",
                    description="List the built-in generators (with parameters and defaults) and bundled datasets.")
+    for module in EXTENSIONS:
+        module.add_parser(sub)
     return p
 
 
@@ -252,7 +257,7 @@ def _load(path: Path) -> Experiment:
         raise ExperimentError(exc.key, f"{path}: {exc}") from None
 
 
-COMMANDS = {"train": _train, "gradcheck": _gradcheck, "datasets": _datasets}
+COMMANDS = {"train": _train, "gradcheck": _gradcheck, "datasets": _datasets} | {m.NAME: m.run for m in EXTENSIONS}
 
 
 def _one_line(message: str) -> str:
