@@ -23,6 +23,7 @@ from .svg import plot_svg
 SCREEN_DPI = 96.0
 MAX_PIXELS = 8192  # per side: a 300 dpi A4 page is 3508 px high
 TITLE_FRACTION = 0.07  # of the image height, for the optional title band
+FIGURE_LOGICAL_HEIGHT = 720  # a figure's panels are laid out in 720 px, scaled to the height asked for
 
 
 def plot_widget_of(widget: QWidget) -> QWidget:
@@ -30,7 +31,9 @@ def plot_widget_of(widget: QWidget) -> QWidget:
     return getattr(widget, "plot_widget", widget)
 
 
-def _canvas(width: int, height: int, dpi: float) -> QImage:
+def _canvas(width: int, height: int, dpi: float, ratio: float = 1.0) -> QImage:
+    """A white image of width × height physical px; painters on it work in px / `ratio`, so lines,
+    markers and text all grow by `ratio` (Qt's cosmetic 1 px pens would not grow by a plain scale)."""
     if not (1 <= width <= MAX_PIXELS and 1 <= height <= MAX_PIXELS):
         raise ValueError(f"an image of {width} × {height} px is outside 1..{MAX_PIXELS} px per side")
     image = QImage(width, height, QImage.Format_ARGB32)
@@ -38,6 +41,7 @@ def _canvas(width: int, height: int, dpi: float) -> QImage:
     dots_per_metre = round(dpi / 0.0254)
     image.setDotsPerMeterX(dots_per_metre)
     image.setDotsPerMeterY(dots_per_metre)
+    image.setDevicePixelRatio(ratio)
     return image
 
 
@@ -71,8 +75,10 @@ def render_widget(widget: QWidget, size: tuple[int, int] | None = None, dpi: flo
         s = dpi / SCREEN_DPI
         band = round(TITLE_FRACTION * plot_widget.height() * s) if title else 0
         size = (round(plot_widget.width() * s), round(plot_widget.height() * s) + band)
-    image = _canvas(int(size[0]), int(size[1]), dpi)
     band = round(TITLE_FRACTION * size[1]) if title else 0
+    ratio = max(1.0, min(size[0] / plot_widget.width(), (size[1] - band) / plot_widget.height()))
+    image = _canvas(int(size[0]), int(size[1]), dpi, ratio)
+    size, band = (size[0] / ratio, size[1] / ratio), band / ratio  # logical px from here
     legend_item = getattr(getattr(plot_widget, "getPlotItem", lambda: None)(), "legend", None)
     hidden = legend_item is not None and not legend and legend_item.isVisible()
     if hidden:
@@ -118,8 +124,9 @@ def export_plot(widget: QWidget, path, size: tuple[int, int] | None = None, dpi:
 def compose_figure(decision: QWidget, loss: QWidget, network: QWidget | None, size: tuple[int, int] = (1920, 1080),
                    title: str | None = None, caption: str | None = None) -> QImage:
     """One slide: the decision view on the left, the loss curve and the network diagram on the right."""
-    width, height = int(size[0]), int(size[1])
-    image = _canvas(width, height, SCREEN_DPI)
+    ratio = max(1.0, int(size[1]) / FIGURE_LOGICAL_HEIGHT)
+    image = _canvas(int(size[0]), int(size[1]), SCREEN_DPI, ratio)
+    width, height = int(size[0]) / ratio, int(size[1]) / ratio
     band = round(TITLE_FRACTION * height) if title else 0
     foot = round(0.05 * height) if caption else 0
     body = QRectF(0, band, width, height - band - foot)
