@@ -19,7 +19,12 @@ def main(argv: list[str] | None = None) -> int:
     if argv and argv[0] == "record":
         return importlib.import_module("workbench.record_cli").main(argv[1:])
     if cli.handles(argv):
-        return cli.main(argv)
+        try:
+            return cli.main(argv)
+        finally:  # argparse's --help exits through SystemExit
+            if argv[0] in ("-h", "--help"):
+                print(f"\nand, drawn by the application's views (offscreen):\n  record    training as an animated GIF or "
+                      f"MP4 (see '{cli.PROG} record --help')")
     if len(argv) > 1 or (argv and argv[0].startswith("-")):
         print(f"{cli.PROG}: error: expected at most one EXPERIMENT.json or a sub-command "
               f"({', '.join(sorted(cli.SUBCOMMANDS | {'record'}))}); see '{cli.PROG} --help'", file=sys.stderr)
