@@ -273,7 +273,7 @@ class MainWindow(QMainWindow):
         for name in self.plot_views():
             self._action(plots, f"{name}…", None, f"Save the {name} plot as PNG or SVG",
                          lambda _=False, n=name: self.export_plot_dialog(n))
-        self._action(f, "Export &all…", None, "Weights, history and every plot into a folder",
+        self._action(f, "Export &all…", None, "Weights, history, the experiment and every plot into a folder",
                      self.export_all_dialog)
         f.addSeparator()
         self._action(f, "&Quit", QKeySequence.Quit, "Close the window", self.close)

@@ -118,3 +118,20 @@ def test_record_from_the_window(qtbot, window, tmp_path):
     done = []
     menu.record_training(w, tmp_path / "r.gif", 20, 3, (160, 120), "decision", lambda f, n: done.append(f))
     assert (tmp_path / "r.gif").stat().st_size > 0 and done == [1, 2, 3]
+
+
+def test_dialogs_hand_over_what_was_chosen(qtbot):
+    image = menu.ImageDialog(["decision", "loss"])
+    qtbot.addWidget(image)
+    image.what.setCurrentText(menu.FIGURE)
+    image.size.setCurrentText("300 dpi")
+    image.title.setText("  Spirals  ")
+    image.legend.setChecked(False)
+    assert image.choice() == {"what": menu.FIGURE, "size": None, "dpi": 300.0, "title": "Spirals", "legend": False}
+    record = menu.RecordDialog()
+    qtbot.addWidget(record)
+    record.steps.setValue(500)
+    record.frames.setValue(25)
+    record.view.setCurrentText("figure")
+    record.size.setCurrentText("1280×720")
+    assert record.choice() == {"steps": 500, "frames": 25, "view": "figure", "size": (1280, 720)}

@@ -207,6 +207,7 @@ def install(window, menu) -> dict[str, QAction]:
         a.triggered.connect(slot)
         sub.addAction(a)
         actions[key] = a
+    actions["record"].setIconText("Record")
     toolbar = window.findChild(QToolBar, "RunToolBar")
     if toolbar is not None:
         toolbar.addAction(actions["record"])

@@ -212,7 +212,7 @@ class SvgWriter:
             return
         w, h = item.qimage.width(), item.qimage.height()
         self.parts.append(f'<image class="heatmap" width="{w}" height="{h}" preserveAspectRatio="none" transform="'
-                          f'{_matrix(item.sceneTransform())}" style="image-rendering:optimizeSpeed" '
+                          f'{_matrix(item.sceneTransform())}" style="image-rendering:optimizeSpeed;image-rendering:pixelated" '
                           f'href="data:image/png;base64,{_png_base64(item.qimage)}"/>')
 
     def filled(self, item) -> None:
