@@ -1,7 +1,7 @@
 """A trained network as an ONNX model: one Gemm per layer k plus its activation f_k.
 
     z^(k) = y^(k−1) W^(k) + b^(k)       Gemm(y^(k−1), W^(k), b^(k))   (no transposes: W is (n_{k−1}, n_k))
-    y^(k) = f_k(z^(k))                  one ONNX op, or primitives for SiLU and softplus
+    y^(k) = f_k(z^(k))                  one ONNX op, or primitives (SiLU, softplus, leaky ReLU, ELU)
 
 The input "x" is y^(0) as the network sees it (standardised inputs when the experiment
 standardised them) and the output "y" is y^(N); both have a dynamic batch dimension "batch".
@@ -39,27 +39,41 @@ def _onnx():
     return onnx
 
 
-def _activation_nodes(helper, name: str, z: str, y: str, k: int) -> list:
-    """Nodes computing y = f(z) for the activation `name` (every entry of ACTIVATIONS)."""
+def _activation_nodes(helper, name: str, z: str, y: str, k: int) -> tuple[list, dict]:
+    """Nodes computing y = f(z) for the activation `name` (every entry of ACTIVATIONS), and the
+    scalar constants they read (name → value). Leaky ReLU and ELU are built from primitives as the
+    engine computes them: exact in float64 (LeakyRelu's alpha attribute is a float32), and every
+    op has a float64 kernel in onnxruntime (its Elu has none)."""
     p = f"layer{k}_{name}"
-    single = {"identity": ("Identity", {}), "sigmoid": ("Sigmoid", {}), "tanh": ("Tanh", {}), "relu": ("Relu", {}),
-              "leaky_relu": ("LeakyRelu", {"alpha": LEAKY_SLOPE}), "elu": ("Elu", {"alpha": ELU_ALPHA}),
-              "softmax": ("Softmax", {"axis": -1})}
+    single = {"identity": "Identity", "sigmoid": "Sigmoid", "tanh": "Tanh", "relu": "Relu"}
     if name in single:
-        op, attributes = single[name]
-        return [helper.make_node(op, [z], [y], name=p, **attributes)]
+        return [helper.make_node(single[name], [z], [y], name=p)], {}
+    if name == "softmax":
+        return [helper.make_node("Softmax", [z], [y], name=p, axis=-1)], {}
+    if name == "leaky_relu":  # max(z, slope · z)
+        return [helper.make_node("Mul", [z, f"{p}_slope"], [f"{p}_scaled"], name=f"{p}_scaled"),
+                helper.make_node("Max", [z, f"{p}_scaled"], [y], name=p)], {f"{p}_slope": LEAKY_SLOPE}
+    if name == "elu":  # z if z > 0 else α (e^min(z, 0) − 1)
+        t = [f"{p}_{s}" for s in ("neg_part", "exp", "expm1", "left", "positive")]
+        return [helper.make_node("Min", [z, f"{p}_zero"], [t[0]], name=t[0]),
+                helper.make_node("Exp", [t[0]], [t[1]], name=t[1]),
+                helper.make_node("Sub", [t[1], f"{p}_one"], [t[2]], name=t[2]),
+                helper.make_node("Mul", [t[2], f"{p}_alpha"], [t[3]], name=t[3]),
+                helper.make_node("Greater", [z, f"{p}_zero"], [t[4]], name=t[4]),
+                helper.make_node("Where", [t[4], z, t[3]], [y], name=p)], \
+            {f"{p}_zero": 0.0, f"{p}_one": 1.0, f"{p}_alpha": ELU_ALPHA}
     if name == "silu":  # z · sigmoid(z)
         return [helper.make_node("Sigmoid", [z], [f"{p}_sigmoid"], name=f"{p}_sigmoid"),
-                helper.make_node("Mul", [z, f"{p}_sigmoid"], [y], name=p)]
+                helper.make_node("Mul", [z, f"{p}_sigmoid"], [y], name=p)], {}
     if name == "softplus":  # max(z, 0) + log(1 + e^(−|z|)): the engine's overflow-free form
-        t = [f"{p}_{s}" for s in ("abs", "neg", "exp", "log1p", "relu")]
+        t = [f"{p}_{s}" for s in ("abs", "neg", "exp", "1pexp", "log1p", "relu")]
         return [helper.make_node("Abs", [z], [t[0]], name=t[0]),
                 helper.make_node("Neg", [t[0]], [t[1]], name=t[1]),
                 helper.make_node("Exp", [t[1]], [t[2]], name=t[2]),
-                helper.make_node("Add", [t[2], f"{p}_one"], [f"{p}_1pexp"], name=f"{p}_1pexp"),
-                helper.make_node("Log", [f"{p}_1pexp"], [t[3]], name=t[3]),
-                helper.make_node("Relu", [z], [t[4]], name=t[4]),
-                helper.make_node("Add", [t[4], t[3]], [y], name=p)]
+                helper.make_node("Add", [t[2], f"{p}_one"], [t[3]], name=t[3]),
+                helper.make_node("Log", [t[3]], [t[4]], name=t[4]),
+                helper.make_node("Relu", [z], [t[5]], name=t[5]),
+                helper.make_node("Add", [t[5], t[4]], [y], name=p)], {f"{p}_one": 1.0}
     raise ConfigurationError(f"layer {k}: no ONNX form for activation {name!r}")
 
 
@@ -98,11 +112,11 @@ def network_model(network: Network, mean=None, scale=None, include_standardizati
         act = network.activation_names[k - 1]
         initializers += [numpy_helper.from_array(np.array(network.W[k], dtype), f"W{k}"),
                          numpy_helper.from_array(np.array(network.b[k], dtype), f"b{k}")]
-        if act == "softplus":
-            initializers.append(numpy_helper.from_array(np.ones((), dtype), f"layer{k}_softplus_one"))
         z, y = f"z{k}", OUTPUT if k == network.N else f"y{k}"
         nodes.append(helper.make_node("Gemm", [current, f"W{k}", f"b{k}"], [z], name=f"layer{k}_gemm"))
-        nodes += _activation_nodes(helper, act, z, y, k)
+        activation, constants = _activation_nodes(helper, act, z, y, k)
+        nodes += activation
+        initializers += [numpy_helper.from_array(np.array(v, dtype), c) for c, v in constants.items()]
         current = y
     graph = helper.make_graph(
         nodes, name or "backprop_workbench_mlp",
