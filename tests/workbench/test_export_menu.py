@@ -135,3 +135,21 @@ def test_dialogs_hand_over_what_was_chosen(qtbot):
     record.view.setCurrentText("figure")
     record.size.setCurrentText("1280×720")
     assert record.choice() == {"steps": 500, "frames": 25, "view": "figure", "size": (1280, 720)}
+
+
+def test_onnx_standardisation_refused_when_the_inputs_are_not_standardised(qtbot, settings, tmp_path):
+    pytest.importorskip("onnx")
+    from engine.io.experiment import default_experiment
+    from tests.workbench.gui_support import make_window
+    from workbench.session import Session
+
+    doc = default_experiment().to_dict()
+    doc["dataset"]["standardize"] = False
+    w = make_window(qtbot, settings, Session(Experiment.from_dict(doc)))
+    assert not w._guarded("the ONNX model", menu.export_onnx, w, tmp_path / "m.onnx", True)
+    assert "does not standardise" in w.banner.label.text() and not (tmp_path / "m.onnx").exists()
+    menu.export_onnx(w, tmp_path / "m.onnx")  # without: fine, and no standardisation metadata
+    import onnx
+
+    assert "input_mean" not in {p.key for p in onnx.load(str(tmp_path / "m.onnx")).metadata_props}
+    w.close()

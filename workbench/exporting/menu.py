@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QToolBar,
 )
 
+from engine.core.errors import ConfigurationError
 from engine.io.onnx_export import save_onnx
 
 from . import compose_figure, export_plot, save_image
@@ -69,8 +70,11 @@ def export_onnx(window, path, include_standardization: bool = False) -> None:
     """The current network as ONNX; a standardising run's mean and scale as metadata (or first node)."""
     def write(run):
         data = run.data
+        if include_standardization and not data.standardized:
+            raise ConfigurationError("this experiment does not standardise its inputs: there is no "
+                                     "standardisation to put in the model (export it without)")
         mean, scale = (data.mean, data.std) if data.standardized else (None, None)
-        save_onnx(path, run.network, mean, scale, include_standardization and data.standardized)
+        save_onnx(path, run.network, mean, scale, include_standardization)
     window.worker.call(write)
 
 
