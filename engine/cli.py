@@ -22,9 +22,14 @@ from pathlib import Path
 
 import numpy as np
 
+from engine import export_cli
 from engine.analysis.gradient_check import gradient_check
+from engine.cli_args import count as _count
+from engine.cli_args import epochs as _epochs
+from engine.cli_args import load_experiment as _load
+from engine.cli_args import positive as _positive
 from engine.core.divergences import DIVERGENCES
-from engine.core.errors import ExperimentError, WorkbenchError
+from engine.core.errors import WorkbenchError
 from engine.core.optimizers import OPTIMIZERS
 from engine.data.bundled import BUNDLED
 from engine.data.toys import BUILTIN
@@ -35,7 +40,9 @@ from engine.run import build, resume, train_for, write_outputs
 from engine.sweep import command as sweep_command
 
 PROG = "backprop-workbench"
-SUBCOMMANDS = frozenset({"train", "gradcheck", "datasets", "sweep"})
+#: sub-commands in their own modules (NAME, add_parser(subparsers), run(args)): one line each
+EXTENSIONS = (export_cli, sweep_command)
+SUBCOMMANDS = frozenset({"train", "gradcheck", "datasets"} | {m.NAME for m in EXTENSIONS})
 DEFAULT_STEPS = 1000
 GRADCHECK_TOLERANCE = 1e-6
 
@@ -86,29 +93,9 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--weights", metavar="FILE.npz", help="check at these weights instead of the initial ones")
     sub.add_parser("datasets", help="list the built-in and bundled datasets",
                    description="List the built-in generators (with parameters and defaults) and bundled datasets.")
-    sweep_command.add_parser(sub, _count, _positive, _epochs)
+    for module in EXTENSIONS:
+        module.add_parser(sub)
     return p
-
-
-def _count(text: str) -> int:
-    n = int(text)
-    if n < 0:
-        raise argparse.ArgumentTypeError(f"must be a whole number ≥ 0, got {n}")
-    return n
-
-
-def _positive(text: str) -> int:
-    n = int(text)
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"must be a whole number ≥ 1, got {n}")
-    return n
-
-
-def _epochs(text: str) -> float:
-    e = float(text)
-    if not (e > 0 and math.isfinite(e)):
-        raise argparse.ArgumentTypeError(f"must be a number > 0, got {text}")
-    return e
 
 
 # -- train ----------------------------------------------------------------------------------
@@ -203,15 +190,7 @@ def _datasets(args) -> int:
     return 0
 
 
-def _load(path: Path) -> Experiment:
-    try:
-        return Experiment.load(path)
-    except ExperimentError as exc:
-        raise ExperimentError(exc.key, f"{path}: {exc}") from None
-
-
-COMMANDS = {"train": _train, "gradcheck": _gradcheck, "datasets": _datasets,
-            "sweep": lambda args: sweep_command.run(args, _load)}
+COMMANDS = {"train": _train, "gradcheck": _gradcheck, "datasets": _datasets} | {m.NAME: m.run for m in EXTENSIONS}
 
 
 def _one_line(message: str) -> str:

@@ -19,6 +19,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from engine.cli_args import count, epochs, load_experiment, positive
 from engine.core.errors import ConfigurationError
 from engine.io import atomic
 from engine.progress import Progress
@@ -28,12 +29,13 @@ from engine.sweep.job import Job
 from engine.sweep.summary import summary_svg
 from engine.sweep.sweep_file import is_sweep_document, load_json, read_sweep_file
 
+NAME = "sweep"
 DEFAULT_STEPS = 2000
 CONNECT_TIMEOUT = "10s"
 
 
-def add_parser(sub, counts, positive, epochs) -> None:
-    """The `sweep` sub-parser (argument types shared with the other commands)."""
+def add_parser(sub) -> None:
+    """The `sweep` sub-parser."""
     s = sub.add_parser(
         "sweep", help="train many runs over a grid of settings and seeds (process pool or Dask cluster)",
         description="Train EXPERIMENT.json once per point of the grid (the product of the --vary lists and the "
@@ -49,7 +51,7 @@ def add_parser(sub, counts, positive, epochs) -> None:
     s.add_argument("--seeds", type=positive, metavar="N",
                    help="run each point with seeds s, s+1, …, s+N−1 (s: the experiment's seed; default 1)")
     length = s.add_mutually_exclusive_group()
-    length.add_argument("--steps", type=counts, metavar="N", help=f"updates per run (default {DEFAULT_STEPS})")
+    length.add_argument("--steps", type=count, metavar="N", help=f"updates per run (default {DEFAULT_STEPS})")
     length.add_argument("--epochs", type=epochs, metavar="E", help="passes over the training set per run")
     where = s.add_mutually_exclusive_group()
     where.add_argument("--workers", type=positive, metavar="N",
@@ -105,8 +107,9 @@ def executor_for(workers: int | None, scheduler: str | None):
     return cf.ProcessPoolExecutor(workers, mp_context=context, initializer=_ignore_interrupts), None, 2 * workers
 
 
-def run(args: argparse.Namespace, load) -> int:
-    """The `sweep` sub-command; `load` reads the experiment with the CLI's error wording."""
+def run(args: argparse.Namespace) -> int:
+    """The `sweep` sub-command."""
+    load = load_experiment
     path = Path(args.experiment)
     document = load_json(path)
     vary, seeds, steps, epochs = args.vary, args.seeds, args.steps, args.epochs
