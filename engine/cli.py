@@ -23,7 +23,7 @@ import numpy as np
 
 from engine.analysis.gradient_check import gradient_check
 from engine.core.divergences import DIVERGENCES
-from engine.core.errors import ExperimentError, WorkbenchError
+from engine.core.errors import WorkbenchError
 from engine.core.optimizers import OPTIMIZERS
 from engine.data.bundled import BUNDLED
 from engine.data.toys import BUILTIN
@@ -151,7 +151,7 @@ class _Progress:
 
 def _train(args) -> int:
     path = Path(args.experiment)
-    experiment = _overridden(_load(path), args)
+    experiment = _overridden(Experiment.load(path), args)
     run = build(experiment)
     trainer = run.trainer
     out = Path(args.out) if args.out else Path("runs") / path.stem
@@ -213,7 +213,7 @@ def _report(run, elapsed: float, out: Path) -> None:
 def _gradcheck(args) -> int:
     from dataclasses import replace
 
-    experiment = _load(Path(args.experiment))
+    experiment = Experiment.load(Path(args.experiment))
     experiment = replace(experiment, network=replace(experiment.network, dtype="float64"))
     run = build(experiment)
     if args.weights:
@@ -245,11 +245,6 @@ def _datasets(args) -> int:
     return 0
 
 
-def _load(path: Path) -> Experiment:
-    try:
-        return Experiment.load(path)
-    except ExperimentError as exc:
-        raise ExperimentError(exc.key, f"{path}: {exc}") from None
 
 
 COMMANDS = {"train": _train, "gradcheck": _gradcheck, "datasets": _datasets}
