@@ -169,7 +169,7 @@ def short_repr(value: str, limit: int = 40) -> str:
 
 
 def format_class(value: float) -> str:
-    return str(int(value)) if abs(value) < 1e15 else repr(value)
+    return str(int(value)) if abs(value) < 1e15 else repr(float(value))
 
 
 def classes_from_numbers(y: np.ndarray, problem: str | None, path, row_of, column, what: str):
