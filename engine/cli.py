@@ -27,7 +27,8 @@ from engine.core.errors import WorkbenchError
 from engine.core.optimizers import OPTIMIZERS
 from engine.data.bundled import BUNDLED
 from engine.data.toys import BUILTIN
-from engine.io.experiment import Experiment
+from engine.io import atomic
+from engine.io.experiment import Experiment, dumps
 from engine.io.history_csv import save_history
 from engine.io.weights import load_weights, save_weights
 from engine.run import build
@@ -154,8 +155,7 @@ def _train(args) -> int:
     experiment = _overridden(Experiment.load(path), args)
     run = build(experiment)
     trainer = run.trainer
-    out = Path(args.out) if args.out else Path("runs") / path.stem
-    out.mkdir(parents=True, exist_ok=True)
+    out = _output_folder(Path(args.out) if args.out else Path("runs") / path.stem, path)
     steps = DEFAULT_STEPS if args.steps is None and args.epochs is None else args.steps
     progress = _Progress(sys.stderr, args.quiet)
     chunk = max(1, (steps if steps is not None else
@@ -168,11 +168,37 @@ def _train(args) -> int:
     if not len(evaluations) or evaluations[-1] != trainer.iteration:
         with np.errstate(all="ignore"):
             trainer.evaluate()
-    save_weights(out / "weights.npz", run.network)
-    save_history(out / "history.csv", trainer.history)
-    experiment.save(out / "experiment.json")
+    _write_outputs(out, run, experiment)
     _report(run, elapsed, out)
     return 0
+
+
+OUTPUTS = ("weights.npz", "history.csv", "experiment.json")
+
+
+def _output_folder(out: Path, experiment_path: Path) -> Path:
+    """`out`, checked: not the folder holding the input experiment, and holding nothing but a previous run."""
+    if out.exists() and not out.is_dir():
+        raise WorkbenchError(f"--out {out}: is a file, not a folder")
+    if out.resolve() == experiment_path.resolve().parent:
+        raise WorkbenchError(f"--out {out}: is the folder holding the input experiment {experiment_path.name}; "
+                             "a run would overwrite it, so choose another folder")
+    if out.is_dir():
+        others = sorted(p.name for p in out.iterdir() if p.name not in OUTPUTS)
+        if others:
+            raise WorkbenchError(f"--out {out}: holds other files ({', '.join(others[:3])}"
+                                 f"{', ...' if len(others) > 3 else ''}); a run replaces the whole folder, "
+                                 "so choose an empty or new one")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    return out
+
+
+def _write_outputs(out: Path, run, experiment: Experiment) -> None:
+    """weights.npz, history.csv and experiment.json, replacing a previous run in `out` as one set (or not at all)."""
+    with atomic.atomic_directory(out) as tmp:
+        save_weights(tmp / "weights.npz", run.network)
+        save_history(tmp / "history.csv", run.trainer.history)
+        atomic.write_text(tmp / "experiment.json", dumps(experiment.relocated(out).to_dict()) + "\n")
 
 
 def _train_loop(trainer, steps: int | None, epochs: float | None, chunk: int, progress: _Progress) -> None:
@@ -225,6 +251,10 @@ def _gradcheck(args) -> int:
     print(f"{'layer':>5}  {'max rel. error W':>16}  {'max rel. error b':>16}")
     for k, err_w, err_b in check.per_layer():
         print(f"{k:>5}  {err_w:16.3e}  {err_b:16.3e}")
+    if not check.finite:
+        print("the loss or its gradient is not finite at these weights (overflow: inf or NaN), so the "
+              "gradients cannot be compared; try smaller weights or inputs")
+        return 1
     ok = check.max_relative_error < GRADCHECK_TOLERANCE
     print(f"max relative error {check.max_relative_error:.3e}: "
           + ("OK" if ok else f"above {GRADCHECK_TOLERANCE:g} (ReLU kinks can cause this; see the per-layer values)"))

@@ -103,6 +103,10 @@ def read_limited(path, limit: int, error=DataError) -> bytes:
     return data
 
 
+def _size(n: int) -> str:
+    return f"{n / 2**30:.1f} GB" if n >= 2**30 else f"{n / 2**20:.3g} MB"
+
+
 def check_table_budget(data: bytes, path) -> None:
     """Refuse a text table whose parsing would exceed `PARSE_MEMORY_BUDGET` or has a line over `MAX_LINE_BYTES`.
 
@@ -113,8 +117,8 @@ def check_table_budget(data: bytes, path) -> None:
     fields = rows + max(data.count(d) for d in (b",", b"\t", b";", b" "))
     estimate = rows * _BYTES_PER_ROW + fields * _BYTES_PER_FIELD + 2 * len(data)
     if estimate > PARSE_MEMORY_BUDGET:
-        raise DataError(f"{rows:_} rows and up to {fields:_} fields would take about {estimate / 2**30:.1f} GB to "
-                        f"parse, more than the {PARSE_MEMORY_BUDGET / 2**30:g} GB budget "
+        raise DataError(f"{rows:_} rows and up to {fields:_} fields would take about {_size(estimate)} to "
+                        f"parse, more than the {_size(PARSE_MEMORY_BUDGET)} budget "
                         "(engine.data.reading.PARSE_MEMORY_BUDGET); use fewer rows or an .npy/.npz file", path)
     if len(data) > MAX_LINE_BYTES:
         ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)
