@@ -26,13 +26,13 @@ from engine import export_cli
 from engine.analysis.gradient_check import gradient_check
 from engine.cli_args import count as _count
 from engine.cli_args import epochs as _epochs
-from engine.cli_args import load_experiment as _load
 from engine.cli_args import positive as _positive
 from engine.core.divergences import DIVERGENCES
 from engine.core.errors import WorkbenchError
 from engine.core.optimizers import OPTIMIZERS
 from engine.data.bundled import BUNDLED
 from engine.data.toys import BUILTIN
+from engine.io import atomic
 from engine.io.experiment import Experiment
 from engine.io.weights import load_weights
 from engine.progress import Progress
@@ -118,10 +118,11 @@ def _overridden(experiment: Experiment, args) -> Experiment:
 
 def _train(args) -> int:
     path = Path(args.experiment)
-    experiment = _overridden(_load(path), args)
+    experiment = _overridden(Experiment.load(path), args)
     run = build(experiment)
     earlier = resume(run, Path(args.resume)) if args.resume else None
     out = Path(args.out) if args.out else Path(args.resume) if args.resume else Path("runs") / path.stem
+    out = _output_folder(out, path)
     steps = DEFAULT_STEPS if args.steps is None and args.epochs is None else args.steps
     progress = Progress(sys.stderr, args.quiet)
     trainer = run.trainer
@@ -134,9 +135,30 @@ def _train(args) -> int:
         train_for(run, steps, args.epochs, show)
     progress.close()
     elapsed = time.perf_counter() - started
-    write_outputs(run, out, earlier)
+    with atomic.atomic_directory(out) as tmp:  # the whole set replaces a previous run, or nothing does
+        write_outputs(run, tmp, earlier, final=out)
     _report(run, elapsed, out)
     return 0
+
+
+OUTPUTS = ("weights.npz", "history.csv", "experiment.json", "state.npz")
+
+
+def _output_folder(out: Path, experiment_path: Path) -> Path:
+    """`out`, checked: not the folder holding the input experiment, and holding nothing but a previous run."""
+    if out.exists() and not out.is_dir():
+        raise WorkbenchError(f"--out {out}: is a file, not a folder")
+    if out.resolve() == experiment_path.resolve().parent:
+        raise WorkbenchError(f"--out {out}: is the folder holding the input experiment {experiment_path.name}; "
+                             "a run would overwrite it, so choose another folder")
+    if out.is_dir():
+        others = sorted(p.name for p in out.iterdir() if p.name not in OUTPUTS)
+        if others:
+            raise WorkbenchError(f"--out {out}: holds other files ({', '.join(others[:3])}"
+                                 f"{', ...' if len(others) > 3 else ''}); a run replaces the whole folder, "
+                                 "so choose an empty or new one")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    return out
 
 
 def _report(run, elapsed: float, out: Path) -> None:
@@ -158,7 +180,7 @@ def _report(run, elapsed: float, out: Path) -> None:
 def _gradcheck(args) -> int:
     from dataclasses import replace
 
-    experiment = _load(Path(args.experiment))
+    experiment = Experiment.load(Path(args.experiment))
     experiment = replace(experiment, network=replace(experiment.network, dtype="float64"))
     run = build(experiment)
     if args.weights:
@@ -170,6 +192,10 @@ def _gradcheck(args) -> int:
     print(f"{'layer':>5}  {'max rel. error W':>16}  {'max rel. error b':>16}")
     for k, err_w, err_b in check.per_layer():
         print(f"{k:>5}  {err_w:16.3e}  {err_b:16.3e}")
+    if not check.finite:
+        print("the loss or its gradient is not finite at these weights (overflow: inf or NaN), so the "
+              "gradients cannot be compared; try smaller weights or inputs")
+        return 1
     ok = check.max_relative_error < GRADCHECK_TOLERANCE
     print(f"max relative error {check.max_relative_error:.3e}: "
           + ("OK" if ok else f"above {GRADCHECK_TOLERANCE:g} (ReLU kinks can cause this; see the per-layer values)"))

@@ -21,7 +21,7 @@ from engine.data.dataset import Dataset
 from engine.data.preparation import PreparedData, prepare
 from engine.io import atomic
 from engine.io.dataset_settings import check_sizes
-from engine.io.experiment import Experiment
+from engine.io.experiment import Experiment, dumps
 from engine.io.history_csv import save_history
 from engine.io.state_file import load_state, save_state
 from engine.io.weights import save_weights
@@ -127,12 +127,13 @@ def train_for(run: Run, steps: int | None = None, epochs: float | None = None,
         trainer.evaluate()
 
 
-def write_outputs(run: Run, out: Path, earlier_history: str | None = None) -> list[Path]:
+def write_outputs(run: Run, out: Path, earlier_history: str | None = None, final: Path | None = None) -> list[Path]:
     """DIR/weights.npz, DIR/history.csv, DIR/experiment.json (the experiment as run) and
     DIR/state.npz (what `--resume DIR` continues from).
 
     earlier_history: the history.csv text of the run this one resumed; its rows come first, so
-    the step numbering continues.
+    the step numbering continues. final: where `out` will end up (a temporary folder renamed into
+    place): relative dataset paths in experiment.json are written as read from there.
     """
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -145,7 +146,7 @@ def write_outputs(run: Run, out: Path, earlier_history: str | None = None) -> li
         if old and new and old[0] != new[0]:
             raise ConfigurationError("the earlier history has other columns (another network?)")
         atomic.write_text(written[1], "".join(old + new[1:]))
-    run.experiment.save(written[2])
+    atomic.write_text(written[2], dumps(run.experiment.relocated(final or out).to_dict()) + "\n")
     save_state(written[3], run.trainer)
     return written
 

@@ -38,6 +38,10 @@ class Optimizer:
                 raise ConfigurationError(f"optimizer {f.name} must be finite, got {value}")
         if self.learning_rate < 0:
             raise ConfigurationError(f"learning_rate must be ≥ 0, got {self.learning_rate}")
+        for key in ("eps", "lr_decay"):  # a negative ε can divide by 0; a negative decay turns descent into ascent
+            value = getattr(self, key, 0.0)
+            if value < 0:
+                raise ConfigurationError(f"{key} must be ≥ 0, got {value}")
 
     def hyperparameters(self) -> dict:
         """The hyperparameters by name (what an experiment file stores)."""

@@ -19,9 +19,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from engine.cli_args import count, epochs, load_experiment, positive
+from engine.cli_args import count, epochs, positive
 from engine.core.errors import ConfigurationError
 from engine.io import atomic
+from engine.io.experiment import Experiment
 from engine.progress import Progress
 from engine.sweep.execute import run_sweep
 from engine.sweep.grid import grid, parse_vary
@@ -109,7 +110,7 @@ def executor_for(workers: int | None, scheduler: str | None):
 
 def run(args: argparse.Namespace) -> int:
     """The `sweep` sub-command."""
-    load = load_experiment
+    load = Experiment.load
     path = Path(args.experiment)
     document = load_json(path)
     vary, seeds, steps, epochs = args.vary, args.seeds, args.steps, args.epochs

@@ -152,10 +152,11 @@ class Trainer:
         return int(n)
 
     def _set_divergence(self, div) -> None:
-        self.divergence = div
         n_out = self.network.sizes[-1]
-        self.d = div.targets(self.targets, n_out, self.network.dtype)
-        self.d_test = None if self.targets_test is None else div.targets(self.targets_test, n_out, self.network.dtype)
+        div.check_outputs(n_out)
+        d = div.targets(self.targets, n_out, self.network.dtype)
+        d_test = None if self.targets_test is None else div.targets(self.targets_test, n_out, self.network.dtype)
+        self.divergence, self.d, self.d_test = div, d, d_test
 
     @property
     def learning_rate(self) -> float:
