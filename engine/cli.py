@@ -3,6 +3,7 @@
     backprop-workbench train EXPERIMENT.json [--steps N | --epochs E] [--out DIR] [overrides]
     backprop-workbench gradcheck EXPERIMENT.json [--samples N]
     backprop-workbench datasets
+    backprop-workbench hessian|landscape EXPERIMENT.json …   (engine.geometry)
 
 Every failure is one line on stderr ("backprop-workbench: error: …") and a non-zero exit
 status: 1 for a bad experiment, file or setting, 2 for bad command-line usage, 130 on Ctrl-C.
@@ -27,13 +28,16 @@ from engine.core.errors import ExperimentError, WorkbenchError
 from engine.core.optimizers import OPTIMIZERS
 from engine.data.bundled import BUNDLED
 from engine.data.toys import BUILTIN
+from engine.geometry import hessian_command, landscape_command
 from engine.io.experiment import Experiment
 from engine.io.history_csv import save_history
 from engine.io.weights import load_weights, save_weights
 from engine.run import build
 
 PROG = "backprop-workbench"
-SUBCOMMANDS = frozenset({"train", "gradcheck", "datasets"})
+#: sub-commands in their own modules (NAME, add_parser(subparsers), run(args)): one line each
+EXTENSIONS = (hessian_command, landscape_command)
+SUBCOMMANDS = frozenset({"train", "gradcheck", "datasets"} | {m.NAME for m in EXTENSIONS})
 DEFAULT_STEPS = 1000
 GRADCHECK_TOLERANCE = 1e-6
 
@@ -81,6 +85,8 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--weights", metavar="FILE.npz", help="check at these weights instead of the initial ones")
     sub.add_parser("datasets", help="list the built-in and bundled datasets",
                    description="List the built-in generators (with parameters and defaults) and bundled datasets.")
+    for module in EXTENSIONS:
+        module.add_parser(sub)
     return p
 
 
@@ -252,7 +258,7 @@ def _load(path: Path) -> Experiment:
         raise ExperimentError(exc.key, f"{path}: {exc}") from None
 
 
-COMMANDS = {"train": _train, "gradcheck": _gradcheck, "datasets": _datasets}
+COMMANDS = {"train": _train, "gradcheck": _gradcheck, "datasets": _datasets} | {m.NAME: m.run for m in EXTENSIONS}
 
 
 def _one_line(message: str) -> str:

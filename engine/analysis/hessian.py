@@ -28,8 +28,8 @@ import numpy as np
 from engine.analysis.training_loss import CHUNK_ELEMENTS, TrainingLoss, finish
 from engine.core.divergences import _probabilities
 
-#: float64 elements of a dense Hessian computed without asking (P ≤ 4,000: 128 MB)
-DENSE_LIMIT = 4000
+#: parameters up to which the Hessian is formed and fully diagonalised (P = 3,000: H is 72 MB)
+DENSE_LIMIT = 3000
 
 
 def activation_second_derivative(name: str, z: np.ndarray, y: np.ndarray) -> np.ndarray:

@@ -40,7 +40,8 @@ class Landscape:
 def offsets(span: float, resolution: int) -> np.ndarray:
     """R offsets evenly from −S to S; refuses impossible values before any work."""
     if int(resolution) != resolution or not 2 <= resolution <= MAX_RESOLUTION:
-        raise ConfigurationError(f"resolution must be a whole number from 2 to {MAX_RESOLUTION}, got {resolution}")
+        points = f" ({resolution}² = {resolution * resolution:,.0f} points)" if resolution > MAX_RESOLUTION else ""
+        raise ConfigurationError(f"resolution must be a whole number from 2 to {MAX_RESOLUTION}, got {resolution}{points}")
     if not (np.isfinite(span) and span > 0):
         raise ConfigurationError(f"span must be a number > 0, got {span}")
     return np.linspace(-span, span, int(resolution))
