@@ -25,7 +25,7 @@ from typing import Iterator
 
 import numpy as np
 
-from engine.analysis.training_loss import CHUNK_ELEMENTS, TrainingLoss, finish
+from engine.analysis.training_loss import TrainingLoss, finish
 from engine.core.divergences import _probabilities
 
 #: parameters up to which the Hessian is formed and fully diagonalised (P = 3,000: H is 72 MB)
@@ -81,7 +81,7 @@ class HessianVectorProduct:
 
     def chunk_size(self) -> int:
         """Directions per batch (bounded memory)."""
-        return max(1, CHUNK_ELEMENTS // (self.loss.T * max(self.loss.sizes)))
+        return self.loss.chunk_size()
 
     def __call__(self, v: np.ndarray) -> np.ndarray:
         """H v for v (P,), or H Vᵀ row by row for V (m, P): returns the same shape."""

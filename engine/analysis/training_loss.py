@@ -101,8 +101,8 @@ class TrainingLoss:
 
     # -- many points at once ---------------------------------------------------------------
     def chunk_size(self) -> int:
-        """Points per chunk of a batched evaluation (bounded memory)."""
-        return max(1, CHUNK_ELEMENTS // (self.T * max(self.sizes)))
+        """Points (or directions) per chunk of a batched evaluation: each work array ≤ CHUNK_ELEMENTS."""
+        return max(1, CHUNK_ELEMENTS // max(self.T * max(self.sizes), self.P))
 
     def values_along(self, theta: np.ndarray, E: np.ndarray, C: np.ndarray) -> Iterator[float]:
         """L(θ + C[g] E) for every row g of C (G, m), E (m, P): a generator yielding the fraction

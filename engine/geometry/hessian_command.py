@@ -17,7 +17,7 @@ from engine.analysis.critical_points import step_size_rule
 from engine.analysis.curvature import curvature, lanczos_step_count
 from engine.analysis.directions import parameter_names
 from engine.analysis.hessian import DENSE_LIMIT, memory_estimate
-from engine.geometry.setup import check_memory, load_point, output_dir
+from engine.geometry.setup import check_memory, load_experiment, load_point, output_dir, parameter_count
 from engine.io import atomic
 
 NAME = "hessian"
@@ -51,14 +51,15 @@ def _positive(text: str) -> int:
 
 
 def run(args) -> int:
-    point = load_point(args.experiment, args.weights)
-    P = point.loss.P
+    experiment = load_experiment(args.experiment)
+    P = parameter_count(experiment)
     dense = P <= DENSE_LIMIT or args.dense
     top = args.top or DEFAULT_TOP
     if dense:
         check_memory(memory_estimate(P), f"the dense Hessian of {P:,} parameters")
     else:
         check_memory(8 * P * (lanczos_step_count(top, P) + 8), f"Lanczos on {P:,} parameters")
+    point = load_point(experiment, args.weights)
     report = curvature(point.loss, point.theta, top=None if dense else top, dense_limit=P if dense else 0)
     out = output_dir(args.out, args.experiment)
     arrays = {"eigenvalues": report.eigenvalues, "gradient": report.gradient,

@@ -22,8 +22,9 @@ from engine.analysis.curvature import curvature, eigen_directions
 from engine.analysis.directions import filter_normalized, named_direction, trajectory_pca
 from engine.analysis.hessian import DENSE_LIMIT
 from engine.analysis.landscape import MAX_RESOLUTION, landscape, offsets, projected_path
+from engine.analysis.training_loss import CHUNK_ELEMENTS
 from engine.core.errors import ConfigurationError
-from engine.geometry.setup import check_memory, load_point, output_dir
+from engine.geometry.setup import check_memory, load_experiment, load_point, output_dir, parameter_count
 from engine.io import atomic
 from engine.io.png import write_png
 
@@ -54,6 +55,11 @@ def add_parser(sub) -> None:
                    help=f"training updates for the pca trajectory (default {DEFAULT_PCA_STEPS})")
 
 
+def landscape_memory(P: int, R: int) -> int:
+    """Bytes: the grid and its coordinates, a handful of chunk-sized work arrays, θ and the directions."""
+    return 8 * (3 * R * R + 8 * CHUNK_ELEMENTS + 6 * P)
+
+
 def _span(text: str) -> float:
     s = float(text)
     if not (s > 0 and math.isfinite(s)):
@@ -67,9 +73,11 @@ def run(args) -> int:
     offsets(args.span, args.resolution)  # refuse an impossible grid before any work
     if args.directions == "pca" and args.steps < 2:
         raise ConfigurationError(f"--steps must be at least 2 for a pca trajectory, got {args.steps}")
-    point = load_point(args.experiment, args.weights)
+    experiment = load_experiment(args.experiment)
+    P = parameter_count(experiment)
+    check_memory(landscape_memory(P, args.resolution), f"a {args.resolution}×{args.resolution} landscape of {P:,} parameters")
+    point = load_point(experiment, args.weights)
     loss, layout = point.loss, point.loss.layout
-    check_memory(8 * loss.P * (args.resolution + 40), f"a {args.resolution}×{args.resolution} landscape of {loss.P:,} parameters")
     extra, path, what = {}, None, ""
     if args.param is not None:
         e1, e2 = (named_direction(layout, n) for n in args.param)

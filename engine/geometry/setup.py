@@ -10,6 +10,7 @@ import numpy as np
 
 from engine.analysis.training_loss import TrainingLoss
 from engine.core.errors import ConfigurationError, ExperimentError
+from engine.core.network import Layout
 from engine.io.experiment import Experiment
 from engine.io.weights import load_weights
 from engine.run import Run, build
@@ -24,14 +25,23 @@ class Point:
     theta: np.ndarray
 
 
-def load_point(experiment_path, weights=None) -> Point:
-    """The run of EXPERIMENT.json in float64, at its initial weights or at those of `weights`."""
+def load_experiment(experiment_path) -> Experiment:
+    """EXPERIMENT.json in float64 (errors name the file and the key)."""
     path = Path(experiment_path)
     try:
         experiment = Experiment.load(path)
     except ExperimentError as exc:
         raise ExperimentError(exc.key, f"{path}: {exc}") from None
-    experiment = replace(experiment, network=replace(experiment.network, dtype="float64"))
+    return replace(experiment, network=replace(experiment.network, dtype="float64"))
+
+
+def parameter_count(experiment: Experiment) -> int:
+    """P of the experiment's network, known before anything is built."""
+    return Layout(tuple(experiment.network.sizes)).size
+
+
+def load_point(experiment: Experiment, weights=None) -> Point:
+    """The experiment's run at its initial weights or at those of `weights`."""
     run = build(experiment)
     if weights:
         load_weights(weights, run.network)
