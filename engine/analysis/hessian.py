@@ -30,6 +30,9 @@ from engine.core.divergences import _probabilities
 
 #: parameters up to which the Hessian is formed and fully diagonalised (P = 3,000: H is 72 MB)
 DENSE_LIMIT = 3000
+#: elements per work array of a batch of products (1 MB; larger batches of directions amortise the
+#: per-layer Python work better than the landscape's cache-sized chunks)
+HVP_CHUNK_ELEMENTS = 1 << 17
 
 
 def activation_second_derivative(name: str, z: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -80,8 +83,8 @@ class HessianVectorProduct:
         return self.theta.size
 
     def chunk_size(self) -> int:
-        """Directions per batch (bounded memory)."""
-        return self.loss.chunk_size()
+        """Directions per batch: each work array ≤ HVP_CHUNK_ELEMENTS."""
+        return max(1, HVP_CHUNK_ELEMENTS // max(self.loss.T * max(self.loss.sizes), self.P))
 
     def __call__(self, v: np.ndarray) -> np.ndarray:
         """H v for v (P,), or H Vᵀ row by row for V (m, P): returns the same shape."""
