@@ -11,7 +11,9 @@ y − d shortcut as the trainer, so it is the gradient training follows.
 `values_along(θ, E, C)` evaluates L at many points θ + C[g] E at once: layer 1 is affine
 in θ, so z^(1) = x W^(1) + b^(1) + Σ_m C[g, m] (x E_m^(1) + e_m^(1)) costs three products
 whatever the number of points; later layers run as one batched product per chunk.
-Everything here is float64 and never touches a trainer: a probe may call it at any time.
+Values, gradients and curvature are float64; batched landscapes use `grid_dtype` (the network's
+float type: a float32 network's plane costs half). Nothing here touches a trainer: a probe may
+call it at any time.
 """
 
 from __future__ import annotations
@@ -43,21 +45,24 @@ class TrainingLoss:
     l2: float = 0.0
     l1: float = 0.0
     fused: bool = True
+    grid_dtype: str = "float64"  # float type of the batched evaluations (landscapes)
 
     @classmethod
     def of(cls, network: Network, x, d, divergence: Divergence, l2: float = 0.0, l1: float = 0.0,
-           fused: bool = True) -> "TrainingLoss":
+           fused: bool = True, grid_dtype: str | None = None) -> "TrainingLoss":
         """The loss of `network`'s architecture on (x, d); d is the target matrix (T, n_N)."""
         x = np.ascontiguousarray(x, dtype=np.float64)
         d = np.ascontiguousarray(d, dtype=np.float64)
         x.flags.writeable = False
         d.flags.writeable = False
         acts = tuple(activations_module.get(a) for a in network.activations)
-        return cls(tuple(network.sizes), acts, x, d, divergence, float(l2), float(l1), fused)
+        return cls(tuple(network.sizes), acts, x, d, divergence, float(l2), float(l1), fused,
+                   grid_dtype or network.dtype.name)
 
     @classmethod
     def of_trainer(cls, trainer) -> "TrainingLoss":
-        """The loss a trainer minimises, over its whole training split (reads, never changes it)."""
+        """The loss a trainer minimises, over its whole training split (reads, never changes it);
+        landscapes of a float32 network are evaluated in float32, as it trains."""
         return cls.of(trainer.network, trainer.x, trainer.d, trainer.divergence, trainer.l2, trainer.l1, trainer.fused)
 
     @property
@@ -107,23 +112,28 @@ class TrainingLoss:
 
     def values_along(self, theta: np.ndarray, E: np.ndarray, C: np.ndarray) -> Iterator[float]:
         """L(θ + C[g] E) for every row g of C (G, m), E (m, P): a generator yielding the fraction
-        done after each chunk and returning the (G,) losses."""
-        theta = np.asarray(theta, dtype=np.float64)
-        E, C = np.atleast_2d(np.asarray(E, dtype=np.float64)), np.atleast_2d(np.asarray(C, dtype=np.float64))
+        done after each chunk and returning the (G,) losses (computed in `grid_dtype`)."""
+        dt = np.dtype(self.grid_dtype)
+        theta64 = np.asarray(theta, dtype=np.float64)
+        E64 = np.atleast_2d(np.asarray(E, dtype=np.float64))
+        C64 = np.atleast_2d(np.asarray(C, dtype=np.float64))
         layout = self.layout
-        W0, b0 = layout.views(theta)
-        EW = [layout.views(e) for e in E]
-        base = self.x @ W0[1] + b0[1]  # (T, n_1)
-        slopes = np.stack([self.x @ w[1] + b[1] for w, b in EW])  # (m, T, n_1)
-        out = np.empty(len(C))
+        W0, b0 = layout.views(theta64.astype(dt))
+        EW = [layout.views(e) for e in E64.astype(dt)]
+        x, d = self.x.astype(dt, copy=False), self.d.astype(dt, copy=False)
+        base = x @ W0[1] + b0[1]  # (T, n_1)
+        slopes = np.stack([x @ w[1] + b[1] for w, b in EW])  # (m, T, n_1)
+        blocks = [(W0[k], b0[k], np.stack([w[k] for w, _ in EW]), np.stack([b[k] for _, b in EW]))
+                  for k in range(2, len(self.sizes))]
+        out = np.empty(len(C64))
         step = self.chunk_size()
-        for start in range(0, len(C), step):
-            c = C[start : start + step]
-            out[start : start + len(c)] = self._chunk(theta, E, EW, c, base, slopes)
-            yield min(1.0, (start + len(c)) / len(C))
-        return out + self._penalties(theta, E, C)
+        for start in range(0, len(C64), step):
+            c = C64[start : start + step].astype(dt)
+            out[start : start + len(c)] = self._chunk(c, base, slopes, blocks, d)
+            yield min(1.0, (start + len(c)) / len(C64))
+        return out + self._penalties(theta64, E64, C64)
 
-    def _chunk(self, theta, E, EW, c, base, slopes) -> np.ndarray:
+    def _chunk(self, c, base, slopes, blocks, d) -> np.ndarray:
         """Divergence means of a chunk of points (G, m) of coefficients."""
         G, T = len(c), self.T
         z = np.multiply(c[:, :1], slopes[0].reshape(1, -1))  # (G, T·n_1): long inner loops, no tiny GEMM
@@ -131,18 +141,16 @@ class TrainingLoss:
         for m in range(1, len(slopes)):
             z += c[:, m : m + 1] * slopes[m].reshape(1, -1)
         z = z.reshape(G, T, -1)
-        W0, b0 = self.layout.views(theta)
         with np.errstate(all="ignore"):
             y = self._activate(0, z)
-            for k in range(2, len(self.sizes)):
-                Wg = W0[k][None] + np.tensordot(c, np.stack([w[k] for w, _ in EW]), axes=(1, 0))
-                z = np.matmul(y, Wg)  # a batch of products, one per point
-                z += (b0[k][None] + c @ np.stack([b[k] for _, b in EW]))[:, None, :]
+            for k, (W, b, EWk, Ebk) in enumerate(blocks, start=2):
+                z = np.matmul(y, W[None] + np.tensordot(c, EWk, axes=(1, 0)))  # a batch of products, one per point
+                z += (b[None] + c @ Ebk)[:, None, :]
                 y = self._activate(k - 1, z)
             n = self.sizes[-1]
-            d = np.broadcast_to(self.d[None], (G, T, n)).reshape(-1, n)
-            values = self.divergence.value(y.reshape(-1, n), d).reshape(G, T)
-        return values.mean(axis=1)
+            targets = np.broadcast_to(d[None], (G, T, n)).reshape(-1, n)
+            values = self.divergence.value(y.reshape(-1, n), targets).reshape(G, T)
+        return values.mean(axis=1, dtype=np.float64)
 
     def _activate(self, index: int, z: np.ndarray) -> np.ndarray:
         flat = z.reshape(-1, z.shape[-1])  # softmax works on rows

@@ -127,3 +127,18 @@ def test_hessian_classification_words_condition_number_and_step_size_rule():
     assert rule.product == pytest.approx(2.5) and not rule.stable and "η·λ_max" in rule.warning
     assert rule.limit == pytest.approx(0.04)
     assert step_size_rule(0.039, 50.0).stable and step_size_rule(0.039, 50.0).warning == ""
+
+
+def test_hessian_of_the_shipped_symmetric_start_is_a_saddle_gradient_descent_cannot_leave():
+    from engine.io.experiment import EXAMPLES_DIR, Experiment
+    from engine.run import build
+
+    run = build(Experiment.load(EXAMPLES_DIR / "symmetric_saddle.json"))
+    loss, theta = TrainingLoss.of_trainer(run.trainer), run.network.parameters.copy()
+    report = curvature(loss, theta)
+    assert report.classification.kind == "saddle" and report.classification.negative >= 1
+    assert np.linalg.norm(report.gradient) == 0.0  # every hidden unit alike: a critical point
+    run.trainer.run(steps=20)
+    assert np.array_equal(run.network.parameters, theta)  # stuck; a step along the most negative eigenvector escapes
+    escaped = theta + 0.1 * report.eigenvectors[:, 0]
+    assert loss.value(escaped) < loss.value(theta)

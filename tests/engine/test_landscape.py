@@ -130,3 +130,14 @@ def test_landscape_refuses_impossible_grids(resolution, span):
     loss, theta = make_loss()
     with pytest.raises(ConfigurationError):
         landscape(loss, theta, theta, theta, span=span, resolution=resolution)
+
+
+def test_landscape_of_a_float32_network_is_evaluated_in_float32_close_to_float64():
+    loss64, theta = make_loss()
+    net32 = Network(loss64.sizes, loss64.activations, theta, dtype="float32")
+    loss32 = TrainingLoss.of(net32, loss64.x, loss64.d, loss64.divergence)
+    assert loss32.grid_dtype == "float32"
+    e1, e2 = np.random.default_rng(4).normal(size=(2, theta.size))
+    a = landscape(loss64, theta, e1, e2, 0.5, 5).loss
+    b = landscape(loss32, theta, e1, e2, 0.5, 5).loss
+    assert b.dtype == np.float64 and np.allclose(a, b, rtol=1e-5) and not np.array_equal(a, b)
