@@ -48,7 +48,9 @@ def offsets(span: float, resolution: int) -> np.ndarray:
 
 
 def landscape_steps(loss: TrainingLoss, theta, e1, e2, span: float = 1.0, resolution: int = 51) -> Iterator[float]:
-    """Yields the fraction done after each chunk; returns the Landscape."""
+    """Yields the fraction done after each chunk; returns the Landscape. θ is copied first, so a
+    probe may pass a live network's parameters and let training continue between chunks."""
+    theta = np.array(theta, dtype=np.float64)
     a = offsets(span, resolution)
     b = a.copy()
     E = np.stack([np.asarray(e1, dtype=np.float64), np.asarray(e2, dtype=np.float64)])

@@ -51,8 +51,8 @@ class TrainingLoss:
     def of(cls, network: Network, x, d, divergence: Divergence, l2: float = 0.0, l1: float = 0.0,
            fused: bool = True, grid_dtype: str | None = None) -> "TrainingLoss":
         """The loss of `network`'s architecture on (x, d); d is the target matrix (T, n_N)."""
-        x = np.ascontiguousarray(x, dtype=np.float64)
-        d = np.ascontiguousarray(d, dtype=np.float64)
+        x = np.ascontiguousarray(x, dtype=np.float64).view()  # read-only views: the caller's arrays keep their flags
+        d = np.ascontiguousarray(d, dtype=np.float64).view()
         x.flags.writeable = False
         d.flags.writeable = False
         acts = tuple(activations_module.get(a) for a in network.activations)
@@ -114,7 +114,7 @@ class TrainingLoss:
         """L(θ + C[g] E) for every row g of C (G, m), E (m, P): a generator yielding the fraction
         done after each chunk and returning the (G,) losses (computed in `grid_dtype`)."""
         dt = np.dtype(self.grid_dtype)
-        theta64 = np.asarray(theta, dtype=np.float64)
+        theta64 = np.array(theta, dtype=np.float64)  # a copy: a live network may move on meanwhile
         E64 = np.atleast_2d(np.asarray(E, dtype=np.float64))
         C64 = np.atleast_2d(np.asarray(C, dtype=np.float64))
         layout = self.layout

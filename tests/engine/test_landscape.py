@@ -141,3 +141,30 @@ def test_landscape_of_a_float32_network_is_evaluated_in_float32_close_to_float64
     a = landscape(loss64, theta, e1, e2, 0.5, 5).loss
     b = landscape(loss32, theta, e1, e2, 0.5, 5).loss
     assert b.dtype == np.float64 and np.allclose(a, b, rtol=1e-5) and not np.array_equal(a, b)
+
+
+def test_landscape_probe_leaves_the_trainer_alone_and_copies_theta():
+    from engine.analysis.landscape import landscape_steps
+    from engine.core.optimizers import SGD
+    from engine.training.trainer import Trainer
+
+    base, _ = make_loss()
+    net = Network.create(list(base.sizes), [a.name for a in base.activations], seed=2)
+    x, d = base.x.copy(), base.d.copy()
+    trainer = Trainer(net, x, d, divergence=base.divergence, optimizer=SGD(learning_rate=0.1), batch_size=7)
+    twin = Trainer(net.copy(), x.copy(), d.copy(), divergence=base.divergence, optimizer=SGD(learning_rate=0.1), batch_size=7)
+    loss = TrainingLoss.of_trainer(trainer)
+    theta = net.parameters.copy()
+    e1, e2 = np.random.default_rng(0).normal(size=(2, theta.size))
+    gen = landscape_steps(loss, net.parameters, e1, e2, 0.5, 41)
+    while True:  # training goes on between the chunks, as in the worker
+        try:
+            next(gen)
+            trainer.step()
+            twin.step()
+        except StopIteration as stop:
+            scape = stop.value
+            break
+    assert scape.centre_loss == pytest.approx(loss.value(theta)) and scape.loss[20, 20] == pytest.approx(loss.value(theta))
+    assert np.array_equal(net.parameters, twin.network.parameters)  # bit-identical training with the probe running
+    assert trainer.x.flags.writeable and trainer.d.flags.writeable
