@@ -13,6 +13,7 @@ import pytest
 
 from engine.analysis.hessian import dense_hessian
 from engine.analysis.training_loss import TrainingLoss
+from engine.cli import main
 from engine.io.experiment import EXAMPLES_DIR, Experiment
 from engine.run import build
 
@@ -98,19 +99,23 @@ def test_landscape_cli_directions(tmp_path, mode):
     (("--directions", "random", "--span", -1), "--span: must be a number > 0"),
     ((), "one of the arguments --param --directions is required"),
 ])
-def test_landscape_cli_refuses_bad_input_in_one_line(tmp_path, args, message):
-    r = cli("landscape", DEFAULT, *args, cwd=tmp_path)
-    assert r.returncode != 0 and r.stdout == ""
-    assert len(r.stderr.strip().splitlines()) == 1 and message in r.stderr, r.stderr
+def test_landscape_cli_refuses_bad_input_in_one_line(tmp_path, capsys, monkeypatch, args, message):
+    monkeypatch.chdir(tmp_path)
+    status = main(["landscape", str(DEFAULT), *map(str, args)])  # in-process: the same main() the subprocess runs
+    out, err = capsys.readouterr()
+    assert status != 0 and out == "" and not list(tmp_path.iterdir())
+    assert len(err.strip().splitlines()) == 1 and message in err, err
 
 
-def test_hessian_cli_refuses_a_hessian_too_large_for_memory(tmp_path):
+def test_hessian_cli_refuses_a_hessian_too_large_for_memory(tmp_path, capsys, monkeypatch):
     import json
 
     doc = json.loads(DEFAULT.read_text())
     doc["network"]["sizes"] = [2, 2000, 2000, 1]
     doc["network"]["activations"] = ["tanh", "tanh", "sigmoid"]
     (tmp_path / "huge.json").write_text(json.dumps(doc))
-    r = cli("hessian", "huge.json", "--dense", cwd=tmp_path)
-    assert r.returncode == 1 and len(r.stderr.strip().splitlines()) == 1
-    assert "the dense Hessian of 4,010,001 parameters needs about" in r.stderr and "GB of memory" in r.stderr
+    monkeypatch.chdir(tmp_path)
+    assert main(["hessian", "huge.json", "--dense"]) == 1
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1
+    assert "the dense Hessian of 4,010,001 parameters needs about" in err and "GB of memory" in err
