@@ -97,3 +97,14 @@ def eigen_directions(report: Curvature, which: str = "largest") -> tuple[np.ndar
         return V[:, -1].copy(), V[:, 0].copy()
     raise ValueError(f"which must be 'largest' or 'extremes', got {which!r}")
 
+
+
+def escape_point(loss: TrainingLoss, theta, report: Curvature, step: float = 0.1) -> np.ndarray:
+    """θ + step·v_min along the eigenvector of the most negative eigenvalue (the saddle's way down),
+    with the sign whose loss is lower; ValueError if no eigenvalue is negative."""
+    if report.smallest >= -report.classification.tolerance:
+        raise ValueError("no direction curves downwards: there is no saddle to step off")
+    v = report.eigenvectors[:, 0] * step
+    theta = np.asarray(theta, dtype=np.float64)
+    up, down = theta + v, theta - v
+    return up if loss.value(up) <= loss.value(down) else down

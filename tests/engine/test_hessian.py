@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from engine.analysis.critical_points import classify, step_size_rule
-from engine.analysis.curvature import curvature
+from engine.analysis.curvature import curvature, escape_point
 from engine.analysis.hessian import dense_hessian, finite_difference_hessian, hessian_vector_product
 from engine.analysis.lanczos import lanczos, power_iteration
 from engine.analysis.training_loss import TrainingLoss
@@ -140,5 +140,12 @@ def test_hessian_of_the_shipped_symmetric_start_is_a_saddle_gradient_descent_can
     assert np.linalg.norm(report.gradient) == 0.0  # every hidden unit alike: a critical point
     run.trainer.run(steps=20)
     assert np.array_equal(run.network.parameters, theta)  # stuck; a step along the most negative eigenvector escapes
-    escaped = theta + 0.1 * report.eigenvectors[:, 0]
-    assert loss.value(escaped) < loss.value(theta)
+    escaped = escape_point(loss, theta, report, step=0.1)
+    assert np.linalg.norm(escaped - theta) == pytest.approx(0.1)
+    assert loss.value(escaped) < loss.value(theta) - 1e-4
+    run.network.parameters[...] = escaped
+    run.trainer.run(steps=300)
+    assert run.trainer.history.loss[-1] < 0.5  # off the saddle, training proceeds
+    bowl, centre = make_loss([3, 2], ["identity"], "l2", l2=0.1)  # a convex quadratic: no way down
+    with pytest.raises(ValueError, match="no saddle"):
+        escape_point(bowl, centre, curvature(bowl, centre))
