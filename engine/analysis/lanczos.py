@@ -86,14 +86,3 @@ def lanczos(matvec, P: int, steps: int = DEFAULT_STEPS, seed: int = 0) -> Lanczo
         except StopIteration as stop:
             return stop.value
 
-
-def power_iteration(matvec, P: int, steps: int = 100, seed: int = 0) -> float:
-    """The dominant eigenvalue (largest |λ|) by the power method: the simple reference for benchmarks."""
-    q = np.random.default_rng(seed).standard_normal(P)
-    q /= np.linalg.norm(q)
-    value = 0.0
-    for _ in range(steps):
-        w = matvec(q)
-        value = float(q @ w)
-        q = w / np.linalg.norm(w)
-    return value
