@@ -17,7 +17,8 @@ import numpy as np
 from engine.analysis.critical_points import Classification, classify
 from engine.analysis.hessian import DENSE_LIMIT, dense_hessian_steps, hessian_vector_product
 from engine.analysis.lanczos import lanczos_steps
-from engine.analysis.training_loss import TrainingLoss, finish
+from engine.analysis.steps import finish
+from engine.analysis.training_loss import TrainingLoss
 
 
 @dataclass(frozen=True)

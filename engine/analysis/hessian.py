@@ -25,7 +25,8 @@ from typing import Iterator
 
 import numpy as np
 
-from engine.analysis.training_loss import TrainingLoss, finish
+from engine.analysis.steps import finish
+from engine.analysis.training_loss import TrainingLoss
 from engine.core.divergences import _probabilities
 
 #: parameters up to which the Hessian is formed and fully diagonalised (P = 3,000: H is 72 MB)

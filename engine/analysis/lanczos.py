@@ -16,6 +16,8 @@ from typing import Callable, Iterator
 
 import numpy as np
 
+from engine.analysis.steps import finish
+
 DEFAULT_STEPS = 30
 #: a new Krylov direction shorter than this (relative) means the space is exhausted
 BREAKDOWN = 1e-10
@@ -79,10 +81,5 @@ def _tridiagonal_eigen(alpha, beta) -> tuple[np.ndarray, np.ndarray]:
 
 def lanczos(matvec, P: int, steps: int = DEFAULT_STEPS, seed: int = 0) -> LanczosResult:
     """Run `lanczos_steps` to the end."""
-    gen = lanczos_steps(matvec, P, steps, seed)
-    while True:
-        try:
-            next(gen)
-        except StopIteration as stop:
-            return stop.value
+    return finish(lanczos_steps(matvec, P, steps, seed))
 

@@ -19,7 +19,8 @@ from typing import Iterator
 import numpy as np
 
 from engine.analysis.hessian import hessian_vector_product
-from engine.analysis.training_loss import TrainingLoss, finish
+from engine.analysis.steps import finish
+from engine.analysis.training_loss import TrainingLoss
 from engine.core.errors import ConfigurationError
 
 MAX_RESOLUTION = 1001

@@ -172,11 +172,3 @@ class TrainingLoss:
         """L at each row of thetas (n, P), e.g. the points of a trajectory."""
         return np.array([self.value(t) for t in np.atleast_2d(thetas)])
 
-
-def finish(generator):
-    """Run a chunked computation (a generator of progress) to its end and return its value."""
-    while True:
-        try:
-            next(generator)
-        except StopIteration as stop:
-            return stop.value

@@ -15,6 +15,7 @@ from typing import Iterator
 
 import numpy as np
 
+from engine.analysis.steps import finish
 from engine.core.optimizers import Optimizer
 from engine.objectives.objective import Objective
 
@@ -49,9 +50,4 @@ def descent_steps(f: Objective, start, optimizer: Optimizer, steps: int) -> Iter
 
 
 def descend(f: Objective, start, optimizer: Optimizer, steps: int) -> Path:
-    gen = descent_steps(f, start, optimizer, steps)
-    while True:
-        try:
-            next(gen)
-        except StopIteration as stop:
-            return stop.value
+    return finish(descent_steps(f, start, optimizer, steps))
