@@ -1,6 +1,6 @@
 """A contour plot as an RGB image, in pure NumPy: a colour-mapped heatmap, level lines
 (vectorised marching squares from `engine.analysis.contour`), an optional path and a marker
-at the centre. No text: the CLI prints the levels and the axes beside the file.
+at the centre (`engine.analysis.figure` adds the axes and a colour bar).
 
 `Z[i, j]` is the value at (a[i], b[j]); a runs left to right, b bottom to top.
 """

@@ -7,7 +7,8 @@ Directions: two named parameters (--param W2[0,1] --param b1[3]), or --direction
            --steps updates from the start weights (or --weights), θ is recorded after each,
            and the plane is centred on the last θ; the path and its real loss are saved too.
 Writes DIR/landscape.npz (a, b, loss[i, j] = L(θ + a[i] e1 + b[j] e2), e1, e2, …) and
-DIR/landscape.png (heatmap, white level lines, black cross at θ, red path for pca).
+DIR/landscape.png (heatmap, white level lines, black cross at θ, red path for pca, tick labels
+and a colour bar with the loss range and the levels).
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ import math
 
 import numpy as np
 
-from engine.analysis.contour_plot import levels, render
+from engine.analysis.contour_plot import levels
 from engine.analysis.curvature import curvature, eigen_directions
 from engine.analysis.directions import filter_normalized, named_direction, trajectory_pca
+from engine.analysis.figure import figure
 from engine.analysis.hessian import DENSE_LIMIT
 from engine.analysis.landscape import MAX_RESOLUTION, landscape, offsets, projected_path
 from engine.analysis.training_loss import CHUNK_ELEMENTS
@@ -95,7 +97,7 @@ def run(args) -> int:
     out = output_dir(args.out, args.experiment)
     with atomic.atomic_open(out / "landscape.npz", "wb") as f:
         np.savez(f, a=scape.a, b=scape.b, loss=scape.loss, e1=scape.e1, e2=scape.e2, **extra)
-    write_png(out / "landscape.png", render(scape.a, scape.b, scape.loss, path=path))
+    write_png(out / "landscape.png", figure(scape.a, scape.b, scape.loss, path=path))
     _print(scape, what, extra, out)
     return 0
 
