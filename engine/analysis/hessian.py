@@ -111,7 +111,7 @@ class HessianVectorProduct:
                 Rz[k] += np.matmul(Ry[k - 1], W[k])
             Ry[k] = self._r_forward(k, Rz[k])
         out = np.empty_like(V)
-        OW, Ob = zip(*[layout.views(o) for o in out])
+        offsets = layout.offsets()  # W^(k) and b^(k) blocks are contiguous in every row of out
         for k in range(N, 0, -1):
             Rdz = self._r_output(Ry[N]) if k == N else None
             if Rdz is None:
@@ -124,9 +124,9 @@ class HessianVectorProduct:
                 Rdy = np.matmul(Rdz, W[k].T) + np.matmul(self.dz[k], np.swapaxes(VW[k], 1, 2))
             RgW /= T
             Rgb = Rdz.sum(axis=1) / T
-            for g in range(len(V)):
-                OW[g][k][...] = RgW[g]
-                Ob[g][k][...] = Rgb[g]
+            w0, b0, end = offsets[2 * k - 2], offsets[2 * k - 1], offsets[2 * k]
+            out[:, w0:b0] = RgW.reshape(len(V), -1)
+            out[:, b0:end] = Rgb
         if L.l2:
             out += L.l2 * V * L.weight_mask()
         return out
