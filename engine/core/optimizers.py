@@ -63,6 +63,15 @@ class Optimizer:
         self._state.clear()
         self.t = 0
 
+    def state(self) -> tuple[int, dict[str, np.ndarray]]:
+        """(t, the moment buffers by name): what continuing exactly needs besides θ."""
+        return self.t, {name: buf.copy() for name, buf in self._state.items()}
+
+    def load_state(self, t: int, buffers: dict[str, np.ndarray]) -> None:
+        """Continue from a saved `state()`: the next update is the one after it."""
+        self.t = int(t)
+        self._state = {name: np.array(buf, copy=True) for name, buf in buffers.items()}
+
     def _buffer(self, name: str, like: np.ndarray) -> np.ndarray:
         buf = self._state.get(name)
         if buf is None or buf.shape != like.shape or buf.dtype != like.dtype:

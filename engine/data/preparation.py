@@ -8,12 +8,13 @@ new, unseen inputs would be.
 from __future__ import annotations
 
 import numbers
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from engine.core.errors import ConfigurationError, DataError
 from engine.core.targets import encode_targets
+from engine.data import features
 from engine.data.dataset import MAX_CLASSES, PROBLEMS, Dataset, read_only
 
 SPLITS = ("train", "test")
@@ -44,11 +45,28 @@ class PreparedData:
     train_indices: np.ndarray
     test_indices: np.ndarray
     name: str = ""
+    input_features: tuple[str, ...] = ()  # derived inputs appended after the D raw ones (engine.data.features)
 
     @property
     def n_inputs(self) -> int:
-        """n_0, the number of input units."""
+        """n_0, the number of input units (the D inputs and any derived features)."""
         return self.X_train.shape[1]
+
+    @property
+    def n_raw_inputs(self) -> int:
+        """D, the inputs of the data itself (what the views plot over)."""
+        return len(self.mean)
+
+    def with_features(self, names) -> "PreparedData":
+        """The same splits with derived input features appended (engine.data.features)."""
+        names = features.check(names, self.n_raw_inputs)
+        if self.input_features:
+            raise ConfigurationError("input features are already applied")
+        if not names:
+            return self
+        return replace(self, X_train=read_only(features.expand(self.X_train, names)),
+                       X_test=read_only(features.expand(self.X_test, names)),
+                       feature_names=tuple(self.feature_names) + features.labels(names), input_features=names)
 
     @property
     def n_outputs(self) -> int:
@@ -86,15 +104,15 @@ class PreparedData:
         return encode_targets(labels, n_outputs, dtype)
 
     def transform(self, X_raw) -> np.ndarray:
-        """Apply the stored standardisation to raw inputs (T, D), e.g. a grid of points to predict."""
+        """Raw inputs (T, D) as the network takes them: standardised, then the derived features appended."""
         X = np.asarray(X_raw, dtype=np.float64)
-        if X.ndim != 2 or X.shape[1] != self.n_inputs:
-            raise ConfigurationError(f"inputs must have shape (T, {self.n_inputs}), got {X.shape}")
-        return (X - self.mean) / self.std
+        if X.ndim != 2 or X.shape[1] != self.n_raw_inputs:
+            raise ConfigurationError(f"inputs must have shape (T, {self.n_raw_inputs}), got {X.shape}")
+        return features.expand((X - self.mean) / self.std, self.input_features)
 
     def inverse_transform(self, X) -> np.ndarray:
-        """Undo the standardisation: back to raw input units."""
-        return np.asarray(X, dtype=np.float64) * self.std + self.mean
+        """Undo the standardisation: back to raw input units (the D raw columns)."""
+        return np.asarray(X, dtype=np.float64)[:, : self.n_raw_inputs] * self.std + self.mean
 
 
 def _split(split: str) -> str:

@@ -21,6 +21,8 @@ Keys and defaults (required keys have no default):
     network.init                "xavier_uniform"
     network.init_scale          0.5 (the a of init "uniform": w ~ U(−a, a))
     network.dtype               "float64" (or "float32")
+    network.input_features      [] (derived inputs, e.g. ["x1^2", "x2^2", "x1*x2"]: engine.data.features;
+                                sizes[0] counts them)
     training.divergence         "l2"
     training.label_smoothing    0.0
     training.batch_size         10
@@ -49,6 +51,7 @@ from engine.core.divergences import DIVERGENCES
 from engine.core.errors import ConfigurationError, ExperimentError
 from engine.core.network import DTYPES
 from engine.core.schedules import SCHEDULES, Schedule
+from engine.data.features import FEATURES
 from engine.data.resources import resource_dir
 from engine.io import atomic
 from engine.io.dataset_settings import DatasetSettings, check_sizes
@@ -71,6 +74,7 @@ class NetworkSettings:
     init: str = "xavier_uniform"
     init_scale: float = initializers.DEFAULT_UNIFORM_SCALE
     dtype: str = "float64"
+    input_features: tuple[str, ...] = ()
 
     @classmethod
     def from_dict(cls, data: Any) -> "NetworkSettings":
@@ -94,13 +98,22 @@ class NetworkSettings:
             init=string(s.take("init", cls.init), s.key("init"), initializers.INITIALIZERS, "initialiser"),
             init_scale=number(s.take("init_scale", cls.init_scale), s.key("init_scale"), 0.0, low_open=True),
             dtype=string(s.take("dtype", cls.dtype), s.key("dtype"), DTYPES, "dtype"),
+            input_features=_input_features(s.take("input_features", []), s.key("input_features")),
         )
         s.finish()
         return out
 
     def to_dict(self) -> dict:
         return {"sizes": list(self.sizes), "activations": list(self.activations), "init": self.init,
-                "init_scale": self.init_scale, "dtype": self.dtype}
+                "init_scale": self.init_scale, "dtype": self.dtype, "input_features": list(self.input_features)}
+
+
+def _input_features(value: Any, key: str) -> tuple[str, ...]:
+    """Names from engine.data.features; whether they fit the data's dimension is checked at build."""
+    names = tuple(string(v, join(key, i), FEATURES, "input feature") for i, v in enumerate(array(value, key)))
+    if len(set(names)) != len(names):
+        raise ExperimentError(key, "an input feature is listed twice")
+    return names
 
 
 @dataclass(frozen=True)
@@ -253,8 +266,8 @@ class Experiment:
         training = TrainingSettings.from_dict(s.take("training", {}))
         s.finish()
         shape = dataset.shape()
-        if shape is not None:
-            check_sizes(network.sizes, *shape)
+        if shape is not None:  # n_0 counts the derived input features too
+            check_sizes(network.sizes, shape[0] + len(network.input_features), *shape[1:])
         return cls(dataset, network, training, seed, None if base_dir is None else Path(base_dir))
 
     def to_dict(self) -> dict:
@@ -299,7 +312,7 @@ class Experiment:
     # -- changes ------------------------------------------------------------------------
     def with_dataset_sizes(self, n_inputs: int, n_outputs: int) -> "Experiment":
         """n_0 and n_N replaced (the hidden sizes kept), e.g. after choosing another dataset."""
-        sizes = (n_inputs, *self.network.sizes[1:-1], n_outputs)
+        sizes = (n_inputs + len(self.network.input_features), *self.network.sizes[1:-1], n_outputs)
         return replace(self, network=replace(self.network, sizes=sizes)).validated()
 
     def with_network(self, network) -> "Experiment":

@@ -59,7 +59,7 @@ def test_to_dict_round_trip_and_every_key_written():
     d = e.to_dict()
     assert Experiment.from_dict(d) == e
     assert json.loads(json.dumps(d)) == d
-    for section, keys in {"network": {"sizes", "activations", "init", "init_scale", "dtype"},
+    for section, keys in {"network": {"sizes", "activations", "init", "init_scale", "dtype", "input_features"},
                           "training": {"divergence", "label_smoothing", "batch_size", "shuffle", "l1", "l2",
                                        "optimizer", "schedule", "evaluate_every"}}.items():
         assert set(d[section]) == keys
