@@ -4,6 +4,7 @@
     backprop-workbench gradcheck EXPERIMENT.json [--samples N]
     backprop-workbench datasets
     backprop-workbench sweep EXPERIMENT.json --vary KEY=VALUES [...]   (engine.sweep)
+    backprop-workbench hessian|landscape EXPERIMENT.json …   (engine.geometry)
 
 Every failure is one line on stderr ("backprop-workbench: error: …") and a non-zero exit
 status: 1 for a bad experiment, file or setting, 2 for bad command-line usage, 130 on Ctrl-C.
@@ -32,6 +33,7 @@ from engine.core.errors import WorkbenchError
 from engine.core.optimizers import OPTIMIZERS
 from engine.data.bundled import BUNDLED
 from engine.data.toys import BUILTIN
+from engine.geometry import hessian_command, landscape_command
 from engine.io import atomic
 from engine.io.experiment import Experiment
 from engine.io.weights import load_weights
@@ -41,7 +43,7 @@ from engine.sweep import command as sweep_command
 
 PROG = "backprop-workbench"
 #: sub-commands in their own modules (NAME, add_parser(subparsers), run(args)): one line each
-EXTENSIONS = (export_cli, sweep_command)
+EXTENSIONS = (export_cli, sweep_command, hessian_command, landscape_command)
 SUBCOMMANDS = frozenset({"train", "gradcheck", "datasets"} | {m.NAME for m in EXTENSIONS})
 DEFAULT_STEPS = 1000
 GRADCHECK_TOLERANCE = 1e-6
