@@ -15,6 +15,7 @@ import numpy as np
 from engine.core.errors import ConfigurationError, DataError
 from engine.core.targets import encode_targets
 from engine.data.dataset import MAX_CLASSES, PROBLEMS, Dataset, read_only
+from engine.data.encoding import InputEncoding
 
 SPLITS = ("train", "test")
 
@@ -44,6 +45,8 @@ class PreparedData:
     train_indices: np.ndarray
     test_indices: np.ndarray
     name: str = ""
+    encoding: InputEncoding | None = None
+    """Which table columns made the inputs (numeric, or one-hot text), as the Dataset had it."""
 
     @property
     def n_inputs(self) -> int:
@@ -185,4 +188,5 @@ def prepare(dataset: Dataset, test_fraction: float = 0.0, standardize: bool = Tr
         problem=problem, feature_names=dataset.feature_names, class_names=class_names,
         target_names=target_names, mean=read_only(mean), std=read_only(std), standardized=bool(standardize),
         train_indices=read_only(train), test_indices=read_only(test), name=dataset.name,
+        encoding=dataset.encoding,
     )
