@@ -199,7 +199,7 @@ def test_npz_keys_and_idx_labels_in_the_section(tmp_path):
     ({"file": "d.csv", "header": "yes"}, "dataset.header", "auto"),
     ({"file": "d.csv", "delimiter": "::"}, "dataset.delimiter", "one character"),
     ({"file": "d.csv", "missing": "zero"}, "dataset.missing", "drop_rows"),
-    ({"file": "d.csv", "skip_rows": -1}, "dataset.skip_rows", "≥ 0"),
+    ({"file": "d.csv", "skip_rows": -1}, "dataset.skip_rows", "whole number"),
     ({"file": "d.csv", "missing_values": "NA"}, "dataset.missing_values", "list"),
 ])
 def test_bad_file_keys_name_the_key(section, key, match):
