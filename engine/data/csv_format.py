@@ -131,8 +131,12 @@ def _columns(refs, names, path, role) -> list[int]:
 
 def read_table(path: Path, delimiter=None, header=None, skip_rows: int = 0, tokens: frozenset[str] = frozenset()):
     """(rows, line numbers, column names, header?, delimiter) of a delimited text file, rows all of one width."""
+    return parse_table(decode_text(read_bytes(path), path), path, delimiter, header, skip_rows, tokens)
+
+
+def parse_table(text: str, path: Path, delimiter=None, header=None, skip_rows: int = 0, tokens: frozenset[str] = frozenset()):
+    """`read_table` on decoded text (e.g. the first kilobytes of a file, for a preview)."""
     skip_rows = check_skip_rows(skip_rows)
-    text = decode_text(read_bytes(path), path)
     if skip_rows:
         cut = -1
         for _ in range(skip_rows):

@@ -202,14 +202,14 @@ def broken_files(tmp_path):
         "header only": (lambda: text("header.csv", "a,b,c\n"), ["no data rows"]),
         "NaN": (lambda: text("nan.csv", "a,b,c\n1,2,0\n3,nan,1\n"), ["row 3", "column 2"]),
         "single class": (lambda: text("single.csv", "a,b,c\n1,2,yes\n3,4,yes\n"), ["one class"]),
-        "bad NPZ keys": (npz, ["'X'", "'A'"]),
+        "bad NPZ arrays": (npz, ["'B'", "one class"]),  # the page picks the archive's own array names
         "truncated IDX": (idx, ["truncated"]),
         "unknown type": (lambda: text("notes.docx", "hello"), ["unknown file type"]),
     }
 
 
 @pytest.mark.parametrize("kind", ["ragged", "non-numeric", "empty", "header only", "NaN", "single class",
-                                  "bad NPZ keys", "truncated IDX", "unknown type"])
+                                  "bad NPZ arrays", "truncated IDX", "unknown type"])
 def test_broken_file_shows_inline_error_and_keeps_previous(qtbot, panel, tmp_path, kind):
     previous = applied(qtbot, panel)
     make, words = broken_files(tmp_path)[kind]
