@@ -836,6 +836,9 @@ class DatasetPanel(QWidget):
         self._target_notice = ""
         self.load_summary_label.setText(text)
         self.load_summary_label.setVisible(bool(text))
+        label = self.load_summary_label  # a wrapped label in a tab page gets no room of its own: ask for it
+        spare = label.fontMetrics().lineSpacing()
+        label.setMinimumHeight(label.heightForWidth(max(label.width(), 200)) + spare if text else 0)
 
     # ================================================================ drawing
     @Slot(bool)
