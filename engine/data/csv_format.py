@@ -177,7 +177,8 @@ def parse_table(text: str, path: Path, delimiter=None, header=None, skip_rows: i
             raise DataError("has a header row but no data rows", path, header_line)
     if width < 2:
         raise DataError("has only one column; it needs feature columns and a target column "
-                        f"(delimiter used: {_DELIMITER_NAMES.get(delimiter, repr(delimiter))})", path)
+                        f"(delimiter used: {_DELIMITER_NAMES.get(delimiter, repr(delimiter))}; "
+                        "set the delimiter if that is wrong)", path)
     return rows, lines, names, header, delimiter
 
 

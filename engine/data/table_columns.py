@@ -144,12 +144,12 @@ def feature_matrix(columns: list[Cells], keep: np.ndarray, missing: str, path: P
 def rows_to_keep(features: list[Cells], target_missing: np.ndarray, missing: str, lines, path: Path,
                  target_cells: Cells) -> np.ndarray:
     """The rows that stay: no missing target, and (unless filled with the mean) no missing feature."""
-    if missing == "error":
-        if target_missing.any():
-            refuse_missing(target_cells, lines, path, "target")
-        for c in features:
-            if c.missing.any():
-                refuse_missing(c, lines, path)
+    if missing == "error":  # the first missing cell of the file, reading row by row
+        columns = sorted([(c, "feature") for c in features] + [(target_cells, "target")], key=lambda p: p[0].column)
+        holes = [(int(np.argmax(c.missing)), c.column, c, role) for c, role in columns if c.missing.any()]
+        if holes:
+            _, _, cells, role = min(holes, key=lambda h: h[:2])
+            refuse_missing(cells, lines, path, role)
     keep = ~target_missing
     if missing == "drop_rows":
         for c in features:

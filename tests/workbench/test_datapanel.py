@@ -405,7 +405,7 @@ def test_missing_cells_error_sits_at_the_top_and_drop_rows_fixes_it(qtbot, panel
     path.write_text(PENGUINS)
     import_file(qtbot, panel, path, ok=False)
     message = panel.error_label.text()
-    assert "penguins.csv, row 4, column 5" in message and "drop_rows or mean" in message
+    assert "penguins.csv, row 4, column 3" in message and "drop_rows or mean" in message
     assert panel.layout().itemAt(0).widget() is panel.error_label  # above the tabs, in view
     assert panel.error_label.mapTo(panel, panel.error_label.rect().topLeft()).y() < panel.tabs.y()
     na = panel.table_model.index(2, 2)
@@ -465,3 +465,17 @@ def test_npz_array_names_are_choosable(qtbot, panel, tmp_path):
     choice = applied(qtbot, panel)
     assert choice.section["x_key"] == "inputs" and choice.section["y_key"] == "classes"
     assert choice.data.n_classes == 3
+
+
+def test_a_typed_delimiter_is_used_and_saved(qtbot, panel, tmp_path):
+    path = tmp_path / "pipes.txt"
+    path.write_text("a|b|y\n1|2|0\n3|4|1\n5|6|0\n")
+    import_file(qtbot, panel, path, ok=False)  # guessed: whitespace, so one column
+    combo = panel.reading.delimiter_combo
+
+    def type_pipe():
+        combo.setEditText("|")
+        combo.lineEdit().editingFinished.emit()
+    reload(qtbot, panel, type_pipe)
+    choice = applied(qtbot, panel)
+    assert choice.section["delimiter"] == "|" and choice.n_inputs == 2

@@ -54,7 +54,10 @@ class ReadingOptions(QWidget):
         self.skip_spin.setRange(0, MAX_SKIP_ROWS)
         self.skip_spin.setToolTip("Lines before the header (or the data) to skip, e.g. a metadata line")
         self.skip_spin.valueChanged.connect(self._edited)
-        self.delimiter_combo = self._combo(DELIMITER_ITEMS, "What separates the values of a row")
+        self.delimiter_combo = self._combo(DELIMITER_ITEMS, "What separates the values of a row (or type one character)")
+        self.delimiter_combo.setEditable(True)
+        self.delimiter_combo.setInsertPolicy(QComboBox.NoInsert)
+        self.delimiter_combo.lineEdit().editingFinished.connect(self._edited)
         self.missing_combo = self._combo(MISSING_ITEMS, "A row with a missing feature cell: refuse the file, "
                                          "drop the row, or fill the cell with its column's mean. "
                                          "Rows without a target are always dropped (unless refused).")
@@ -128,10 +131,11 @@ class ReadingOptions(QWidget):
         """The reading keys of this format that differ from the loader's defaults."""
         out: dict = {}
         if self._format == "csv":
-            for key, combo, default in (("header", self.header_combo, "auto"), ("delimiter", self.delimiter_combo, "auto"),
-                                        ("missing", self.missing_combo, "error")):
-                if combo.currentData() != default:
-                    out[key] = combo.currentData()
+            for key, value, default in (("header", self.header_combo.currentData(), "auto"),
+                                        ("delimiter", self.delimiter(), "auto"),
+                                        ("missing", self.missing_combo.currentData(), "error")):
+                if value != default:
+                    out[key] = value
             if self.skip_spin.value():
                 out["skip_rows"] = self.skip_spin.value()
             tokens = parse_tokens(self.tokens_edit.text())
@@ -146,8 +150,14 @@ class ReadingOptions(QWidget):
 
     def peek_options(self) -> dict:
         """What the preview of a text file needs: delimiter, header, skip_rows, tokens."""
-        return dict(delimiter=self.delimiter_combo.currentData(), header=self.header_combo.currentData(),
+        return dict(delimiter=self.delimiter(), header=self.header_combo.currentData(),
                     skip_rows=self.skip_spin.value(), tokens=frozenset(parse_tokens(self.tokens_edit.text())))
+
+    def delimiter(self) -> str:
+        """The chosen delimiter: "auto", one of the listed ones, or the character typed in."""
+        text = self.delimiter_combo.currentText()
+        index = self.delimiter_combo.findText(text)
+        return self.delimiter_combo.itemData(index) if index >= 0 else text
 
     def tokens(self) -> frozenset[str]:
         return frozenset(parse_tokens(self.tokens_edit.text()))
