@@ -479,3 +479,13 @@ def test_a_typed_delimiter_is_used_and_saved(qtbot, panel, tmp_path):
     reload(qtbot, panel, type_pipe)
     choice = applied(qtbot, panel)
     assert choice.section["delimiter"] == "|" and choice.n_inputs == 2
+
+
+def test_preview_rows_are_numbered_by_their_file_line(qtbot, panel, tmp_path):
+    path = tmp_path / "penguins.csv"
+    path.write_text("# measured 2007\n" + PENGUINS)
+    import_file(qtbot, panel, path, ok=False)
+    assert "row 5, column 3" in panel.error_label.text()
+    numbers = [panel.table_model.headerData(r, Qt.Vertical) for r in range(4)]
+    assert numbers == ["3", "4", "5", "6"]  # the row the error names is the one shown as 5
+    assert panel.table_model.data(panel.table_model.index(2, 2)) == "NA"

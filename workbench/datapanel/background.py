@@ -89,7 +89,7 @@ def _head_bytes(path: Path, limit: int = PEEK_BYTES) -> bytes:
 
 def peek_table(path, max_rows: int = PEEK_ROWS, delimiter=None, header=None, skip_rows: int = 0,
                tokens: frozenset[str] = frozenset()):
-    """The first rows of a delimited text file as engine.load_csv parses them: (column names, rows of strings, has_header).
+    """The first rows of a text file as engine.load_csv parses them: (column names, rows of strings, has_header, line numbers).
 
     Reads only the first PEEK_BYTES. Raises DataError/ConfigurationError/OSError on files that
     cannot be read with these options (the caller shows the message at the top of the page).
@@ -100,5 +100,5 @@ def peek_table(path, max_rows: int = PEEK_ROWS, delimiter=None, header=None, ski
     if truncated and b"\n" in data:
         data = data[: data.rindex(b"\n")]
     text = decode_text(data, path)
-    rows, _, names, header, _ = parse_table(text, path, delimiter, header, skip_rows, tokens)
-    return names, rows[:max_rows], header
+    rows, lines, names, header, _ = parse_table(text, path, delimiter, header, skip_rows, tokens)
+    return names, rows[:max_rows], header, lines[:max_rows]

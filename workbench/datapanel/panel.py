@@ -72,11 +72,13 @@ class RowsModel(QAbstractTableModel):
         self._rows: list = []
         self._target: int | None = None
         self._missing: frozenset[str] = frozenset()
+        self._lines: list[int] | None = None
 
-    def set_rows(self, names, rows, target: int | None = None, missing=frozenset()) -> None:
-        """Show `rows`; text cells equal to one of the `missing` tokens are highlighted."""
+    def set_rows(self, names, rows, target: int | None = None, missing=frozenset(), lines=None) -> None:
+        """Show `rows` (numbered by their file `lines` if given, as errors name them); `missing` tokens highlighted."""
         self.beginResetModel()
         self._names, self._rows, self._target, self._missing = list(names), list(rows), target, frozenset(missing)
+        self._lines = None if lines is None else list(lines)
         self.endResetModel()
 
     def set_target(self, target: int | None) -> None:
@@ -120,7 +122,7 @@ class RowsModel(QAbstractTableModel):
             if 0 <= section < len(self._names):
                 return self._names[section] + (" (target)" if section == self._target else "")
             return None
-        return str(section + 1)
+        return str(self._lines[section] if self._lines is not None and section < len(self._lines) else section + 1)
 
 
 class DatasetPanel(QWidget):
@@ -491,7 +493,7 @@ class DatasetPanel(QWidget):
         self.table.setModel(self.table_model)
         self.table.setMinimumHeight(90)
         self.table.verticalHeader().setDefaultSectionSize(18)
-        self.table.setToolTip("The first rows of the file")
+        self.table.setToolTip("The first rows of the file as read, numbered by their line in the file; missing cells in red")
         self.feature_model = QStandardItemModel(self)
         self.feature_list = QListView()
         self.feature_list.setModel(self.feature_model)
@@ -692,7 +694,7 @@ class DatasetPanel(QWidget):
             if not text:
                 return
             try:
-                names, rows, header = peek_table(path, **self.reading.peek_options())
+                names, rows, header, lines = peek_table(path, **self.reading.peek_options())
             except (WorkbenchError, OSError, ValueError, EOFError) as exc:
                 self._show_error(ch.error_text(exc, path))
                 return
@@ -716,7 +718,7 @@ class DatasetPanel(QWidget):
                 self.target_combo.addItem(n, refs[j])
             self.target_combo.setCurrentIndex(target_index)
             self._target_index = target_index
-            self.table_model.set_rows(names, rows, target_index, self.reading.tokens())
+            self.table_model.set_rows(names, rows, target_index, self.reading.tokens(), lines)
             self.table.resizeColumnsToContents()
         finally:
             self._suspend = False
