@@ -63,7 +63,7 @@ def build(experiment: Experiment, base_dir=None) -> Run:
     except ConfigurationError as exc:
         raise ExperimentError("network.input_features", str(exc)) from None
     net = experiment.network
-    check_sizes(net.sizes, data.n_inputs, data.problem, data.n_outputs)
+    check_sizes(net.sizes, data.n_inputs, data.problem, data.n_outputs, data.encoding.describe() if data.encoding else "")
     network = Network.create(net.sizes, net.activations, init=net.init, seed=spawn_seeds(experiment.seed)[0],
                              dtype=net.dtype, scale=net.init_scale)
     return assemble(experiment, dataset, data, network)

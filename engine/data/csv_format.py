@@ -21,6 +21,16 @@ from engine.data.reading import (
     read_bytes,
     short_repr,
 )
+from engine.data.table_columns import (
+    Cells,
+    check_missing,
+    check_skip_rows,
+    feature_matrix,
+    is_number,
+    read_cells,
+    rows_to_keep,
+    summarize,
+)
 
 SNIFF_LINES = 50
 """How many lines are looked at to guess the delimiter and whether there is a header."""
@@ -66,46 +76,41 @@ def sniff_delimiter(lines: list[str]) -> str:
     return best if seen[best] else WHITESPACE
 
 
-def split_rows(text: str, delimiter: str, path: Path) -> tuple[list[list[str]], list[int]]:
-    """Non-blank, non-comment rows as stripped fields, with their 1-based line numbers."""
+def split_rows(text: str, delimiter: str, path: Path, first_line: int = 1) -> tuple[list[list[str]], list[int]]:
+    """Non-blank, non-comment rows as stripped fields, with their 1-based line numbers (`text` starts at `first_line`)."""
     rows, lines = [], []
     if delimiter == WHITESPACE:
-        for number, line in enumerate(text.split("\n"), 1):
+        for number, line in enumerate(text.split("\n"), first_line):
             fields = line.split()
             if fields and not fields[0].startswith("#"):
                 rows.append(fields)
                 lines.append(number)
         return rows, lines
     reader = csv.reader(io.StringIO(text), delimiter=delimiter, skipinitialspace=True)
-    start = 1  # first line of the current record (a quoted field may span lines)
+    start = first_line  # first line of the current record (a quoted field may span lines)
     try:
         for raw in reader:
             fields = [field.strip() for field in raw]
             if any(fields) and not fields[0].startswith("#"):
                 rows.append(fields)
                 lines.append(start)
-            start = reader.line_num + 1
+            start = first_line + reader.line_num
     except csv.Error as exc:
         raise DataError(f"cannot be read as delimited text ({exc})", path, start) from None
     return rows, lines
 
 
-def _is_number(value: str) -> bool:
-    try:
-        float(value)
-    except ValueError:
-        return False
-    return True
-
-
-def looks_like_header(rows: list[list[str]]) -> bool:
-    """A header has a text field above a column of numbers (or is all text, if it is the only row)."""
+def looks_like_header(rows: list[list[str]], tokens: frozenset[str] = frozenset()) -> bool:
+    """A header has a text field above a column of numbers (missing cells allowed), or is all text if it is the only row."""
     first = rows[0]
     if len(rows) == 1:
-        return not any(_is_number(v) for v in first)
+        return not any(is_number(v) for v in first)
     below = rows[1: 1 + SNIFF_LINES]
-    return any(not _is_number(name) and all(j < len(r) and _is_number(r[j]) for r in below)
-               for j, name in enumerate(first))
+
+    def numeric(j):
+        present = [r[j] for r in below if j < len(r) and r[j] not in tokens]
+        return bool(present) and all(j < len(r) for r in below) and all(is_number(v) for v in present)
+    return any(name not in tokens and not is_number(name) and numeric(j) for j, name in enumerate(first))
 
 
 def column_index(ref, names: list[str], path: Path, role: str) -> int:
@@ -132,50 +137,31 @@ def _columns(refs, names, path, role) -> list[int]:
     return chosen
 
 
-def _float_matrix(data, lines, cols, names, path, role) -> np.ndarray:
-    try:
-        M = np.array([[float(row[j]) for j in cols] for row in data], dtype=np.float64)
-    except ValueError:
-        for row, line in zip(data, lines):
-            for j in cols:
-                if not _is_number(row[j]):
-                    problem = "is empty" if not row[j] else f"value {short_repr(row[j])} is not a number"
-                    raise DataError(f"{role} {problem} (column {names[j]!r})", path, line, j + 1) from None
-        raise
-    M = M.reshape(len(data), len(cols))
-    bad = ~np.isfinite(M)
-    if bad.any():
-        i, c = np.argwhere(bad)[0]
-        raise DataError(f"{role} value {short_repr(data[i][cols[c]])} is not a finite number "
-                        f"(NaN and infinity are not allowed; column {names[cols[c]]!r})", path, lines[i], cols[c] + 1)
-    return M
-
-
-def load_csv(path, features=None, target=None, delimiter=None, header=None, problem=None, name=None) -> Dataset:
-    """Load a delimited text table: one example per row, feature columns and a target column.
-
-    delimiter: ",", "\\t", ";", " " (any whitespace) or None to guess. header: True, False or None
-    to guess. features / target: column names or 0-based indices (target may be a list for
-    several regression outputs); by default the last column is the target and the rest are
-    features. Text class labels become classes in sorted order; a numeric target with at most
-    `MAX_AUTO_CLASSES` distinct whole numbers is read as classes, otherwise as a regression
-    target. `problem` overrides that guess. Lines starting with "#" are comments. With a
-    delimiter other than a comma, a decimal comma ("1,5") is read as a decimal point.
-    """
-    path = Path(path)
-    check_problem(problem)
+def read_table(path: Path, delimiter=None, header=None, skip_rows: int = 0, tokens: frozenset[str] = frozenset()):
+    """(rows, line numbers, column names, header?, delimiter) of a delimited text file, rows all of one width."""
     data = read_bytes(path)
     check_table_budget(data, path)
-    text = decode_text(data, path)
-    lines_of_text = text.split("\n")
-    if delimiter is None:
-        delimiter = "\t" if path.suffix.lower() == ".tsv" else sniff_delimiter(lines_of_text)
+    return parse_table(decode_text(data, path), path, delimiter, header, skip_rows, tokens)
+
+
+def parse_table(text: str, path: Path, delimiter=None, header=None, skip_rows: int = 0, tokens: frozenset[str] = frozenset()):
+    """`read_table` on decoded text (e.g. the first kilobytes of a file, for a preview)."""
+    skip_rows = check_skip_rows(skip_rows)
+    if skip_rows:
+        cut = -1
+        for _ in range(skip_rows):
+            cut = text.find("\n", cut + 1)
+            if cut < 0:
+                raise DataError(f"has fewer than skip_rows={skip_rows} lines", path)
+        text = text[cut + 1:]
+    if delimiter in (None, "auto"):
+        delimiter = "\t" if path.suffix.lower() == ".tsv" else sniff_delimiter(text[:1 << 16].split("\n")[:SNIFF_LINES * 2])
     delimiter = _DELIMITER_ALIASES.get(delimiter, delimiter)
     if not isinstance(delimiter, str) or len(delimiter) != 1 or delimiter in "\"\n\r":
         raise ConfigurationError(f"delimiter must be one character such as ',', '\\t', ';' or ' ', got {delimiter!r}")
-    rows, lines = split_rows(text, delimiter, path)
+    rows, lines = split_rows(text, delimiter, path, skip_rows + 1)
     if not rows:
-        raise DataError("file is empty: it has no data rows", path)
+        raise DataError("file is empty: it has no data rows" + (f" after the first {skip_rows} lines" if skip_rows else ""), path)
     if len(rows[0]) > 1 and all(r[-1] == "" for r in rows):  # every row ends with a delimiter
         rows = [r[:-1] for r in rows]
     if delimiter != "," and "," in text:  # "1,5" means 1.5 where the delimiter is not a comma
@@ -183,10 +169,14 @@ def load_csv(path, features=None, target=None, delimiter=None, header=None, prob
     width = len(rows[0])
     for row, line in zip(rows, lines):
         if len(row) != width:
+            hint = "; set skip_rows to skip lines before the table" if line == lines[1] else ""
             raise DataError(f"row has {len(row)} values but row {lines[0]} has {width} "
-                            f"({_DELIMITER_NAMES.get(delimiter, repr(delimiter))}-separated)", path, line)
-    if header is None:
-        header = looks_like_header(rows)
+                            f"({_DELIMITER_NAMES.get(delimiter, repr(delimiter))}-separated){hint}", path, line)
+    if header in (None, "auto"):
+        header = looks_like_header(rows, tokens)
+    if not isinstance(header, bool):
+        raise ConfigurationError(f"header must be true, false or \"auto\", got {header!r}")
+    names = [f"column {j + 1}" for j in range(width)]
     if header:
         names = [n or f"column {j + 1}" for j, n in enumerate(rows[0])]
         for j, n in enumerate(names):
@@ -195,12 +185,34 @@ def load_csv(path, features=None, target=None, delimiter=None, header=None, prob
         rows, header_line, lines = rows[1:], lines[0], lines[1:]
         if not rows:
             raise DataError("has a header row but no data rows", path, header_line)
-    else:
-        names = [f"column {j + 1}" for j in range(width)]
     if width < 2:
         raise DataError("has only one column; it needs feature columns and a target column "
-                        f"(delimiter used: {_DELIMITER_NAMES.get(delimiter, repr(delimiter))})", path)
+                        f"(delimiter used: {_DELIMITER_NAMES.get(delimiter, repr(delimiter))}; "
+                        "set the delimiter if that is wrong)", path)
+    return rows, lines, names, header, delimiter
 
+
+def load_csv(path, features=None, target=None, delimiter=None, header=None, skip_rows=0, missing="error",
+             missing_values=None, problem=None, name=None) -> Dataset:
+    """Load a delimited text table: one example per row, feature columns and a target column.
+
+    delimiter: ",", "\\t", ";", " " (any whitespace) or None / "auto" to guess. header: True,
+    False or None / "auto" to guess. skip_rows: lines before the header (or the data) to skip.
+    features / target: column names or 0-based indices (target may be a list for several
+    regression outputs); by default the last column is the target and the rest are features.
+    missing / missing_values: what a missing cell is and what is done with its row (see
+    `engine.data.table_columns`). A text feature column becomes one-hot inputs "name=category".
+    Text class labels become classes in sorted order; a numeric target with at most
+    `MAX_AUTO_CLASSES` distinct whole numbers is read as classes, otherwise as a regression
+    target. `problem` overrides that guess. Lines starting with "#" are comments. With a
+    delimiter other than a comma, a decimal comma ("1,5") is read as a decimal point.
+    The Dataset's `summary` says which rows were kept and how the inputs were counted.
+    """
+    path = Path(path)
+    check_problem(problem)
+    missing, tokens = check_missing(missing, missing_values)
+    rows, lines, names, header, _ = read_table(path, delimiter, header, skip_rows, tokens)
+    width = len(names)
     target_cols = _columns(width - 1 if target is None else target, names, path, "target")
     if features is None:
         feature_cols = [j for j in range(width) if j not in target_cols]
@@ -210,37 +222,52 @@ def load_csv(path, features=None, target=None, delimiter=None, header=None, prob
             raise ConfigurationError("a column cannot be both a feature and the target")
     if not feature_cols:
         raise ConfigurationError("no feature columns are left after choosing the target")
+    if len(target_cols) > 1 and problem not in (None, "regression"):
+        raise ConfigurationError("several target columns are only possible for regression")
 
-    X = _float_matrix(rows, lines, feature_cols, names, path, "feature")
-    feature_names = tuple(names[j] for j in feature_cols) if header else tuple(f"x{i + 1}" for i in range(len(feature_cols)))
-    dataset_name = name if name is not None else path.name
-    if len(target_cols) > 1:
-        if problem not in (None, "regression"):
-            raise ConfigurationError("several target columns are only possible for regression")
-        Y = _float_matrix(rows, lines, target_cols, names, path, "target")
-        target_names = tuple(names[j] for j in target_cols) if header else tuple(f"y{i + 1}" for i in range(len(target_cols)))
-        return dataset_from_file(path, X, targets=Y, feature_names=feature_names, target_names=target_names, name=dataset_name)
+    columns = [read_cells([row[j] for row in rows], names[j], j + 1, tokens, lines, path) for j in feature_cols]
+    targets = [_target_cells(rows, j, names, tokens, lines, path, numeric=len(target_cols) > 1) for j in target_cols]
+    target_missing = np.logical_or.reduce([t.missing for t in targets])
+    keep = rows_to_keep(columns, target_missing, missing, lines, path, targets[int(np.argmax([t.missing.any() for t in targets]))])
+    X, encoding = feature_matrix(columns, keep, missing, path)
+    labels = [n if header else f"x{i + 1}" for i, n in enumerate(names[j] for j in feature_cols)]
+    feature_names = tuple(f"{labels[i]}={v}" if t is not None else labels[i]
+                          for i, c in enumerate(columns)
+                          for t in [encoding.column_of(c.name)]
+                          for v in (t.categories if t is not None else (None,)))
+    target_label = ", ".join(names[j] for j in target_cols)
+    summary = summarize(columns, keep, target_missing, missing, target_label, encoding)
+    fields = dict(feature_names=feature_names, name=name if name is not None else path.name,
+                  encoding=encoding, summary=summary)
+    kept_lines = [line for line, k in zip(lines, keep) if k] if not keep.all() else lines
+    return dataset_from_file(path, X, **fields, **_target_fields(targets, keep, kept_lines, header, problem, path))
 
-    col = target_cols[0]
-    what = f"target column {names[col]!r}"
-    values = [row[col] for row in rows]
-    for value, line in zip(values, lines):
-        if not value:
-            raise DataError(f"target value is missing ({what})", path, line, col + 1)
-    numeric = all(_is_number(v) for v in values)
+
+def _target_cells(rows, j, names, tokens, lines, path, numeric: bool) -> Cells:
+    values = [row[j] for row in rows]
     if numeric:
-        result = classes_from_numbers(np.array([float(v) for v in values]), problem, path,
-                                       lambda i: lines[i], col + 1, what)
+        return read_cells(values, names[j], j + 1, tokens, lines, path, role="target")
+    return Cells(names[j], j + 1, values, None, np.fromiter((v in tokens for v in values), dtype=bool, count=len(values)))
+
+
+def _target_fields(targets: list[Cells], keep, lines, header: bool, problem, path) -> dict:
+    """The Dataset fields for the target column(s) over the kept rows: labels and class names, or targets."""
+    if len(targets) > 1:
+        Y = np.column_stack([t.numbers[keep] for t in targets])
+        names = tuple(t.name for t in targets) if header else tuple(f"y{i + 1}" for i in range(len(targets)))
+        return dict(targets=Y, target_names=names)
+    t = targets[0]
+    what = f"target column {t.name!r}"
+    values = [v for v, k in zip(t.cells, keep) if k] if not keep.all() else t.cells
+    if all(is_number(v) for v in values):
+        result = classes_from_numbers(np.array([float(v) for v in values]), problem, path, lambda i: lines[i], t.column, what)
     elif problem == "regression":
-        i = next(i for i, v in enumerate(values) if not _is_number(v))
+        i = next(i for i, v in enumerate(values) if not is_number(v))
         raise DataError(f"target value {short_repr(values[i])} is not a number, so it cannot be a regression target",
-                        path, lines[i], col + 1)
+                        path, lines[i], t.column)
     else:
-        result = classes_from_strings(values, problem, path, col + 1, what)
+        result = classes_from_strings(values, problem, path, t.column, what)
     if result[0] == "targets":
-        target_name = names[col] if header else "y"
-        return dataset_from_file(path, X, targets=result[1], feature_names=feature_names, target_names=(target_name,),
-                                 name=dataset_name)
+        return dict(targets=result[1], target_names=(t.name if header else "y",))
     _, labels, class_names, kind = result
-    return dataset_from_file(path, X, labels=labels, problem=kind, feature_names=feature_names, class_names=class_names,
-                             name=dataset_name)
+    return dict(labels=labels, problem=kind, class_names=class_names)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from engine.core.errors import DataError
+from engine.data.encoding import InputEncoding, LoadSummary
 
 PROBLEMS = ("binary", "multiclass", "regression")
 MAX_SAMPLES = 1_000_000
@@ -36,6 +37,8 @@ class Dataset:
     Exactly one of `labels` (T,) int64 class indices 0..K-1, for "binary"/"multiclass") and
     `targets` (T, L) float64 (for "regression") is set. Arrays are stored read-only.
     Missing names are filled in: features x1..xD, classes "0".."K-1", targets y1..yL.
+    `encoding` (tables with text columns and numeric ones) says which columns made the inputs;
+    `summary` (tables) says which rows were kept.
     """
 
     X: np.ndarray
@@ -46,6 +49,8 @@ class Dataset:
     class_names: tuple[str, ...] = ()
     target_names: tuple[str, ...] = ()
     name: str = ""
+    encoding: InputEncoding | None = None
+    summary: LoadSummary | None = None
 
     def __post_init__(self) -> None:
         put = functools.partial(object.__setattr__, self)
@@ -70,6 +75,8 @@ class Dataset:
         if len(names) != D:
             raise DataError(f"{len(names)} feature names for {D} input columns")
         put("feature_names", names)
+        if self.encoding is not None and self.encoding.n_inputs != D:
+            raise DataError(f"the input encoding describes {self.encoding.n_inputs} inputs, X has {D}")
         put("name", str(self.name))
 
     def _check_labels(self, put, T: int) -> None:

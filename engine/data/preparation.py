@@ -17,6 +17,7 @@ from engine.core.errors import ConfigurationError, DataError
 from engine.core.targets import encode_targets
 from engine.data import features
 from engine.data.dataset import MAX_CLASSES, PROBLEMS, Dataset, read_only
+from engine.data.encoding import InputEncoding
 
 SPLITS = ("train", "test")
 
@@ -47,6 +48,8 @@ class PreparedData:
     test_indices: np.ndarray
     name: str = ""
     input_features: tuple[str, ...] = ()  # derived inputs appended after the D raw ones (engine.data.features)
+    encoding: InputEncoding | None = None
+    """Which table columns made the inputs (numeric, or one-hot text), as the Dataset had it."""
 
     @property
     def n_inputs(self) -> int:
@@ -231,4 +234,5 @@ def prepare(dataset: Dataset, test_fraction: float = 0.0, standardize: bool = Tr
         problem=problem, feature_names=dataset.feature_names, class_names=class_names,
         target_names=target_names, mean=read_only(mean), std=read_only(std), standardized=bool(standardize),
         train_indices=read_only(train), test_indices=read_only(test), name=dataset.name,
+        encoding=dataset.encoding,
     )

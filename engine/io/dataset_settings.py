@@ -4,8 +4,9 @@ Exactly one source key:
     {"builtin": "spirals", "samples": 400, "noise": 0.1, ...}   a seeded generator; its
         parameters (see `engine.BUILTIN[name].defaults`) sit next to the name
     {"bundled": "iris"}                                         a real set in resources/datasets
-    {"file": "points.csv", "features": [...], "target": "label", "problem": null}
-        a CSV/NPZ/NPY/IDX file; a relative path is relative to the experiment file
+    {"file": "points.csv", "features": [...], "target": "label", "problem": null, "missing": "mean", ...}
+        a CSV/NPZ/NPY/IDX file; a relative path is relative to the experiment file; the keys
+        that say how to read it are listed in `engine.io.file_keys`
     {"points": {"X": [[x1, x2], ...], "labels": [0, 1, ...], "classes": ["a", "b"]}}
         drawn points with class labels (or "targets": [y, ...] for regression)
 Shared keys: test_fraction (0.0), standardize (true), seed (null: the experiment seed).
@@ -26,10 +27,10 @@ from engine.data.bundled import BUNDLED, load_bundled
 from engine.data.dataset import MAX_CLASSES, MAX_SAMPLES, Dataset
 from engine.data.formats import load_file
 from engine.data.toys import BUILTIN, generate
-from engine.io.validation import Section, array, boolean, describe, join, number, string, whole
+from engine.io.file_keys import file_parameters
+from engine.io.validation import Section, array, boolean, join, number, string, whole
 
 SOURCES = ("builtin", "bundled", "file", "points")
-PROBLEMS = ("binary", "multiclass", "regression")
 MAX_SEED = 2**63 - 1
 MAX_POINTS = 100_000
 
@@ -85,12 +86,7 @@ class DatasetSettings:
             name = string(s.take("file"), s.key("file"))
             if not name.strip():
                 raise ExperimentError(s.key("file"), "must be a file path, got an empty string")
-            params = {
-                "features": _columns(s.take("features", None), s.key("features")),
-                "target": _columns(s.take("target", None), s.key("target")),
-                "problem": None if s.take("problem", None) is None
-                else string(s.take("problem"), s.key("problem"), PROBLEMS, "problem"),
-            }
+            params = file_parameters(s, name)
             s.finish()
             return cls("file", name, MappingProxyType(params), **common)
         points = _points(s.take("points"), s.key("points"))
@@ -163,20 +159,32 @@ class DatasetSettings:
             if self.source == "points":
                 return self.points_dataset()
             options = {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.parameters.items() if v is not None}
+            if "labels" in options:  # IDX labels file, relative to the experiment like the images
+                options["labels_path"] = DatasetSettings("file", options.pop("labels")).path(base_dir)
             return load_file(self.path(base_dir), **options)
         except (DataError, ConfigurationError) as exc:
             raise ExperimentError(f"dataset.{self.source}", str(exc)) from None
 
     def relocated(self, old_dir, new_dir) -> "DatasetSettings":
         """The same settings for an experiment file moved from `old_dir` to `new_dir` (relative file paths follow)."""
-        if self.source != "file" or Path(self.name).expanduser().is_absolute():
+        if self.source != "file":
             return self
-        target = os.path.abspath(self.path(old_dir))
-        try:
-            name = Path(os.path.relpath(target, os.path.abspath(new_dir))).as_posix()
-        except ValueError:  # another drive on Windows
-            name = target
-        return DatasetSettings(**{**self.__dict__, "name": name})
+        parameters = dict(self.parameters)
+        if parameters.get("labels"):
+            parameters["labels"] = _moved(parameters["labels"], old_dir, new_dir)
+        return DatasetSettings(**{**self.__dict__, "name": _moved(self.name, old_dir, new_dir),
+                                  "parameters": MappingProxyType(parameters)})
+
+
+def _moved(name: str, old_dir, new_dir) -> str:
+    """A file path written relative to `old_dir`, rewritten relative to `new_dir` (absolute paths stay)."""
+    if Path(name).expanduser().is_absolute():
+        return name
+    target = os.path.abspath(DatasetSettings("file", name).path(old_dir))
+    try:
+        return Path(os.path.relpath(target, os.path.abspath(new_dir))).as_posix()
+    except ValueError:  # another drive on Windows
+        return target
 
 
 def _generator_parameter(name: str, parameter: str, value: Any, key: str):
@@ -194,23 +202,6 @@ def _generator_parameter(name: str, parameter: str, value: Any, key: str):
             message = str(exc)
             raise ExperimentError(key, message[len(parameter) + 1:] if message.startswith(parameter + " ") else message) from None
     return value
-
-
-def _columns(value: Any, key: str):
-    """A column (name or 0-based index), a list of them, or null."""
-    if value is None or isinstance(value, str):
-        return value
-    if isinstance(value, (list, tuple)):
-        return tuple(_column(v, join(key, i)) for i, v in enumerate(array(value, key, 1)))
-    return _column(value, key)
-
-
-def _column(value: Any, key: str):
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ExperimentError(key, f"a column is a name or a 0-based index, got {describe(value)}")
-    return whole(value, key, -10**9, 10**9)
 
 
 def _points(data: Any, path: str) -> dict:
@@ -255,15 +246,18 @@ def _row(value: Any, key: str) -> tuple[float, ...]:
     return tuple(number(v, join(key, i)) for i, v in enumerate(array(value, key, 1)))
 
 
-def check_sizes(sizes, n_inputs: int, problem: str, n_outputs: int) -> None:
+def check_sizes(sizes, n_inputs: int, problem: str, n_outputs: int, counted: str = "") -> None:
     """Raise ExperimentError("network.sizes") unless n_0 and n_N fit the data.
+
+    counted: how n_0 was counted from a table's columns (`InputEncoding.describe()`), told in the message.
 
     A binary problem takes 1 output (sigmoid) or 2 (one-hot, e.g. softmax); multiclass
     takes K; regression takes one per target column.
     """
     sizes = list(sizes)
     if sizes[0] != n_inputs:
-        raise ExperimentError("network.sizes", f"the data has {n_inputs} input feature{'s' * (n_inputs != 1)}, "
+        how = f" ({counted})" if counted else ""
+        raise ExperimentError("network.sizes", f"the data has {n_inputs} input feature{'s' * (n_inputs != 1)}{how}, "
                               f"so sizes[0] must be {n_inputs}, got {sizes}")
     allowed = {n_outputs} | ({2} if problem == "binary" else set())
     if sizes[-1] not in allowed:

@@ -182,10 +182,11 @@ def test_ten_thousand_rows_load_quickly(tmp_path):
     ("a,b,y\n1,2,0\n3,4\n5,6,1\n", 3, None, "2 values"),
     ("a,b,y\n1,2,0\n3,oops,1\n", 3, 2, "'oops' is not a number"),
     ("a,b,y\n1,2,0\n3,,1\n", 3, 2, "empty"),
-    ("a,b,y\n1,2,0\n3,nan,1\n", 3, 2, "finite"),
+    ("a,b,y\n1,2,0\n3,nan,1\n", 3, 2, "'nan' is missing.*drop_rows or mean"),
     ("a,b,y\n1,2,0\n3,4,1\n5,-inf,0\n", 4, 2, "finite"),
     ("a,b,y\n1,2,0\n3,4,\n", 3, 3, "missing"),
-    ("a,b,y\n1,2,0\n3,4,nan\n", 3, 3, "finite"),
+    ("a,b,y\n1,2,0\n3,4,nan\n", 3, 3, "target value 'nan' is missing"),
+    ("a,b,y\n1,2,0\n3,4,1\n5,inf,0\n", 4, 2, "finite"),
     ("a,a,y\n1,2,0\n3,4,1\n", 1, 2, "twice"),
 ])
 def test_bad_rows_are_located(tmp_path, text, row, column, match):

@@ -202,14 +202,14 @@ def broken_files(tmp_path):
         "header only": (lambda: text("header.csv", "a,b,c\n"), ["no data rows"]),
         "NaN": (lambda: text("nan.csv", "a,b,c\n1,2,0\n3,nan,1\n"), ["row 3", "column 2"]),
         "single class": (lambda: text("single.csv", "a,b,c\n1,2,yes\n3,4,yes\n"), ["one class"]),
-        "bad NPZ keys": (npz, ["'X'", "'A'"]),
+        "bad NPZ arrays": (npz, ["'B'", "one class"]),  # the page picks the archive's own array names
         "truncated IDX": (idx, ["truncated"]),
         "unknown type": (lambda: text("notes.docx", "hello"), ["unknown file type"]),
     }
 
 
 @pytest.mark.parametrize("kind", ["ragged", "non-numeric", "empty", "header only", "NaN", "single class",
-                                  "bad NPZ keys", "truncated IDX", "unknown type"])
+                                  "bad NPZ arrays", "truncated IDX", "unknown type"])
 def test_broken_file_shows_inline_error_and_keeps_previous(qtbot, panel, tmp_path, kind):
     previous = applied(qtbot, panel)
     make, words = broken_files(tmp_path)[kind]
@@ -376,3 +376,116 @@ def test_gzipped_idx_pair_dropped_by_its_labels_file(qtbot, panel, tmp_path):
     assert (choice.n_inputs, choice.n_outputs) == (16, 3)
     assert choice.section["file"].endswith("t10k-images-idx3-ubyte.gz")
     assert panel.table_model.rowCount() == 20 and not panel.feature_list.isEnabled()
+
+
+# ---- real tables (issue 15) ----------------------------------------------------------------
+
+PENGUINS = """species,island,bill_length_mm,flipper_length_mm,sex
+Adelie,Torgersen,39.1,181,male
+Adelie,Torgersen,39.5,186,female
+Adelie,Torgersen,NA,NA,NA
+Adelie,Biscoe,37.8,174,female
+Gentoo,Biscoe,46.1,211,female
+Gentoo,Biscoe,50.0,230,male
+Gentoo,Biscoe,47.5,NA,
+Chinstrap,Dream,46.5,192,female
+Chinstrap,Dream,50.0,196,male
+Chinstrap,Dream,51.3,193,male
+"""
+
+
+def reload(qtbot, panel, change, ok=True):
+    with qtbot.waitSignal(panel.loadFinished, timeout=20000) as blocker:
+        change()
+    assert blocker.args == [ok], panel.error_label.text()
+
+
+def test_missing_cells_error_sits_at_the_top_and_drop_rows_fixes_it(qtbot, panel, tmp_path):
+    path = tmp_path / "penguins.csv"
+    path.write_text(PENGUINS)
+    import_file(qtbot, panel, path, ok=False)
+    message = panel.error_label.text()
+    assert "penguins.csv, row 4, column 3" in message and "drop_rows or mean" in message
+    assert panel.layout().itemAt(0).widget() is panel.error_label  # above the tabs, in view
+    assert panel.error_label.mapTo(panel, panel.error_label.rect().topLeft()).y() < panel.tabs.y()
+    na = panel.table_model.index(2, 2)
+    assert panel.table_model.data(na) == "NA"
+    assert panel.table_model.data(na, Qt.BackgroundRole).name().upper() == "#F8C8C8"
+    assert panel.table_model.data(panel.table_model.index(0, 2), Qt.BackgroundRole) is None
+    reload(qtbot, panel, lambda: panel.reading.missing_combo.setCurrentIndex(
+        panel.reading.missing_combo.findData("drop_rows")))
+    assert not panel.error_label.isVisible()
+    assert panel.load_summary_label.text().startswith("8 of 10 rows kept; 2 had missing values in")
+    assert "inputs:" in panel.load_summary_label.text()
+    choice = applied(qtbot, panel)
+    assert choice.section["missing"] == "drop_rows" and choice.dataset.n_samples == 8
+
+
+def test_text_columns_one_hot_and_section_reproduces_the_data(qtbot, panel, tmp_path):
+    path = tmp_path / "penguins.csv"
+    path.write_text(PENGUINS)
+    import_file(qtbot, panel, path, ok=False)  # missing cells are refused by default
+    reload(qtbot, panel, lambda: panel.reading.missing_combo.setCurrentIndex(
+        panel.reading.missing_combo.findData("mean")))
+    reload(qtbot, panel, lambda: panel.target_combo.setCurrentIndex(0))  # species
+    choice = applied(qtbot, panel)
+    assert "island=Biscoe" in choice.dataset.feature_names and "sex=male" in choice.dataset.feature_names
+    assert choice.data.encoding.describe().startswith(f"{choice.n_inputs} inputs")
+    # the previous target (sex) became a feature again, and the page says so
+    assert panel.feature_model.item(4).checkState() == Qt.Checked
+    assert "'sex' (the previous target) is a feature now" in panel.load_summary_label.text()
+    section = dict(choice.section)
+    assert section["missing"] == "mean" and section["target"] == "species"
+    exp = default_experiment()
+    exp = Experiment.from_dict({**exp.to_dict(), "dataset": DatasetSettings.from_dict(section).to_dict(),
+                                "network": {"sizes": [choice.n_inputs, 3], "activations": ["softmax"]}})
+    run = build(exp)
+    assert np.array_equal(run.data.X_train, choice.data.X_train) and run.dataset.feature_names == choice.dataset.feature_names
+
+
+def test_preamble_and_header_less_rows_via_the_page(qtbot, panel, tmp_path):
+    path = tmp_path / "iris_sk.csv"
+    path.write_text("6,2,setosa,versicolor\n5.1,3.5,0\n4.9,3.0,0\n7.0,3.2,1\n6.4,3.2,1\n6.3,3.3,1\n5.0,3.6,0\n")
+    import_file(qtbot, panel, path, ok=False)
+    assert "row 2" in panel.error_label.text() and "skip_rows" in panel.error_label.text()
+    reload(qtbot, panel, lambda: panel.reading.skip_spin.setValue(1))
+    assert panel.table_model.rowCount() == 6 and panel.target_combo.count() == 3
+    choice = applied(qtbot, panel)
+    assert choice.section["skip_rows"] == 1 and choice.dataset.n_samples == 6
+    assert DatasetSettings.from_dict(dict(choice.section)).load().n_samples == 6
+
+
+def test_npz_array_names_are_choosable(qtbot, panel, tmp_path):
+    path = tmp_path / "arrays.npz"
+    np.savez(path, inputs=np.arange(12.0).reshape(6, 2), noise=np.zeros(6), classes=np.array([0, 1, 2] * 2))
+    panel.reading.set_file(path)
+    assert [panel.reading.y_key_combo.itemText(i) for i in range(3)] == ["inputs", "noise", "classes"]
+    import_file(qtbot, panel, path, ok=False)  # y guessed as the second array: only one class
+    reload(qtbot, panel, lambda: panel.reading.y_key_combo.setCurrentText("classes"))
+    choice = applied(qtbot, panel)
+    assert choice.section["x_key"] == "inputs" and choice.section["y_key"] == "classes"
+    assert choice.data.n_classes == 3
+
+
+def test_a_typed_delimiter_is_used_and_saved(qtbot, panel, tmp_path):
+    path = tmp_path / "pipes.txt"
+    path.write_text("a|b|y\n1|2|0\n3|4|1\n5|6|0\n")
+    import_file(qtbot, panel, path, ok=False)  # guessed: whitespace, so one column
+    combo = panel.reading.delimiter_combo
+
+    def type_pipe():
+        combo.setEditText("|")
+        combo.lineEdit().editingFinished.emit()
+    reload(qtbot, panel, type_pipe)
+    choice = applied(qtbot, panel)
+    assert choice.section["delimiter"] == "|" and choice.n_inputs == 2
+
+
+def test_preview_rows_are_numbered_by_their_file_line(qtbot, panel, tmp_path):
+    path = tmp_path / "penguins.csv"
+    path.write_text("# measured 2007\n" + PENGUINS)
+    import_file(qtbot, panel, path, ok=False)
+    assert "row 5, column 3" in panel.error_label.text()
+    numbers = [panel.table_model.headerData(r, Qt.Vertical) for r in range(4)]
+    assert numbers == ["3", "4", "5", "6"]  # the row the error names is the one shown as 5
+    assert panel.table_model.data(panel.table_model.index(2, 2)) == "NA"

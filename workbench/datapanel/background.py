@@ -15,7 +15,7 @@ from typing import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
-from engine.data.csv_format import decode_text, looks_like_header, sniff_delimiter, split_rows
+from engine.data.csv_format import decode_text, parse_table
 
 POLL_MS = 25
 PEEK_BYTES = 256 * 1024
@@ -87,11 +87,12 @@ def _head_bytes(path: Path, limit: int = PEEK_BYTES) -> bytes:
         return handle.read(limit)
 
 
-def peek_table(path, max_rows: int = PEEK_ROWS):
-    """The first rows of a delimited text file: (column names, rows of strings, has_header).
+def peek_table(path, max_rows: int = PEEK_ROWS, delimiter=None, header=None, skip_rows: int = 0,
+               tokens: frozenset[str] = frozenset()):
+    """The first rows of a text file as engine.load_csv parses them: (column names, rows of strings, has_header, line numbers).
 
-    Uses the same delimiter sniffing and header guess as engine.load_csv. Raises
-    DataError/OSError on unreadable files (the caller shows the message inline).
+    Reads only the first PEEK_BYTES. Raises DataError/ConfigurationError/OSError on files that
+    cannot be read with these options (the caller shows the message at the top of the page).
     """
     path = Path(path)
     data = _head_bytes(path)
@@ -99,17 +100,5 @@ def peek_table(path, max_rows: int = PEEK_ROWS):
     if truncated and b"\n" in data:
         data = data[: data.rindex(b"\n")]
     text = decode_text(data, path)
-    lines = text.split("\n")
-    delimiter = "\t" if path.name.lower().removesuffix(".gz").endswith(".tsv") else sniff_delimiter(lines)
-    rows, _ = split_rows(text, delimiter, path)
-    if not rows:
-        return [], [], False
-    header = looks_like_header(rows)
-    width = max(len(r) for r in rows)
-    if header:
-        names = [n or f"column {j + 1}" for j, n in enumerate(rows[0])] + [
-            f"column {j + 1}" for j in range(len(rows[0]), width)]
-        rows = rows[1:]
-    else:
-        names = [f"column {j + 1}" for j in range(width)]
-    return names, rows[:max_rows], header
+    rows, lines, names, header, _ = parse_table(text, path, delimiter, header, skip_rows, tokens)
+    return names, rows[:max_rows], header, lines[:max_rows]

@@ -104,8 +104,8 @@ def is_text_file(path) -> bool:
     return format_of(path) is FORMATS["csv"]
 
 
-def file_options(path, features=None, target=None, problem=None) -> dict:
-    """The loader options a "file" section carries (only those the file's loader takes)."""
+def file_options(path, features=None, target=None, problem=None, reading=None) -> dict:
+    """The options a "file" section carries (only those the file's loader takes); `reading`: header, missing, x_key, ..."""
     name = Path(path).name.lower().removesuffix(".gz")
     options: dict[str, Any] = {}
     if is_text_file(path):
@@ -117,6 +117,15 @@ def file_options(path, features=None, target=None, problem=None) -> dict:
         options["target"] = target
     if problem is not None and format_of(name) is not FORMATS["idx"]:
         options["problem"] = problem
+    options.update(reading or {})
+    return options
+
+
+def loader_options(options: Mapping[str, Any]) -> dict:
+    """Loader keyword options from a file section's options (the section's IDX `labels` is the loader's labels_path)."""
+    options = dict(options)
+    if "labels" in options:
+        options["labels_path"] = Path(options.pop("labels"))
     return options
 
 
@@ -147,7 +156,7 @@ def load_and_prepare(path, options: Mapping[str, Any], seed: int, test_fraction:
 
     Runs in a background thread: no Qt here.
     """
-    dataset = load_file(Path(path), **dict(options))
+    dataset = load_file(Path(path), **loader_options(options))
     data = prepare(dataset, test_fraction=test_fraction, standardize=standardize, seed=seed)
     return DatasetChoice(file_section(path, options, seed, test_fraction, standardize), dataset, data)
 

@@ -41,6 +41,7 @@ from .background import Job, peek_table
 from .choice import DatasetChoice
 from .drawing import MAX_CLASSES, PointDrawingTool, PointSet
 from .preview import PreviewPlot
+from .reading_options import ReadingOptions
 
 TAB_BUILTIN, TAB_IMPORT, TAB_DRAW = range(3)
 BUNDLED_PREFIX = "bundled:"
@@ -49,6 +50,8 @@ PROBLEM_ITEMS = (("inferred", None), ("binary", "binary"), ("multiclass", "multi
 MAX_UI_SAMPLES = 100_000
 MAX_SEED = 2**31 - 1
 ERROR_STYLE = "color: #B00020; font-weight: bold;"
+MISSING_CELL_COLOUR = "#F8C8C8"
+"""Background of a preview cell holding a missing-value token."""
 
 _PARAM_SPIN = {  # parameter -> (integer?, minimum, maximum, step, decimals, tooltip)
     "samples": (True, 2, MAX_UI_SAMPLES, 50, 0, "Number of examples T"),
@@ -68,10 +71,14 @@ class RowsModel(QAbstractTableModel):
         self._names: list[str] = []
         self._rows: list = []
         self._target: int | None = None
+        self._missing: frozenset[str] = frozenset()
+        self._lines: list[int] | None = None
 
-    def set_rows(self, names, rows, target: int | None = None) -> None:
+    def set_rows(self, names, rows, target: int | None = None, missing=frozenset(), lines=None) -> None:
+        """Show `rows` (numbered by their file `lines` if given, as errors name them); `missing` tokens highlighted."""
         self.beginResetModel()
-        self._names, self._rows, self._target = list(names), list(rows), target
+        self._names, self._rows, self._target, self._missing = list(names), list(rows), target, frozenset(missing)
+        self._lines = None if lines is None else list(lines)
         self.endResetModel()
 
     def set_target(self, target: int | None) -> None:
@@ -95,8 +102,17 @@ class RowsModel(QAbstractTableModel):
                 return ""
             value = row[index.column()]
             return f"{value:.4g}" if isinstance(value, (float, np.floating)) else str(value)
-        if role == Qt.BackgroundRole and index.column() == self._target:
-            return QColor("#FFF1D6")
+        if role == Qt.BackgroundRole:
+            row = self._rows[index.row()]
+            value = row[index.column()] if index.column() < len(row) else None
+            if isinstance(value, str) and value in self._missing:
+                return QColor(MISSING_CELL_COLOUR)
+            if index.column() == self._target:
+                return QColor("#FFF1D6")
+        if role == Qt.ToolTipRole:
+            row = self._rows[index.row()]
+            if index.column() < len(row) and isinstance(row[index.column()], str) and row[index.column()] in self._missing:
+                return "missing value (see \"missing cells\")"
         return None
 
     def headerData(self, section, orientation, role=Qt.DisplayRole):  # noqa: N802
@@ -106,7 +122,7 @@ class RowsModel(QAbstractTableModel):
             if 0 <= section < len(self._names):
                 return self._names[section] + (" (target)" if section == self._target else "")
             return None
-        return str(section + 1)
+        return str(self._lines[section] if self._lines is not None and section < len(self._lines) else section + 1)
 
 
 class DatasetPanel(QWidget):
@@ -135,6 +151,8 @@ class DatasetPanel(QWidget):
         self._file_path: Path | None = None
         self._file_dataset = None  # (options, Dataset) of the last successful load
         self._file_header = False
+        self._target_index: int | None = None
+        self._target_notice = ""
         self._job_options: dict = {}
         self._job = Job(self)
         self._job.finished.connect(self._file_loaded)
@@ -197,12 +215,12 @@ class DatasetPanel(QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.error_label)  # at the top, where the eye is
         layout.addWidget(self.tabs)
         layout.addLayout(split)
         layout.addWidget(self.preview, 1)
         layout.addWidget(self.axis_picker)
         layout.addWidget(self.info_label)
-        layout.addWidget(self.error_label)
         layout.addLayout(apply_row)
         layout.addWidget(self.current_label)
 
@@ -274,6 +292,7 @@ class DatasetPanel(QWidget):
         self.file_label.setToolTip(str(path))
         self._set_pending(TAB_IMPORT, None)
         self._show_error("")
+        self.reading.set_file(path)
         self._populate_columns(path)
         self._start_file_job()
 
@@ -376,7 +395,9 @@ class DatasetPanel(QWidget):
             path = Path(s["file"]) if Path(s["file"]).is_absolute() or base_dir is None else Path(base_dir) / s["file"]
             self._file_path = path
             self.file_label.setText(path.name)
+            self.reading.set_file(path, s)
             self._populate_columns(path, s.get("features"), s.get("target"), s.get("problem"))
+            self._show_summary(result.dataset)
             self._file_dataset = (self._file_options(), result.dataset)
             tab = TAB_IMPORT
         self._show_error("")
@@ -472,7 +493,7 @@ class DatasetPanel(QWidget):
         self.table.setModel(self.table_model)
         self.table.setMinimumHeight(90)
         self.table.verticalHeader().setDefaultSectionSize(18)
-        self.table.setToolTip("The first rows of the file")
+        self.table.setToolTip("The first rows of the file as read, numbered by their line in the file; missing cells in red")
         self.feature_model = QStandardItemModel(self)
         self.feature_list = QListView()
         self.feature_list.setModel(self.feature_model)
@@ -487,6 +508,11 @@ class DatasetPanel(QWidget):
             self.problem_combo.addItem(text, value)
         self.problem_combo.setToolTip("Inferred from the target column; override it here")
         self.problem_combo.currentIndexChanged.connect(self._columns_changed)
+        self.reading = ReadingOptions()
+        self.reading.changed.connect(self._reading_changed)
+        self.load_summary_label = QLabel("")
+        self.load_summary_label.setWordWrap(True)
+        self.load_summary_label.setStyleSheet("color: #333;")
         top = QHBoxLayout()
         top.addWidget(self.open_button)
         top.addWidget(self.file_label, 1)
@@ -497,7 +523,9 @@ class DatasetPanel(QWidget):
         layout = QVBoxLayout(page)
         layout.addLayout(top)
         layout.addWidget(self.busy_bar)
+        layout.addWidget(self.reading)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.load_summary_label)
         layout.addLayout(form)
         return page
 
@@ -666,7 +694,7 @@ class DatasetPanel(QWidget):
             if not text:
                 return
             try:
-                names, rows, header = peek_table(path)
+                names, rows, header, lines = peek_table(path, **self.reading.peek_options())
             except (WorkbenchError, OSError, ValueError, EOFError) as exc:
                 self._show_error(ch.error_text(exc, path))
                 return
@@ -678,6 +706,7 @@ class DatasetPanel(QWidget):
             if target is not None and not isinstance(target, (list, tuple)):
                 target_index = refs.index(target) if target in refs else target_index
             chosen = None if features is None else {refs.index(f) for f in features if f in refs}
+            chosen = chosen or None  # none of the columns is known under these names (e.g. the header changed)
             for j, n in enumerate(names):
                 item = QStandardItem(n)
                 item.setCheckable(True)
@@ -688,7 +717,8 @@ class DatasetPanel(QWidget):
                 self.feature_model.appendRow(item)
                 self.target_combo.addItem(n, refs[j])
             self.target_combo.setCurrentIndex(target_index)
-            self.table_model.set_rows(names, rows, target_index)
+            self._target_index = target_index
+            self.table_model.set_rows(names, rows, target_index, self.reading.tokens(), lines)
             self.table.resizeColumnsToContents()
         finally:
             self._suspend = False
@@ -701,7 +731,7 @@ class DatasetPanel(QWidget):
             features = [self.feature_model.item(j).data(Qt.UserRole) for j in range(self.feature_model.rowCount())
                         if self.feature_model.item(j).checkState() == Qt.Checked
                         and self.feature_model.item(j).data(Qt.UserRole) != target]
-        return ch.file_options(path, features, target, self.problem_combo.currentData())
+        return ch.file_options(path, features, target, self.problem_combo.currentData(), self.reading.options())
 
     def _start_file_job(self) -> None:
         if self._file_path is None:
@@ -745,6 +775,7 @@ class DatasetPanel(QWidget):
         finally:
             self._suspend = False
         self._show_error("")
+        self._show_summary(result.dataset)
         self._set_pending(TAB_IMPORT, result)
         self.loadFinished.emit(True)
 
@@ -754,6 +785,7 @@ class DatasetPanel(QWidget):
         self.busy_bar.setVisible(False)
         self._file_dataset = None
         self._show_error(ch.error_text(exc, self._file_path))
+        self._show_summary(None)
         self._set_pending(TAB_IMPORT, None)
         self.loadFinished.emit(False)
 
@@ -765,8 +797,10 @@ class DatasetPanel(QWidget):
 
     @Slot(int)
     def _target_changed(self, index: int) -> None:
+        """The new target stops being a feature; the previous target becomes a feature again (and the page says so)."""
         if self._suspend or index < 0:
             return
+        previous = self._target_index
         self._suspend = True
         try:  # the target is never also a feature
             for j in range(self.feature_model.rowCount()):
@@ -774,10 +808,39 @@ class DatasetPanel(QWidget):
                 item.setEnabled(j != index)
                 if j == index:
                     item.setCheckState(Qt.Unchecked)
+                elif j == previous:
+                    item.setCheckState(Qt.Checked)
             self.table_model.set_target(index)
         finally:
             self._suspend = False
+        self._target_index = index
+        if previous is not None and previous != index and previous < self.feature_model.rowCount():
+            self._target_notice = f"{self.feature_model.item(previous).text()!r} (the previous target) is a feature now"
         self._start_file_job()
+
+    @Slot()
+    def _reading_changed(self) -> None:
+        """A reading option changed: parse the preview again (keeping the chosen columns) and reload."""
+        if self._file_path is None:
+            return
+        options = self._file_options()
+        self._show_error("")
+        self._populate_columns(self._file_path, options.get("features"), options.get("target"),
+                               self.problem_combo.currentData())
+        self._start_file_job()
+
+    def _show_summary(self, dataset) -> None:
+        """The loading summary under the preview: rows kept, missing values, how the inputs were counted."""
+        summary = getattr(dataset, "summary", None)
+        text = summary.text() if summary is not None else ""
+        if self._target_notice and text:
+            text += f". {self._target_notice}"
+        self._target_notice = ""
+        self.load_summary_label.setText(text)
+        self.load_summary_label.setVisible(bool(text))
+        label = self.load_summary_label  # a wrapped label in a tab page gets no room of its own: ask for it
+        spare = label.fontMetrics().lineSpacing()
+        label.setMinimumHeight(label.heightForWidth(max(label.width(), 200)) + spare if text else 0)
 
     # ================================================================ drawing
     @Slot(bool)
