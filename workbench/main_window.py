@@ -187,7 +187,8 @@ class MainWindow(QMainWindow):
         self.worker: TrainingWorker | None = None
         self._load_run(first=True, sync_panel=True)
         inspector_dock = self.docks["InspectorDock"]
-        inspector_dock.visibilityChanged.connect(lambda on: self.worker.send(wc.WantProbe("inspector", bool(on))))
+        inspector_dock.visibilityChanged.connect(
+            lambda on: self.worker.send(wc.WantProbe("inspector", not inspector_dock.isHidden(), bool(on))))
         self.worker.core.probes.want("inspector", not inspector_dock.isHidden())
         if start_worker:
             self.worker.start()

@@ -69,10 +69,11 @@ class SetWeight:
 
 @dataclass(frozen=True)
 class WantProbe:
-    """Run the probe `name` (its panel is shown) or stop running it."""
+    """The panel of probe `name` is open (its probe runs while paused) / on screen (also while training)."""
 
     name: str
-    wanted: bool
+    open: bool
+    shown: bool | None = None  # None: = open
 
 
 @dataclass(frozen=True)

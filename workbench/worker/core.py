@@ -116,7 +116,7 @@ class TrainingCore:
         self.speed = None if command.speed is None else max(float(command.speed), 1e-3)
 
     def _want_probe(self, command: c.WantProbe) -> None:
-        self.probes.want(command.name, command.wanted)
+        self.probes.want(command.name, command.open, command.shown)
 
     def _stop(self, _) -> None:
         self.running = False
@@ -260,7 +260,7 @@ class TrainingCore:
             self._gradient = tr.current[1].vector.copy()
         elif tr.current is None:
             self._gradient = None
-        probes = self.probes.collect(tr, progress, self.running, now) if self.probes.wanted else None
+        probes = self.probes.collect(tr, progress, self.running, now) if self.probes.open else None
         return Snapshot(
             run_id=self.run_id, state=state, iteration=tr.iteration, epoch=tr.epoch,
             samples_seen=tr.samples_seen, next_phase=tr.next_phase, mid_iteration=tr.mid_iteration,

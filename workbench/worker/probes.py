@@ -35,7 +35,9 @@ class ProbeRunner:
 
     def __init__(self, probes=()):
         self.probes: dict[str, Probe] = {}
-        self.wanted: set[str] = set()
+        #: probes whose panel is open (they run while paused) / on screen (they also run while training)
+        self.open: set[str] = set()
+        self.shown: set[str] = set()
         self._payloads: dict[str, object] = {}
         self._keys: dict[str, object] = {}
         self._times: dict[str, float] = {}
@@ -46,13 +48,20 @@ class ProbeRunner:
     def register(self, probe: Probe) -> None:
         self.probes[probe.name] = probe
 
-    def want(self, name: str, wanted: bool) -> None:
+    def want(self, name: str, open: bool, shown: bool | None = None) -> None:
+        """The panel of probe `name` is open (a closed panel's probe never runs) and on screen (default: = open)."""
         if name not in self.probes:
             raise KeyError(f"no probe named {name!r}")
-        (self.wanted.add if wanted else self.wanted.discard)(name)
-        if not wanted:
+        shown = open if shown is None else shown
+        (self.open.add if open or shown else self.open.discard)(name)
+        (self.shown.add if shown else self.shown.discard)(name)
+        if not (open or shown):
             self._pending.pop(name, None)
             self._keys.pop(name, None)
+
+    def wanted(self, running: bool) -> list[str]:
+        """The probes that run now: on screen while training; open while paused."""
+        return sorted(self.shown if running else self.open)
 
     def clear(self) -> None:
         """A new run: nothing computed so far belongs to it."""
@@ -67,7 +76,8 @@ class ProbeRunner:
 
     def collect(self, trainer, key, running: bool, now: float) -> Mapping[str, object]:
         """Run the wanted probes that are due at state `key`; the latest payload of each."""
-        for name in sorted(self.wanted):
+        wanted = self.wanted(running)
+        for name in wanted:
             probe = self.probes[name]
             state = (key, running)
             if self._keys.get(name) == state:
@@ -82,7 +92,7 @@ class ProbeRunner:
             else:
                 self._pending.pop(name, None)
                 self._payloads[name] = result
-        return MappingProxyType({n: self._payloads[n] for n in sorted(self.wanted) if n in self._payloads})
+        return MappingProxyType({n: self._payloads[n] for n in wanted if n in self._payloads})
 
     def advance(self, budget: float) -> bool:
         """Run chunks of pending generators for about `budget` seconds; True when one finished."""
