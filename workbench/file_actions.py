@@ -14,11 +14,9 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from engine.core.errors import WorkbenchError
 
 from . import exporting
-from .app import APPLICATION
 from .controls import make_action
 from .session import Session
-
-APP_TITLE = APPLICATION
+from .settings import APPLICATION
 
 OPEN_ERRORS = (WorkbenchError, OSError, ValueError, KeyError, TypeError)
 EXPORT_ERRORS = (OSError, WorkbenchError, ValueError, TimeoutError)
@@ -52,7 +50,7 @@ def ask_discard(window) -> bool:
     if not window.session.dirty:
         return True
     answer = QMessageBox.question(
-        window, APP_TITLE, "The experiment has unsaved changes. Save them first?",
+        window, APPLICATION, "The experiment has unsaved changes. Save them first?",
         QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel, QMessageBox.Save)
     if answer == QMessageBox.Save:
         return save(window)

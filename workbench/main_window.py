@@ -17,7 +17,6 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QPlainTextEdit, QVBoxLayout, QWidget
 
 from . import file_actions
-from .app import APPLICATION as APP_TITLE
 from .banner import Banner
 from .controls import RunActions, make_action
 from .frames import FrameScheduler
@@ -26,6 +25,7 @@ from .panels.base import CENTRE
 from .plots.curves import History
 from .run_controller import RunController
 from .session import Session
+from .settings import APPLICATION as APP_TITLE
 from .settings import Preferences
 from .status import build_labels, show_status
 from .worker import TrainingWorker

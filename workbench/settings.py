@@ -12,6 +12,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
+#: where QSettings keeps them (QCoreApplication organisation and application names); the window title
+ORGANIZATION = "BackpropWorkbench"
+APPLICATION = "Backprop Workbench"
 #: the layout of these keys; bump it (and say what changed) when a key's meaning changes
 VERSION = 1
 #: the version QMainWindow.saveState gets: 2 = the designer, dataset and inspector docks are real panels
