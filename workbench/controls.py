@@ -1,8 +1,9 @@
 """Run controls: the actions (Run/Pause, Step, Step phase, Reset, New seed) and the settings panel.
 
 Every setting emits `settingsChanged({configure-name: value})` the moment it is edited; the
-main window records it in the experiment and queues it to the worker, which applies it at
-the next update (also while training runs).
+run controller (workbench.run_controller) records it in the experiment and queues it to the
+worker, which applies it at the next update (also while training runs). `make_action` is the
+one action factory (toolbar, menus).
 """
 
 from __future__ import annotations
