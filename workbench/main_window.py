@@ -110,7 +110,9 @@ class MainWindow(QMainWindow):
         self.worker = TrainingWorker(run, probes=probes)
         self.worker.failed.connect(self.show_error)
         for panel in self.panels.values():
-            if panel.probe is not None and panel.area is not CENTRE:
+            if panel.probe is not None and panel.area is CENTRE:
+                self.worker.core.probes.want(panel.probe.name, True)  # the centre is always on screen
+            elif panel.probe is not None:
                 self._follow_probe(panel)
 
     def _follow_probe(self, panel) -> None:
