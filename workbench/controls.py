@@ -67,11 +67,14 @@ def speed_of_tick(tick: int) -> float | None:
 
 
 def make_action(parent, text, shortcut, tip, slot) -> QAction:
+    """The one action factory: toolbar, menus and the controls dock. `shortcut`: text, a
+    QKeySequence.StandardKey or None; the tooltip names the keys when there are any."""
     action = QAction(text, parent)
+    keys = QKeySequence(shortcut).toString() if shortcut else ""
     if shortcut:
         action.setShortcut(QKeySequence(shortcut))
         action.setShortcutContext(Qt.WindowShortcut)
-    action.setToolTip(f"{tip} ({QKeySequence(shortcut).toString()})" if shortcut else tip)
+    action.setToolTip(f"{tip} ({keys})" if keys else tip)
     action.setStatusTip(tip)
     action.triggered.connect(slot)
     return action
