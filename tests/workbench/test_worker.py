@@ -138,6 +138,7 @@ class CountingProbe:
     def compute(self, trainer, paused):
         self.started += 1
         theta = trainer.network.parameters.copy()  # the first chunk: copies, at the snapshot moment
+        iteration = trainer.iteration
         trainer.metrics(trainer.x, trainer.d, trainer.targets)  # reads the trainer (no random draws)
         yield
         total = 0.0
@@ -145,7 +146,7 @@ class CountingProbe:
             total += float(np.sum(theta ** 2))
             yield
         self.finished += 1
-        return (trainer.iteration if paused else None, total / self.chunks)
+        return (iteration if paused else None, total / max(self.chunks, 1))
 
 
 def test_probes_on_keep_training_bit_identical():
@@ -196,3 +197,23 @@ def test_unwanted_probe_is_not_computed():
     core.handle(c.Step())
     assert probe.started == 0 and dict(core.latest().probes) == {}
 
+
+
+def test_probe_rate_is_capped_while_running_and_immediate_when_paused():
+    probe = CountingProbe(chunks=0)
+    probe.interval = 3600.0
+    core = TrainingCore(Session().build(), probes=[probe])
+    core.handle(c.WantProbe("count", open=True, shown=True))
+    assert probe.started == 1  # paused: at once
+    core.handle(c.Start())
+    for _ in range(5):
+        core.work(budget=0.002)
+        core.publish(force=True)
+    assert core.run.trainer.iteration > 0 and probe.started == 1  # running: not again within the interval
+    core.handle(c.Pause())
+    while core.probes.pending:
+        core.work_probes()
+    assert probe.started == 2 and core.latest().probes["count"][0] == core.run.trainer.iteration
+    core.handle(c.WantProbe("count", open=True, shown=False))  # tabbed away: only while paused
+    core.handle(c.Start())
+    assert probe.started == 2 and "count" not in core.latest().probes
