@@ -1,8 +1,9 @@
 """Run controls: the actions (Run/Pause, Step, Step phase, Reset, New seed) and the settings panel.
 
 Every setting emits `settingsChanged({configure-name: value})` the moment it is edited; the
-main window records it in the experiment and queues it to the worker, which applies it at
-the next update (also while training runs).
+run controller (workbench.run_controller) records it in the experiment and queues it to the
+worker, which applies it at the next update (also while training runs). `make_action` is the
+one action factory (toolbar, menus).
 """
 
 from __future__ import annotations
@@ -66,11 +67,14 @@ def speed_of_tick(tick: int) -> float | None:
 
 
 def make_action(parent, text, shortcut, tip, slot) -> QAction:
+    """The one action factory: toolbar, menus and the controls dock. `shortcut`: text, a
+    QKeySequence.StandardKey or None; the tooltip names the keys when there are any."""
     action = QAction(text, parent)
+    keys = QKeySequence(shortcut).toString() if shortcut else ""
     if shortcut:
         action.setShortcut(QKeySequence(shortcut))
         action.setShortcutContext(Qt.WindowShortcut)
-    action.setToolTip(f"{tip} ({QKeySequence(shortcut).toString()})" if shortcut else tip)
+    action.setToolTip(f"{tip} ({keys})" if keys else tip)
     action.setStatusTip(tip)
     action.triggered.connect(slot)
     return action

@@ -9,7 +9,8 @@ Integration API (what the main window uses)
     panel = InspectorPanel(parent)                      # put it in a QDockWidget
     # on the GUI thread, whenever a new snapshot arrives (≤ 30 Hz):
     panel.show_state(state)                             # state: InspectorState (frozen, copies)
-    # the worker thread builds the state from its live trainer (copies everything):
+    # the worker thread builds the state from its live trainer (copies everything), as the
+    # inspector's probe (workbench.panels.inspector.InspectorProbe): snapshot.probes["inspector"]
     state = InspectorState.from_trainer(trainer, paused=not running)
 
     # selection, e.g. from the network designer or a click on a data point
@@ -18,7 +19,7 @@ Integration API (what the main window uses)
     panel.select_sample(t)                              # sample t of the mini-batch
 
     # signals
-    panel.phaseRequested.connect(lambda: worker.send("phase"))       # Step forward / backward / Update
+    panel.phaseRequested.connect(lambda: worker.send(StepPhase()))   # Step forward / backward / Update
     panel.selectionChanged.connect(designer.highlight_weight)        # (k, i, j)
     panel.weightEdited.connect(on_weight_edited)                     # (k, i, j, new value), only while paused
 
@@ -27,8 +28,8 @@ Integration API (what the main window uses)
         undo_stack.push(WeightEditCommand(k, i, j, value, old, apply=set_weight))
         # push() runs redo → set_weight(k, i, j, value); Ctrl+Z → set_weight(k, i, j, old)
 
-    def set_weight(k, i, j, value):                  # route to the worker (it owns the network)
-        worker.send("set_weight", (k, i, j, value))  # then publish a new state
+    def set_weight(k, i, j, value):                   # route to the worker (it owns the network)
+        worker.send(SetWeight(k, i, j, value))        # workbench.worker.commands; it publishes a new state
 
 `InspectorState` fields: network, trace, grads, d, divergence, next_phase, iteration,
 pass_parameters (θ the trace was computed with, when it differs from network: after an
