@@ -32,6 +32,7 @@ from engine.core.divergences import Divergence
 from engine.core.errors import ConfigurationError
 
 DTYPES = {"float64": np.float64, "float32": np.float32}
+MAX_SEED = 2**63 - 1  # the largest seed an experiment, a network or a dataset accepts (an int64 in every file)
 
 
 def _dtype(dtype) -> np.dtype:

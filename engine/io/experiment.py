@@ -47,7 +47,7 @@ from engine.core import initializers, optimizers
 from engine.core.activations import ACTIVATIONS
 from engine.core.divergences import DIVERGENCES
 from engine.core.errors import ConfigurationError, ExperimentError
-from engine.core.network import DTYPES
+from engine.core.network import DTYPES, MAX_SEED
 from engine.core.schedules import SCHEDULES, Schedule
 from engine.data.resources import resource_dir
 from engine.io import atomic
@@ -56,7 +56,6 @@ from engine.io.validation import Section, array, boolean, describe, join, number
 
 FORMAT = "backprop-workbench-experiment"
 VERSION = 1
-MAX_SEED = 2**63 - 1
 MAX_UNITS = 100_000  # per layer
 MAX_PARAMETERS = 50_000_000  # 400 MB of float64
 EXAMPLES_DIR = resource_dir("experiments")

@@ -31,9 +31,11 @@ from PySide6.QtWidgets import (
 )
 
 from engine.core.errors import WorkbenchError
+from engine.core.network import MAX_SEED
 from engine.data.bundled import BUNDLED
 from engine.data.preparation import prepare
 from engine.data.toys import BUILTIN
+from workbench.palette import class_colour
 
 from . import choice as ch
 from .axes import AxisPicker
@@ -47,7 +49,7 @@ BUNDLED_PREFIX = "bundled:"
 PROBLEM_ITEMS = (("inferred", None), ("binary", "binary"), ("multiclass", "multiclass"),
                  ("regression", "regression"))
 MAX_UI_SAMPLES = 100_000
-MAX_SEED = 2**31 - 1
+SEED_SPIN_MAX = min(MAX_SEED, 2**31 - 1)  # a QSpinBox holds a 32-bit int
 ERROR_STYLE = "color: #B00020; font-weight: bold;"
 
 _PARAM_SPIN = {  # parameter -> (integer?, minimum, maximum, step, decimals, tooltip)
@@ -151,7 +153,7 @@ class DatasetPanel(QWidget):
 
         # shared split settings
         self.seed_spin = QSpinBox()
-        self.seed_spin.setRange(0, MAX_SEED)
+        self.seed_spin.setRange(0, SEED_SPIN_MAX)
         self.seed_spin.setToolTip("Seed of the generator and of the train/test split")
         self.new_seed_button = QPushButton("Regenerate with new seed")
         self.new_seed_button.setToolTip("Pick a fresh random seed: new points, new split")
@@ -320,7 +322,7 @@ class DatasetPanel(QWidget):
     @Slot()
     def regenerate(self) -> None:
         """A fresh random seed: new generated points and a new train/test split."""
-        self.seed_spin.setValue(random.randrange(0, MAX_SEED))
+        self.seed_spin.setValue(random.randrange(0, SEED_SPIN_MAX))
 
     def set_section(self, section, base_dir=None, seed: int = 0, emit: bool = False) -> DatasetChoice | None:
         """Show an experiment's "dataset" section (e.g. after opening an experiment) and make it active.
@@ -338,7 +340,7 @@ class DatasetPanel(QWidget):
         s = result.section
         self._suspend = True
         try:
-            self.seed_spin.setValue(int(s.get("seed", seed)) % (MAX_SEED + 1))
+            self.seed_spin.setValue(int(s.get("seed", seed)) % (SEED_SPIN_MAX + 1))
             self.test_spin.setValue(float(s.get("test_fraction", 0.0)))
             self.standardize_check.setChecked(bool(s.get("standardize", True)))
         finally:
@@ -523,7 +525,7 @@ class DatasetPanel(QWidget):
             button = QToolButton()
             button.setCheckable(True)
             button.setText(str(k))
-            colour = ch.class_colour(k)
+            colour = class_colour(k)
             text = "#000" if k in (1, 4, 6) else "#fff"
             button.setStyleSheet(f"QToolButton {{ background: {colour}; color: {text}; border: 2px solid {colour};"
                                  f" min-width: 22px; min-height: 20px; border-radius: 3px; }}"

@@ -18,9 +18,9 @@ from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
 
 from engine.core.errors import ConfigurationError
 from engine.core.network import Network
+from engine.data.dataset import PROBLEMS
 from engine.training import edits as architecture
 
-PROBLEMS = ("binary", "multiclass", "regression")
 _DEFAULT_OUTPUT = {
     "binary": ("sigmoid", "bce"),
     "multiclass": ("softmax", "cross_entropy"),

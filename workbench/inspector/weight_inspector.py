@@ -12,7 +12,7 @@ from typing import Callable
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QSignalBlocker, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QKeySequence, QUndoCommand
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
@@ -291,7 +291,7 @@ class WeightInspector(QWidget):
         if t == self.t:
             return
         self.t = t
-        with _blocked(self.sample_spin):
+        with QSignalBlocker(self.sample_spin):
             self.sample_spin.setValue(t)
         self._refresh()
         self.sampleChanged.emit(self.t)
@@ -331,7 +331,8 @@ class WeightInspector(QWidget):
         self.j = min(self.j, sizes[self.k] - 1)
         B = self.state.batch_size
         self.t = min(self.t, max(B - 1, 0))
-        with _blocked(self.layer_spin, self.i_spin, self.j_spin, self.sample_spin):
+        with (QSignalBlocker(self.layer_spin), QSignalBlocker(self.i_spin), QSignalBlocker(self.j_spin),
+              QSignalBlocker(self.sample_spin)):
             self.layer_spin.setRange(1, len(sizes) - 1)
             self.i_spin.setRange(1, sizes[self.k - 1])
             self.j_spin.setRange(1, sizes[self.k])
@@ -380,7 +381,7 @@ class WeightInspector(QWidget):
         net = s.network
         value = float(net.W[k][i, j])
         self.factors["weight"] = value
-        with _blocked(self.value_spin):
+        with QSignalBlocker(self.value_spin):
             self.value_spin.setValue(value)
         self.value_spin.setEnabled(s.paused)
         self.value_note.setText(f"current value, after {s.iteration} updates" +
@@ -597,16 +598,3 @@ class WeightInspector(QWidget):
         self.value_plot.setTitle(f"{w(i, j, k)} after each update", size="9pt", color="#222222")
         self.grad_plot.setTitle(f"{d(w(i, j, k))} (batch mean) of each iteration", size="9pt", color="#222222")
 
-
-class _blocked:
-    """Context manager blocking the signals of some widgets."""
-
-    def __init__(self, *widgets):
-        self.widgets = widgets
-
-    def __enter__(self):
-        self.old = [wd.blockSignals(True) for wd in self.widgets]
-
-    def __exit__(self, *exc):
-        for wd, old in zip(self.widgets, self.old):
-            wd.blockSignals(old)

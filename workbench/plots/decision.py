@@ -20,8 +20,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 from engine import Network
 from engine.analysis.contour import contour_segments
 from engine.analysis.decision_grid import DecisionGrid
-
-from . import CLASS_COLOURS
+from workbench.palette import CLASS_COLOURS
 
 RESOLUTION = 120
 MARGIN = 0.15  # of the data extent, on every side
