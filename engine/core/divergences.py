@@ -39,7 +39,8 @@ class Divergence:
     """Div(y, d) per sample and its gradient ∂Div/∂y."""
 
     name: str = ""
-    formula: str = ""
+    description: str = ""  # what the GUI calls it
+    formula: str = ""  # Div(y, d) in lecture notation, as the GUI shows it
     label_smoothing: float = 0.0
 
     def targets(self, d: np.ndarray, n_outputs: int, dtype=np.float64) -> np.ndarray:
@@ -70,7 +71,7 @@ class Divergence:
 
 
 class L2(Divergence):
-    name, formula = "l2", "Div = ½ ‖y − d‖²"
+    name, description, formula = "l2", "L2", "Div = ½ ‖y − d‖²"
 
     def value(self, y, d):
         r = y - d
@@ -81,7 +82,7 @@ class L2(Divergence):
 
 
 class BinaryCrossEntropy(Divergence):
-    name, formula = "bce", "Div = −Σ_i [d_i log y_i + (1 − d_i) log(1 − y_i)]"
+    name, description, formula = "bce", "binary cross-entropy", "Div = −Σ_i [d_i log y_i + (1 − d_i) log(1 − y_i)]"
 
     def value(self, y, d):
         p = _probabilities(y)
@@ -106,7 +107,7 @@ class BinaryCrossEntropy(Divergence):
 
 
 class CrossEntropy(Divergence):
-    name, formula = "cross_entropy", "Div = −Σ_i d_i log y_i"
+    name, description, formula = "cross_entropy", "cross-entropy (targets smoothed by ε)", "Div = −Σ_i d_i log y_i"
 
     def __init__(self, label_smoothing: float = 0.0):
         self.label_smoothing = check_label_smoothing(label_smoothing)
@@ -139,7 +140,7 @@ class CrossEntropy(Divergence):
 
 
 class KL(Divergence):
-    name, formula = "kl", "Div = Σ_i d_i log(d_i / y_i),  0 log 0 = 0"
+    name, description, formula = "kl", "Kullback–Leibler", "Div = Σ_i d_i log(d_i / y_i),  0 log 0 = 0"
 
     def value(self, y, d):
         lo = _floor(y.dtype)
@@ -155,6 +156,9 @@ class KL(Divergence):
 DIVERGENCES: dict[str, type[Divergence]] = {
     c.name: c for c in (L2, BinaryCrossEntropy, CrossEntropy, KL)
 }
+
+
+SMOOTHING_FORMULA = "true class d_i = 1 − (K−1)ε, every other class d_i = ε"  # the lecture's smoothed one-hot
 
 
 def check_label_smoothing(eps: float) -> float:

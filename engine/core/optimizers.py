@@ -59,10 +59,6 @@ class Optimizer:
                 setattr(self, key, value)
             raise
 
-    def reset_state(self) -> None:
-        self._state.clear()
-        self.t = 0
-
     def _buffer(self, name: str, like: np.ndarray) -> np.ndarray:
         buf = self._state.get(name)
         if buf is None or buf.shape != like.shape or buf.dtype != like.dtype:
