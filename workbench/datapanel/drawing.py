@@ -160,7 +160,7 @@ class PointDrawingTool(QObject):
         if self._scene is not None:
             self._scene.installEventFilter(self)
         if panel is not None:
-            panel._register_tool(self)
+            panel.register_tool(self)
         self._redraw()
 
     # -- public ----------------------------------------------------------------------------
