@@ -10,7 +10,7 @@ from PySide6.QtTest import QTest
 from engine import Network
 from engine.training.edits import MAX_HIDDEN_LAYERS, MAX_UNITS
 from workbench.designer import DesignerPanel, NetworkEditor, default_output, pair_note
-from workbench.designer.view import LEVELS, STRANDS
+from workbench.designer.items import LEVELS, STRANDS
 
 
 def random_network(sizes, activations, seed=1):

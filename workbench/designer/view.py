@@ -20,12 +20,10 @@ Text on screen numbers units from 1 as the lecture does.
 from __future__ import annotations
 
 import numpy as np
-import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, Qt, Signal
 from PySide6.QtGui import QAction, QBrush, QColor, QFont, QFontMetricsF, QKeySequence, QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import (
     QGraphicsEllipseItem,
-    QGraphicsItem,
     QGraphicsPathItem,
     QGraphicsPolygonItem,
     QGraphicsRectItem,
@@ -39,99 +37,27 @@ from PySide6.QtWidgets import (
 from engine.core import activations as activations_module
 from engine.core.network import Network
 
+from .items import (
+    ALPHAS,
+    BIAS_LEVELS,
+    HEAD,
+    LEVELS,
+    MARGIN_BOTTOM,
+    MARGIN_LEFT,
+    MARGIN_RIGHT,
+    MARGIN_TOP,
+    MAX_SHOWN,
+    NEGATIVE,
+    POSITIVE,
+    SELECTION,
+    Button,
+    EdgeLayer,
+    edge_paths,
+    mix,
+    shown_units,
+)
 from .model import NetworkEditor
-
-POSITIVE = QColor("#2166ac")
-NEGATIVE = QColor("#b35806")
-SELECTION = QColor("#111111")
-MAX_SHOWN, HEAD, TAIL = 16, 12, 3
-LEVELS = 5                      # magnitude bins per sign
-# Thickness comes from parallel 1-px strands: Qt's raster engine strokes 1-px antialiased lines
-# on a fast path, while a wider (or round-capped) pen costs 10-100× more per edge.
-STRANDS = ((0.0,), (0.0,), (0.0,), (-0.55, 0.55), (-1.0, 0.0, 1.0))
-ALPHAS = (60, 105, 160, 190, 225)
-BIAS_LEVELS = 8                 # fill colours per sign
-MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 96, 96, 70, 26
-
-
-def shown_units(n: int) -> np.ndarray:
-    """The units of an n-unit layer that are drawn: all of them, or the first HEAD and last TAIL."""
-    return np.arange(n) if n <= MAX_SHOWN else np.r_[0:HEAD, n - TAIL:n]
-
-
-def _mix(c: QColor, t: float) -> QColor:
-    """`c` blended with white: t = 0 white, t = 1 the full colour."""
-    return QColor(round(255 + (c.red() - 255) * t), round(255 + (c.green() - 255) * t),
-                  round(255 + (c.blue() - 255) * t))
-
-
-def _sub(n: int) -> str:
-    return f"<sub>{n}</sub>"
-
-
-class _Button(QGraphicsRectItem):
-    """A small clickable label in the scene (layer header controls)."""
-
-    def __init__(self, text: str, tip: str, callback, bold=False, parent=None):
-        super().__init__(parent)
-        self.label = QGraphicsSimpleTextItem(text, self)
-        font = QFont()
-        font.setPointSizeF(8.5)
-        font.setBold(bold)
-        self.label.setFont(font)
-        r = self.label.boundingRect()
-        self.setRect(QRectF(0, 0, r.width() + 8, r.height() + 2))
-        self.label.setPos(4, 1)
-        self.setToolTip(tip)
-        self.callback = callback
-        self.enabled = True
-        self.setAcceptHoverEvents(True)
-        self.setPen(QPen(QColor("#9a9a9a"), 0.8))
-        self.setBrush(QBrush(QColor("#f4f4f4")))
-        self.setCursor(Qt.PointingHandCursor)
-
-    def set_enabled(self, on: bool) -> None:
-        self.enabled = on
-        self.label.setBrush(QColor("#222222" if on else "#b0b0b0"))
-
-    def hoverEnterEvent(self, event):
-        if self.enabled:
-            self.setBrush(QBrush(QColor("#dde8f3")))
-
-    def hoverLeaveEvent(self, event):
-        self.setBrush(QBrush(QColor("#f4f4f4")))
-
-    def mousePressEvent(self, event):
-        event.accept()
-        if self.enabled and event.button() == Qt.LeftButton:
-            self.callback()
-
-
-class _EdgeLayer(QGraphicsItem):
-    """Every drawn edge: one path per (sign, |w| bin), painted with that bin's pen.
-
-    A QGraphicsPathItem with a wide pen derives its bounding rect from the stroked outline of
-    its path, which costs more than painting it; this item's bounds are simply the scene's.
-    """
-
-    def __init__(self, pens, rect: QRectF):
-        super().__init__()
-        self.pens = pens
-        self.paths = [QPainterPath() for _ in pens]
-        self.rect = QRectF(rect)
-
-    def boundingRect(self) -> QRectF:
-        return self.rect
-
-    def set_paths(self, paths) -> None:
-        self.paths = paths
-        self.update()
-
-    def paint(self, painter, option, widget=None):
-        for pen, path in zip(self.pens, self.paths):
-            if not path.isEmpty():
-                painter.setPen(pen)
-                painter.drawPath(path)
+from .tooltips import edge_tooltip, unit_tooltip
 
 
 class NetworkView(QGraphicsView):
@@ -165,12 +91,12 @@ class NetworkView(QGraphicsView):
         self.selection: tuple | None = None     # ("weight", k, i, j) or ("unit", k, j)
         self._menu: QMenu | None = None
         self._make_actions()
-        self._bias_brushes = [QBrush(_mix(NEGATIVE if s < 0 else POSITIVE, abs(s) / BIAS_LEVELS))
+        self._bias_brushes = [QBrush(mix(NEGATIVE if s < 0 else POSITIVE, abs(s) / BIAS_LEVELS))
                               for s in range(-BIAS_LEVELS, BIAS_LEVELS + 1)]
         # groups: (dense layer?, sign, |w| bin); edges of a bundled layer are single strands
         # opaque colours pre-blended with the white background: antialiased translucent
         # lines cost twice as much to paint in Qt's raster engine (3 ms vs 6 ms a frame)
-        self._edge_pens = [QPen(_mix(c, a / 255), 1.0, Qt.SolidLine, Qt.FlatCap)
+        self._edge_pens = [QPen(mix(c, a / 255), 1.0, Qt.SolidLine, Qt.FlatCap)
                            for _ in range(2) for c in (POSITIVE, NEGATIVE) for a in ALPHAS]
         editor.networkChanged.connect(self._on_network)
         self.rebuild()
@@ -318,7 +244,7 @@ class NetworkView(QGraphicsView):
         """Scene (= viewport) position of the middle of edge w_ij^(k), or None if it is not drawn."""
         return self.edge_point(k, i, j, 0.5)
 
-    def header_button(self, c: int, name: str) -> _Button:
+    def header_button(self, c: int, name: str) -> Button:
         """Header control of column c: 'more', 'fewer', 'before', 'after', 'remove', 'activation'."""
         return self._headers[c][name]
 
@@ -397,7 +323,7 @@ class NetworkView(QGraphicsView):
         net = self.network
         self._layout()
         self._bands()
-        self._edges = _EdgeLayer(self._edge_pens, scene.sceneRect())
+        self._edges = EdgeLayer(self._edge_pens, scene.sceneRect())
         self._edges.setZValue(1)
         scene.addItem(self._edges)
         self._selection_item = QGraphicsPathItem()
@@ -502,13 +428,13 @@ class NetworkView(QGraphicsView):
                 title = f"output {c} · {net.sizes[c]}"
             else:
                 title = f"layer {c} · {net.sizes[c]}"
-            t = _Button(title, "Select this layer (keys: + − Insert Delete A, ← →)",
+            t = Button(title, "Select this layer (keys: + − Insert Delete A, ← →)",
                         lambda c=c: self.select_layer(c), bold=True, parent=frame)
             t.setPen(QPen(Qt.NoPen))
             header["title"] = t
             row2 = []
             if c > 0:
-                act = _Button(f"{net.activation_names[c - 1]} ▾", "Choose this layer's activation (A)",
+                act = Button(f"{net.activation_names[c - 1]} ▾", "Choose this layer's activation (A)",
                               lambda c=c: self.popup_activation_menu(c), parent=frame)
                 header["activation"] = act
                 row2.append(act)
@@ -526,7 +452,7 @@ class NetworkView(QGraphicsView):
             if 0 < c < net.N:
                 specs.append(("remove", "✕", "Remove this layer (Delete)", lambda c=c: self._click_remove(c)))
             for name, text, tip, cb in specs:
-                b = _Button(text, tip, cb, parent=frame)
+                b = Button(text, tip, cb, parent=frame)
                 header[name] = b
                 row3.append(b)
             # stack the three rows, centred on the column
@@ -593,20 +519,7 @@ class NetworkView(QGraphicsView):
             px[1::2] = self._ex1[order]
             py[0::2] = self._ey0[order]
             py[1::2] = self._ey1[order]
-            paths, start = [], 0
-            for level, count in enumerate(bins):
-                end = start + 2 * count
-                if not count:
-                    paths.append(QPainterPath())
-                elif level >= 2 * LEVELS or len(STRANDS[level % LEVELS]) == 1:
-                    paths.append(pg.arrayToQPath(px[start:end], py[start:end], connect="pairs"))
-                else:  # a few strong edges: parallel strands
-                    offsets = STRANDS[level % LEVELS]
-                    xs = np.tile(px[start:end], len(offsets))
-                    ys = np.concatenate([py[start:end] + o for o in offsets])
-                    paths.append(pg.arrayToQPath(xs, ys, connect="pairs"))
-                start = end
-            self._edges.set_paths(paths)
+            self._edges.set_paths(edge_paths(px, py, bins))
         # unit fills: bias on a diverging scale relative to the largest drawn |b|
         b = self._b
         np.take(parameters, self._bias_idx, out=b)
@@ -649,7 +562,7 @@ class NetworkView(QGraphicsView):
     def _control_at(self, pos) -> bool:
         item = self.itemAt(pos)
         while item is not None:
-            if isinstance(item, _Button):
+            if isinstance(item, Button):
                 return True
             item = item.parentItem()
         return False
@@ -671,39 +584,14 @@ class NetworkView(QGraphicsView):
             return
         super().mousePressEvent(event)
 
-    def _value(self, vector, index) -> str:
-        return "—" if vector is None else f"{vector[index]:+.4g}"
-
     def tooltip_at(self, p: QPointF) -> str | None:
-        net = self.network
         unit = self.unit_at(p)
         if unit is not None:
-            c, j = unit
-            if c == 0:
-                name = self.editor.feature_names[j] if j < len(self.editor.feature_names) else ""
-                text = f"input x{_sub(j + 1)} = y{_sub(j + 1)}<sup>(0)</sup> {name}"
-            else:
-                where = net.layout.bias_index(c, j)
-                text = (f"unit {j + 1} of layer {c} ({net.activation_names[c - 1]})<br>"
-                        f"b{_sub(j + 1)}<sup>({c})</sup> = {self._value(self.parameters, where)}")
-                if self.gradient is not None:
-                    text += f"<br>∂Div/∂b{_sub(j + 1)}<sup>({c})</sup> = {self._value(self.gradient, where)}"
-            tr = self.trace
-            if tr is not None and len(tr.y) == net.N + 1 and tr.y[c].shape[1] == net.sizes[c] \
-                    and 0 <= self.sample < tr.y[c].shape[0] and (c == 0 or tr.computed >= c):
-                if c > 0:
-                    text += f"<br>z{_sub(j + 1)}<sup>({c})</sup> = {tr.z[c][self.sample, j]:+.4g}"
-                text += f"<br>y{_sub(j + 1)}<sup>({c})</sup> = {tr.y[c][self.sample, j]:+.4g}" \
-                        f" (sample {self.sample})"
-            return text
+            return unit_tooltip(self.network, self.editor.feature_names, self.parameters, self.gradient,
+                                self.trace, self.sample, *unit)
         edge = self.edge_at(p)
         if edge is not None:
-            k, i, j = edge
-            where = net.layout.weight_index(k, i, j)
-            s = f"<sub>{i + 1},{j + 1}</sub>"
-            return (f"w{s}<sup>({k})</sup> = {self._value(self.parameters, where)}<br>"
-                    f"∂Div/∂w{s}<sup>({k})</sup> = {self._value(self.gradient, where)}<br>"
-                    f"<small>from unit {i + 1} of layer {k - 1} to unit {j + 1} of layer {k}</small>")
+            return edge_tooltip(self.network, self.parameters, self.gradient, *edge)
         return None
 
     def viewportEvent(self, event):
