@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QEvent, QPointF, Qt, Signal
-from PySide6.QtGui import QAction, QBrush, QColor, QFont, QFontMetricsF, QKeySequence, QPainter, QPainterPath, QPen, QPolygonF
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import (
     QGraphicsEllipseItem,
     QGraphicsPathItem,
@@ -34,14 +34,14 @@ from PySide6.QtWidgets import (
     QToolTip,
 )
 
-from engine.core import activations as activations_module
 from engine.core.network import Network
 
+from .actions import EditingActions
+from .edges import EdgeGeometry
 from .items import (
     ALPHAS,
     BIAS_LEVELS,
     HEAD,
-    LEVELS,
     MARGIN_BOTTOM,
     MARGIN_LEFT,
     MARGIN_RIGHT,
@@ -60,7 +60,7 @@ from .model import NetworkEditor
 from .tooltips import edge_tooltip, unit_tooltip
 
 
-class NetworkView(QGraphicsView):
+class NetworkView(EditingActions, QGraphicsView):
     """Draws `editor.network`; header controls and keys edit it through the editor.
 
     Signals: weightSelected(k, i, j), unitSelected(k, j) (k = 0: input x_j), layerSelected(c).
@@ -89,8 +89,8 @@ class NetworkView(QGraphicsView):
         self.sample = 0
         self.selected_layer: int | None = None
         self.selection: tuple | None = None     # ("weight", k, i, j) or ("unit", k, j)
-        self._menu: QMenu | None = None
-        self._make_actions()
+        self.open_menu: QMenu | None = None
+        self.make_actions()
         self._bias_brushes = [QBrush(mix(NEGATIVE if s < 0 else POSITIVE, abs(s) / BIAS_LEVELS))
                               for s in range(-BIAS_LEVELS, BIAS_LEVELS + 1)]
         # groups: (dense layer?, sign, |w| bin); edges of a bundled layer are single strands
@@ -100,83 +100,6 @@ class NetworkView(QGraphicsView):
                            for _ in range(2) for c in (POSITIVE, NEGATIVE) for a in ALPHAS]
         editor.networkChanged.connect(self._on_network)
         self.rebuild()
-
-    # -- actions (keyboard) ----------------------------------------------------------------
-    def _make_actions(self) -> None:
-        def act(text, keys, slot):
-            a = QAction(text, self)
-            a.setShortcuts([QKeySequence(k) for k in keys])
-            a.setShortcutContext(Qt.WidgetWithChildrenShortcut)
-            a.triggered.connect(slot)
-            self.addAction(a)
-            return a
-
-        self.action_more_units = act("Add a unit", ["+", "="], lambda: self._units(+1))
-        self.action_fewer_units = act("Remove a unit", ["-"], lambda: self._units(-1))
-        self.action_layer_after = act("Add layer after", ["Insert", "Ctrl+Right"], lambda: self._add(after=True))
-        self.action_layer_before = act("Add layer before", ["Shift+Insert", "Ctrl+Left"],
-                                       lambda: self._add(after=False))
-        self.action_remove_layer = act("Remove layer", ["Delete", "Backspace"], self._remove)
-        self.action_activation = act("Choose activation…", ["A"], self._activation_popup)
-        self.action_next_layer = act("Next layer", ["Right"], lambda: self._move_selection(+1))
-        self.action_previous_layer = act("Previous layer", ["Left"], lambda: self._move_selection(-1))
-
-    def _units(self, delta: int) -> None:
-        c = self.selected_layer
-        if c is None:
-            self.editor.editRefused.emit("select a layer first (click its header)")
-        elif c == 0:
-            self.editor.editRefused.emit("the inputs follow the dataset's features")
-        else:
-            self.editor.change_units(c, delta)
-
-    def _add(self, after: bool) -> None:
-        c = self.selected_layer if self.selected_layer is not None else self.network.N
-        position = c + 1 if after else c
-        position = min(max(position, 1), self.network.N)  # nothing goes before the inputs or after the output
-        if self.editor.add_layer(position):
-            self.select_layer(position)
-
-    def _remove(self) -> None:
-        c = self.selected_layer
-        if c is None or not 1 <= c < self.network.N:
-            self.editor.editRefused.emit("select a hidden layer to remove (click its header)")
-        elif self.editor.remove_layer(c):
-            self.select_layer(min(c, self.network.N - 1) if self.network.N > 1 else None)
-
-    def _move_selection(self, step: int) -> None:
-        c = 0 if self.selected_layer is None else self.selected_layer + step
-        self.select_layer(min(max(c, 0), self.network.N))
-
-    def _activation_popup(self) -> None:
-        if self.selected_layer:
-            self.popup_activation_menu(self.selected_layer)
-
-    def activation_menu(self, k: int) -> QMenu:
-        """A menu of the activations layer k may have (softmax only on the output layer)."""
-        menu = QMenu(self)
-        current = self.network.activation_names[k - 1]
-        for name, act in activations_module.ACTIVATIONS.items():
-            if act.is_vector and k < self.network.N:
-                continue
-            a = menu.addAction(name)
-            a.setCheckable(True)
-            a.setChecked(name == current)
-            a.setToolTip(getattr(act, "formula", name))
-            a.triggered.connect(lambda _=False, n=name: self.editor.set_activation(k, n))
-        menu.setToolTipsVisible(True)
-        return menu
-
-    def popup_activation_menu(self, k: int) -> QMenu:
-        """Open (without blocking) the activation menu under layer k's header."""
-        self.select_layer(k)
-        if self._menu is not None:
-            self._menu.close()
-            self._menu.deleteLater()
-        self._menu = self.activation_menu(k)
-        item = self._headers[k]["activation"]
-        self._menu.popup(self.viewport().mapToGlobal(self.mapFromScene(item.sceneBoundingRect().bottomLeft())))
-        return self._menu
 
     # -- selection -------------------------------------------------------------------------
     def select_layer(self, c: int | None, emit: bool = True) -> None:
@@ -269,37 +192,8 @@ class NetworkView(QGraphicsView):
             y0 = (top + bottom) / 2 - spacing * (count - 1) / 2
             self._cols.append((units, y0 + spacing * slots))
             self._ellipsis_y.append(y0 + spacing * HEAD if n > MAX_SHOWN else None)
-        # every drawn edge, layer by layer: endpoints, indices, flat-vector positions
-        x0, y0, x1, y1, ks, iis, jjs, idx, starts = [], [], [], [], [], [], [], [], []
-        offsets = net.layout.offsets()
-        for k in range(1, net.N + 1):
-            (ui, yi), (uj, yj) = self._cols[k - 1], self._cols[k]
-            I, J = np.meshgrid(np.arange(len(ui)), np.arange(len(uj)), indexing="ij")
-            I, J = I.ravel(), J.ravel()
-            starts.append(sum(map(len, ks)))
-            x0.append(np.full(I.size, self._xs[k - 1] + self._radius))
-            x1.append(np.full(I.size, self._xs[k] - self._radius))
-            y0.append(yi[I])
-            y1.append(yj[J])
-            ks.append(np.full(I.size, k))
-            iis.append(ui[I])
-            jjs.append(uj[J])
-            idx.append(offsets[2 * k - 2] + ui[I] * net.sizes[k] + uj[J])
-        cat = np.concatenate
-        self._ex0, self._ey0, self._ex1, self._ey1 = cat(x0), cat(y0), cat(x1), cat(y1)
-        self._ek, self._ei, self._ej, self._edge_idx = cat(ks), cat(iis), cat(jjs), cat(idx)
-        self._layer_starts = np.array(starts)
-        bundled = [max(net.sizes[k - 1], net.sizes[k]) > MAX_SHOWN for k in range(1, net.N + 1)]
-        self._bundled_code = (2 * LEVELS * np.array(bundled, np.intp))[self._ek - 1]
-        E = self._edge_idx.size
-        # per-frame buffers, reused
-        self._w = np.empty(E, net.dtype)
-        self._absw = np.empty(E, net.dtype)
-        self._scale = np.empty(E, net.dtype)
-        self._code = np.empty(E, dtype=np.intp)
-        self._px = np.empty(2 * E)
-        self._py = np.empty(2 * E)
-        self._bias_idx = cat([offsets[2 * k - 1] + self._cols[k][0] for k in range(1, net.N + 1)])
+        self.edges = EdgeGeometry(net, self._cols, self._xs, self._radius)
+        self._bias_idx = np.concatenate([net.layout.offsets()[2 * k - 1] + self._cols[k][0] for k in range(1, net.N + 1)])
         self._b = np.empty(self._bias_idx.size, net.dtype)
         self._bias_level = np.full(self._bias_idx.size, -1, dtype=np.intp)
 
@@ -323,9 +217,9 @@ class NetworkView(QGraphicsView):
         net = self.network
         self._layout()
         self._bands()
-        self._edges = EdgeLayer(self._edge_pens, scene.sceneRect())
-        self._edges.setZValue(1)
-        scene.addItem(self._edges)
+        self.edge_layer = EdgeLayer(self._edge_pens, scene.sceneRect())
+        self.edge_layer.setZValue(1)
+        scene.addItem(self.edge_layer)
         self._selection_item = QGraphicsPathItem()
         self._selection_item.setPen(QPen(SELECTION, 1.0, Qt.SolidLine, Qt.FlatCap))
         self._selection_item.setZValue(4)
@@ -493,33 +387,10 @@ class NetworkView(QGraphicsView):
         self.parameters = parameters
         self.editor.set_live_parameters(parameters)
         self.gradient = gradient if gradient is not None and gradient.shape == parameters.shape else None
-        if self._w.dtype != parameters.dtype:  # float32 runs: buffers follow the vector's dtype
-            self._w, self._absw, self._scale = (np.empty(self._w.size, parameters.dtype) for _ in range(3))
+        if self._b.dtype != parameters.dtype:  # float32 runs: buffers follow the vector's dtype
             self._b = np.empty(self._b.size, parameters.dtype)
-        w, absw, scale, code = self._w, self._absw, self._scale, self._code
-        E = w.size
-        if E:
-            np.take(parameters, self._edge_idx, out=w)
-            np.abs(w, out=absw)
-            # |w| relative to the largest drawn |w| of its layer
-            layer_max = np.maximum.reduceat(absw, self._layer_starts)
-            np.maximum(layer_max, 1e-300, out=layer_max)
-            counts = np.diff(np.r_[self._layer_starts, E])
-            scale[:] = np.repeat(layer_max, counts)
-            np.divide(absw, scale, out=scale)
-            np.multiply(scale, LEVELS, out=scale)
-            np.minimum(scale, LEVELS - 1, out=scale)
-            code[:] = scale  # truncates to the bin 0..LEVELS-1
-            code[w < 0] += LEVELS
-            code += self._bundled_code
-            order = np.argsort(code, kind="stable")
-            bins = np.bincount(code, minlength=4 * LEVELS)
-            px, py = self._px, self._py
-            px[0::2] = self._ex0[order]
-            px[1::2] = self._ex1[order]
-            py[0::2] = self._ey0[order]
-            py[1::2] = self._ey1[order]
-            self._edges.set_paths(edge_paths(px, py, bins))
+        if self.edges.size:
+            self.edge_layer.set_paths(edge_paths(*self.edges.sorted_segments(parameters)))
         # unit fills: bias on a diverging scale relative to the largest drawn |b|
         b = self._b
         np.take(parameters, self._bias_idx, out=b)
@@ -548,16 +419,7 @@ class NetworkView(QGraphicsView):
         return best
 
     def edge_at(self, p: QPointF, tolerance: float = 4.0) -> tuple[int, int, int] | None:
-        if self._edge_idx.size == 0:
-            return None
-        px, py = p.x(), p.y()
-        dx, dy = self._ex1 - self._ex0, self._ey1 - self._ey0
-        t = np.clip(((px - self._ex0) * dx + (py - self._ey0) * dy) / (dx * dx + dy * dy), 0.0, 1.0)
-        d = np.hypot(self._ex0 + t * dx - px, self._ey0 + t * dy - py)
-        n = int(np.argmin(d))
-        if d[n] > tolerance:
-            return None
-        return int(self._ek[n]), int(self._ei[n]), int(self._ej[n])
+        return self.edges.nearest(p.x(), p.y(), tolerance)
 
     def _control_at(self, pos) -> bool:
         item = self.itemAt(pos)
