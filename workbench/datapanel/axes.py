@@ -78,6 +78,11 @@ class AxisPicker(QWidget):
             if (i, j) != self._axes:
                 self.set_slice_axes(i, j)
 
+    @property
+    def feature_names(self) -> tuple[str, ...]:
+        """The names of the data's features (the choices of both axes)."""
+        return self._names
+
     def needed(self) -> bool:
         """True when the data has more than two features, so a slice must be chosen."""
         return len(self._names) > 2

@@ -29,10 +29,10 @@ class EditingActions:
 
         self.action_more_units = act("Add a unit", ["+", "="], lambda: self._units(+1))
         self.action_fewer_units = act("Remove a unit", ["-"], lambda: self._units(-1))
-        self.action_layer_after = act("Add layer after", ["Insert", "Ctrl+Right"], lambda: self._add(after=True))
+        self.action_layer_after = act("Add layer after", ["Insert", "Ctrl+Right"], lambda: self.add_layer_beside(after=True))
         self.action_layer_before = act("Add layer before", ["Shift+Insert", "Ctrl+Left"],
-                                       lambda: self._add(after=False))
-        self.action_remove_layer = act("Remove layer", ["Delete", "Backspace"], self._remove)
+                                       lambda: self.add_layer_beside(after=False))
+        self.action_remove_layer = act("Remove layer", ["Delete", "Backspace"], self.remove_selected_layer)
         self.action_activation = act("Choose activation…", ["A"], self._activation_popup)
         self.action_next_layer = act("Next layer", ["Right"], lambda: self._move_selection(+1))
         self.action_previous_layer = act("Previous layer", ["Left"], lambda: self._move_selection(-1))
@@ -46,14 +46,16 @@ class EditingActions:
         else:
             self.editor.change_units(c, delta)
 
-    def _add(self, after: bool) -> None:
+    def add_layer_beside(self, after: bool) -> None:
+        """A hidden layer after (or before) the selected layer (the output layer when none is selected)."""
         c = self.selected_layer if self.selected_layer is not None else self.network.N
         position = c + 1 if after else c
         position = min(max(position, 1), self.network.N)  # nothing goes before the inputs or after the output
         if self.editor.add_layer(position):
             self.select_layer(position)
 
-    def _remove(self) -> None:
+    def remove_selected_layer(self) -> None:
+        """Remove the selected hidden layer (refused, with the reason, for the inputs and the output)."""
         c = self.selected_layer
         if c is None or not 1 <= c < self.network.N:
             self.editor.editRefused.emit("select a hidden layer to remove (click its header)")

@@ -19,7 +19,7 @@ Integration API (what the main window uses)
 
     # signals
     panel.phaseRequested.connect(lambda: worker.send("phase"))       # Step forward / backward / Update
-    panel.selectionChanged.connect(designer.highlight_weight)        # (k, i, j)
+    panel.selectionChanged.connect(lambda k, i, j: designer.view.select_weight(k, i, j, emit=False))
     panel.weightEdited.connect(on_weight_edited)                     # (k, i, j, new value), only while paused
 
     def on_weight_edited(k, i, j, value):
