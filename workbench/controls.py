@@ -35,12 +35,6 @@ LR_MIN, LR_MAX = 1e-5, 10.0
 LR_TICKS = 600  # slider positions over the six decades
 SPEED_TICKS = 30  # 10^(v/10) iterations/s for v < SPEED_TICKS, "max" at SPEED_TICKS
 
-DIVERGENCE_TIPS = {
-    "l2": "L2: Div(y, d) = ½‖y − d‖²",
-    "bce": "binary cross-entropy: Div = −d log y − (1 − d) log(1 − y)",
-    "cross_entropy": "cross-entropy: Div = −Σ_i d_i log y_i (targets smoothed by ε)",
-    "kl": "Kullback–Leibler: Div = Σ_i d_i log(d_i / y_i)",
-}
 HYPER_TIPS = {
     "momentum": "μ: b ← μ b + g, Δ = η b",
     "nesterov": "Nesterov momentum: Δ = η (g + μ b)",
@@ -182,7 +176,7 @@ class ControlsPanel(QWidget):
         lr_row.addWidget(self.lr_spin)
         form.addRow(lr_row)
         self.schedule = Combo()
-        self.schedule.addItems(SCHEDULES)
+        self.schedule.addItems(list(SCHEDULES))
         self.schedule.setToolTip("η_t = η · factor(t): constant 1; step γ^⌊t/s⌋; exponential γ^t; "
                                  "inverse_time 1/(1 + decay·t)")
         self.gamma = self._spin(0.001, 1.0, 3, "γ of the step / exponential schedule")
@@ -215,13 +209,13 @@ class ControlsPanel(QWidget):
         box = QGroupBox("Divergence and batches")
         form = QFormLayout(box)
         self.divergence = Combo()
-        for name in divergences.DIVERGENCES:
+        for name, div in divergences.DIVERGENCES.items():
             self.divergence.addItem(name)
-            self.divergence.setItemData(self.divergence.count() - 1, DIVERGENCE_TIPS.get(name, name), Qt.ToolTipRole)
+            self.divergence.setItemData(self.divergence.count() - 1, f"{div.description}: {div.formula}", Qt.ToolTipRole)
         self.divergence.setToolTip("Div(y, d): what the network minimises")
         self.divergence.currentTextChanged.connect(lambda _: self._emit(divergence=self.divergence.currentText()))
         form.addRow("Div(y, d)", self.divergence)
-        self.smoothing = self._spin(0.0, 0.49, 3, "Label smoothing ε: d = (1 − ε)·one-hot + ε/K (cross-entropy)")
+        self.smoothing = self._spin(0.0, 0.49, 3, f"Label smoothing ε (cross-entropy): {divergences.SMOOTHING_FORMULA}")
         self.smoothing.valueChanged.connect(lambda v: self._emit(label_smoothing=v))
         form.addRow("Smoothing ε", self.smoothing)
         self.batch = IntSpin()

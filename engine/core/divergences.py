@@ -43,7 +43,8 @@ class Divergence:
     """Div(y, d) per sample and its gradient ∂Div/∂y."""
 
     name: str = ""
-    formula: str = ""
+    description: str = ""  # what the GUI calls it
+    formula: str = ""  # Div(y, d) in lecture notation, as the GUI shows it
     label_smoothing: float = 0.0
 
     def __init__(self, label_smoothing: float = 0.0):
@@ -92,7 +93,7 @@ class Divergence:
 
 
 class L2(Divergence):
-    name, formula = "l2", "Div = ½ ‖y − d‖²"
+    name, description, formula = "l2", "L2", "Div = ½ ‖y − d‖²"
 
     def value(self, y, d):
         r = y - d
@@ -103,7 +104,7 @@ class L2(Divergence):
 
 
 class BinaryCrossEntropy(Divergence):
-    name, formula = "bce", "Div = −Σ_i [d_i log y_i + (1 − d_i) log(1 − y_i)]"
+    name, description, formula = "bce", "binary cross-entropy", "Div = −Σ_i [d_i log y_i + (1 − d_i) log(1 − y_i)]"
 
     def value(self, y, d):
         p = _probabilities(y)
@@ -135,7 +136,7 @@ def _needs_two_outputs(name: str, n_outputs: int) -> None:
 
 
 class CrossEntropy(Divergence):
-    name, formula = "cross_entropy", "Div = −Σ_i d_i log y_i"
+    name, description, formula = "cross_entropy", "cross-entropy (targets smoothed by ε)", "Div = −Σ_i d_i log y_i"
 
     def check_outputs(self, n_outputs):
         _needs_two_outputs(self.name, n_outputs)
@@ -160,7 +161,7 @@ class CrossEntropy(Divergence):
 
 
 class KL(Divergence):
-    name, formula = "kl", "Div = Σ_i d_i log(d_i / y_i),  0 log 0 = 0"
+    name, description, formula = "kl", "Kullback–Leibler", "Div = Σ_i d_i log(d_i / y_i),  0 log 0 = 0"
 
     def check_outputs(self, n_outputs):
         _needs_two_outputs(self.name, n_outputs)
@@ -179,6 +180,9 @@ class KL(Divergence):
 DIVERGENCES: dict[str, type[Divergence]] = {
     c.name: c for c in (L2, BinaryCrossEntropy, CrossEntropy, KL)
 }
+
+
+SMOOTHING_FORMULA = "true class d_i = 1 − (K−1)ε, every other class d_i = ε"  # the lecture's smoothed one-hot
 
 
 def check_label_smoothing(eps: float) -> float:

@@ -40,6 +40,9 @@ SOFTMAX_ONE_OUTPUT = ("softmax over a single output is always 1, so the loss is 
                       "use sigmoid for one output, or softmax over two or more")
 
 
+MAX_SEED = 2**63 - 1  # the largest seed an experiment, a network or a dataset accepts (an int64 in every file)
+
+
 def _dtype(dtype) -> np.dtype:
     dt = np.dtype(DTYPES.get(dtype, dtype) if isinstance(dtype, str) else dtype)
     if dt not in (np.dtype(np.float64), np.dtype(np.float32)):

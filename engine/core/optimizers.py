@@ -63,10 +63,6 @@ class Optimizer:
                 setattr(self, key, value)
             raise
 
-    def reset_state(self) -> None:
-        self._state.clear()
-        self.t = 0
-
     def state(self) -> tuple[int, dict[str, np.ndarray]]:
         """(t, the moment buffers by name): what continuing exactly needs besides θ."""
         return self.t, {name: buf.copy() for name, buf in self._state.items()}

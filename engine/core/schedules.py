@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass
+from typing import Callable
 
 from engine.core.errors import ConfigurationError
 
@@ -32,17 +33,17 @@ class Schedule:
             raise ConfigurationError(f"schedule decay must be ≥ 0, got {self.decay}")
 
     def factor(self, t: int) -> float:
-        if self.name == "constant":
-            return 1.0
-        if self.name == "step":
-            return self.gamma ** (t // self.step_size)
-        if self.name == "exponential":
-            return self.gamma**t
-        return 1.0 / (1.0 + self.decay * t)
+        """factor(t): η_t = η · factor(t) for update t = 0, 1, 2, …"""
+        return SCHEDULES[self.name](self, t)
 
     def to_dict(self) -> dict:
         return asdict(self)
 
 
-SCHEDULES = ("constant", "step", "exponential", "inverse_time")
+SCHEDULES: dict[str, Callable[[Schedule, int], float]] = {  # name -> factor(schedule, t)
+    "constant": lambda s, t: 1.0,
+    "step": lambda s, t: s.gamma ** (t // s.step_size),
+    "exponential": lambda s, t: s.gamma**t,
+    "inverse_time": lambda s, t: 1.0 / (1.0 + s.decay * t),
+}
 CONSTANT = Schedule()

@@ -20,6 +20,7 @@ from typing import Callable, Mapping
 import numpy as np
 
 from engine.core.errors import ConfigurationError
+from engine.core.network import MAX_SEED
 from engine.data.dataset import MAX_SAMPLES, Dataset
 
 
@@ -69,7 +70,7 @@ _CHECKS = {
     "turns": lambda v: _check_float("turns", v, 0.0, 10.0, low_open=True),
     "cells": lambda v: _check_int("cells", v, 2, 32),
     "factor": lambda v: _check_float("factor", v, 0.0, 0.99, low_open=True),
-    "seed": lambda v: _check_int("seed", v, 0, 2**63 - 1),
+    "seed": lambda v: _check_int("seed", v, 0, MAX_SEED),
 }
 
 

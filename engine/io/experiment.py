@@ -54,7 +54,7 @@ from engine.core import initializers, optimizers
 from engine.core.activations import ACTIVATIONS
 from engine.core.divergences import DIVERGENCES
 from engine.core.errors import ConfigurationError, ExperimentError
-from engine.core.network import DTYPES, MAX_LAYERS, SOFTMAX_ONE_OUTPUT
+from engine.core.network import DTYPES, MAX_LAYERS, MAX_SEED, SOFTMAX_ONE_OUTPUT
 from engine.core.schedules import SCHEDULES, Schedule
 from engine.data.features import FEATURES
 from engine.data.reading import read_limited
@@ -65,7 +65,6 @@ from engine.io.validation import Section, array, boolean, describe, join, number
 
 FORMAT = "backprop-workbench-experiment"
 VERSION = 1
-MAX_SEED = 2**63 - 1
 MAX_UNITS = 100_000  # per layer
 MAX_PARAMETERS = 50_000_000  # 400 MB of float64
 MAX_EXPERIMENT_BYTES = 16 * 1024 * 1024  # drawn points included; a hand-written file is a few kB

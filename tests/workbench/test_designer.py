@@ -10,7 +10,7 @@ from PySide6.QtTest import QTest
 from engine import Network
 from engine.training.edits import MAX_HIDDEN_LAYERS, MAX_UNITS
 from workbench.designer import DesignerPanel, NetworkEditor, default_output, pair_note
-from workbench.designer.view import LEVELS, STRANDS
+from workbench.designer.items import LEVELS, STRANDS
 
 
 def random_network(sizes, activations, seed=1):
@@ -83,10 +83,10 @@ def test_remove_button_removes_the_hidden_layer(qtbot, panel):
 def test_activation_menu_opens_on_click_and_sets_the_activation(qtbot, panel):
     view = panel.view
     click_button(qtbot, view, 2, "activation")
-    qtbot.waitUntil(lambda: view._menu is not None and view._menu.isVisible())
-    names = [a.text() for a in view._menu.actions()]
+    qtbot.waitUntil(lambda: view.open_menu is not None and view.open_menu.isVisible())
+    names = [a.text() for a in view.open_menu.actions()]
     assert "softmax" not in names and "relu" in names      # softmax only on the output layer
-    next(a for a in view._menu.actions() if a.text() == "relu").trigger()
+    next(a for a in view.open_menu.actions() if a.text() == "relu").trigger()
     assert panel.editor.network.activation_names == ("tanh", "relu", "sigmoid")
     assert view.header_button(2, "activation").label.text().startswith("relu")
     assert "softmax" in [a.text() for a in view.activation_menu(3).actions()]
@@ -108,8 +108,8 @@ def test_keyboard_edits_on_the_selected_layer(qtbot, panel):
     assert panel.editor.network.sizes == (2, 7, 8, 1)
     view.select_layer(2)
     view.action_activation.trigger()
-    qtbot.waitUntil(lambda: view._menu is not None and view._menu.isVisible())
-    view._menu.close()
+    qtbot.waitUntil(lambda: view.open_menu is not None and view.open_menu.isVisible())
+    view.open_menu.close()
     # the same edits through real key presses
     qtbot.keyClick(view, Qt.Key_Plus)
     assert panel.editor.network.sizes == (2, 7, 9, 1)
@@ -216,14 +216,14 @@ def test_update_weights_restyles_edges_and_ignores_a_stale_vector(qtbot, panel):
     flipped = -net.parameters
     assert view.update_weights(flipped, None)
     L = LEVELS
-    positive = (view._code % (2 * L)) < L
-    assert np.array_equal(positive, flipped[view._edge_idx] >= 0)          # colour follows the sign
-    bins = np.bincount(view._code, minlength=4 * L)
-    for g, path in enumerate(view._edges.paths):                           # one path per group
+    positive = (view.edges.code % (2 * L)) < L
+    assert np.array_equal(positive, flipped[view.edges.edge_idx] >= 0)          # colour follows the sign
+    bins = np.bincount(view.edges.code, minlength=4 * L)
+    for g, path in enumerate(view.edge_layer.paths):                           # one path per group
         strands = 1 if g >= 2 * L else len(STRANDS[g % L])
         assert len(path.toSubpathPolygons()) == bins[g] * strands
-    w = np.abs(flipped[view._edge_idx][:16])                               # W^(1): thicker = larger |w|
-    level = view._code[:16] % L
+    w = np.abs(flipped[view.edges.edge_idx][:16])                               # W^(1): thicker = larger |w|
+    level = view.edges.code[:16] % L
     assert level[np.argmax(w)] == L - 1 and level[np.argmin(w)] <= level[np.argmax(w)]
     assert not view.update_weights(np.zeros(5), None)
     assert view.parameters is flipped
@@ -242,7 +242,7 @@ def test_large_network_draws_compactly_and_stays_responsive(qtbot):
     rebuild = time.perf_counter() - t0
     assert rebuild < 0.5  # generous for CI; the bench checks the 50 ms target
     assert len(view.scene().items()) < 400                  # a sample of units, edges batched
-    assert view._edge_idx.size == 15 * 15 + 15 * 15 + 15 * 10
+    assert view.edges.edge_idx.size == 15 * 15 + 15 * 15 + 15 * 10
     gradient = np.ones(net.layout.size, np.float32)
     assert view.update_weights(net.parameters, gradient)
     assert view.unit_pos(1, 200) is None and view.unit_pos(1, 255) is not None

@@ -175,7 +175,7 @@ def test_numeric_gradient_is_computed_only_while_paused(panel, qtbot):
     QTimer.singleShot(0, lambda: None)
     for _ in range(3):
         QApplication.processEvents()
-    assert not panel.weight._numeric_timer.isActive() and panel.weight.numeric is None
+    assert not panel.weight.numeric_timer.isActive() and panel.weight.numeric is None
     panel.show_state(InspectorState.from_trainer(tr, paused=True))
     qtbot.waitUntil(lambda: panel.weight.numeric is not None, timeout=2000)
 

@@ -29,8 +29,8 @@ Integration API for the main window
     view.update_weights(snapshot.parameters, snapshot.gradient)   # flat vectors, engine Layout order
     view.set_trace(snapshot_trace, sample)         # optional: z_j^(k), y_j^(k) in unit tooltips
 
-    view.weightSelected.connect(inspector.show_weight)   # (k, i, j) = w_ij^(k), engine indices
-    view.unitSelected.connect(inspector.show_unit)       # (k, j); k = 0 is input x_j
+    view.weightSelected.connect(inspector.select_weight) # (k, i, j) = w_ij^(k), engine indices
+    view.unitSelected.connect(inspector.select_unit)     # (k, j); k = 0 is input x_j
     view.select_weight(k, i, j, emit=False)              # highlight a selection made elsewhere
 
 Indices: k = 1..N as the engine (0 = inputs), i, j from 0 as W[k][i, j]; the drawing and its

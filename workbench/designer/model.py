@@ -18,9 +18,9 @@ from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
 
 from engine.core.errors import ConfigurationError
 from engine.core.network import Network
+from engine.data.dataset import PROBLEMS
 from engine.training import edits as architecture
 
-PROBLEMS = ("binary", "multiclass", "regression")
 _DEFAULT_OUTPUT = {
     "binary": ("sigmoid", "bce"),
     "multiclass": ("softmax", "cross_entropy"),
@@ -79,10 +79,10 @@ class NetworkEdit(QUndoCommand):
         self.new = new
 
     def redo(self) -> None:
-        self.editor._install(self.new)
+        self.editor.install(self.new)
 
     def undo(self) -> None:
-        self.editor._install(self.old)
+        self.editor.install(self.old)
 
 
 class AddLayer(NetworkEdit):
@@ -162,7 +162,8 @@ class NetworkEditor(QObject):
     def network(self) -> Network:
         return self._network
 
-    def _install(self, network: Network) -> None:
+    def install(self, network: Network) -> None:
+        """Make `network` the edited one (no undo entry: the NetworkEdit commands call this)."""
         self._network = network
         self._live = None
         self.networkChanged.emit(network)
@@ -291,13 +292,13 @@ class NetworkEditor(QObject):
         self.undo_stack.clear()
         self.divergence = divergence
         self.divergenceChanged.emit(divergence)
-        self._install(net if net is not self._network else net.copy())
+        self.install(net if net is not self._network else net.copy())
 
     def set_network(self, network: Network, clear_undo: bool = True) -> None:
         """Replace the network wholesale (experiment loaded, weights reset); not an undoable edit."""
         if clear_undo:
             self.undo_stack.clear()
-        self._install(network)
+        self.install(network)
 
     # -- undo ----------------------------------------------------------------------------
     def undo(self) -> None:

@@ -20,12 +20,10 @@ Text on screen numbers units from 1 as the lecture does.
 from __future__ import annotations
 
 import numpy as np
-import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QAction, QBrush, QColor, QFont, QFontMetricsF, QKeySequence, QPainter, QPainterPath, QPen, QPolygonF
+from PySide6.QtCore import QEvent, QPointF, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import (
     QGraphicsEllipseItem,
-    QGraphicsItem,
     QGraphicsPathItem,
     QGraphicsPolygonItem,
     QGraphicsRectItem,
@@ -36,105 +34,33 @@ from PySide6.QtWidgets import (
     QToolTip,
 )
 
-from engine.core import activations as activations_module
 from engine.core.network import Network
 
+from .actions import EditingActions
+from .edges import EdgeGeometry
+from .items import (
+    ALPHAS,
+    BIAS_LEVELS,
+    HEAD,
+    MARGIN_BOTTOM,
+    MARGIN_LEFT,
+    MARGIN_RIGHT,
+    MARGIN_TOP,
+    MAX_SHOWN,
+    NEGATIVE,
+    POSITIVE,
+    SELECTION,
+    Button,
+    EdgeLayer,
+    edge_paths,
+    mix,
+    shown_units,
+)
 from .model import NetworkEditor
-
-POSITIVE = QColor("#2166ac")
-NEGATIVE = QColor("#b35806")
-SELECTION = QColor("#111111")
-MAX_SHOWN, HEAD, TAIL = 16, 12, 3
-LEVELS = 5                      # magnitude bins per sign
-# Thickness comes from parallel 1-px strands: Qt's raster engine strokes 1-px antialiased lines
-# on a fast path, while a wider (or round-capped) pen costs 10-100× more per edge.
-STRANDS = ((0.0,), (0.0,), (0.0,), (-0.55, 0.55), (-1.0, 0.0, 1.0))
-ALPHAS = (60, 105, 160, 190, 225)
-BIAS_LEVELS = 8                 # fill colours per sign
-MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 96, 96, 70, 26
+from .tooltips import edge_tooltip, unit_tooltip
 
 
-def shown_units(n: int) -> np.ndarray:
-    """The units of an n-unit layer that are drawn: all of them, or the first HEAD and last TAIL."""
-    return np.arange(n) if n <= MAX_SHOWN else np.r_[0:HEAD, n - TAIL:n]
-
-
-def _mix(c: QColor, t: float) -> QColor:
-    """`c` blended with white: t = 0 white, t = 1 the full colour."""
-    return QColor(round(255 + (c.red() - 255) * t), round(255 + (c.green() - 255) * t),
-                  round(255 + (c.blue() - 255) * t))
-
-
-def _sub(n: int) -> str:
-    return f"<sub>{n}</sub>"
-
-
-class _Button(QGraphicsRectItem):
-    """A small clickable label in the scene (layer header controls)."""
-
-    def __init__(self, text: str, tip: str, callback, bold=False, parent=None):
-        super().__init__(parent)
-        self.label = QGraphicsSimpleTextItem(text, self)
-        font = QFont()
-        font.setPointSizeF(8.5)
-        font.setBold(bold)
-        self.label.setFont(font)
-        r = self.label.boundingRect()
-        self.setRect(QRectF(0, 0, r.width() + 8, r.height() + 2))
-        self.label.setPos(4, 1)
-        self.setToolTip(tip)
-        self.callback = callback
-        self.enabled = True
-        self.setAcceptHoverEvents(True)
-        self.setPen(QPen(QColor("#9a9a9a"), 0.8))
-        self.setBrush(QBrush(QColor("#f4f4f4")))
-        self.setCursor(Qt.PointingHandCursor)
-
-    def set_enabled(self, on: bool) -> None:
-        self.enabled = on
-        self.label.setBrush(QColor("#222222" if on else "#b0b0b0"))
-
-    def hoverEnterEvent(self, event):
-        if self.enabled:
-            self.setBrush(QBrush(QColor("#dde8f3")))
-
-    def hoverLeaveEvent(self, event):
-        self.setBrush(QBrush(QColor("#f4f4f4")))
-
-    def mousePressEvent(self, event):
-        event.accept()
-        if self.enabled and event.button() == Qt.LeftButton:
-            self.callback()
-
-
-class _EdgeLayer(QGraphicsItem):
-    """Every drawn edge: one path per (sign, |w| bin), painted with that bin's pen.
-
-    A QGraphicsPathItem with a wide pen derives its bounding rect from the stroked outline of
-    its path, which costs more than painting it; this item's bounds are simply the scene's.
-    """
-
-    def __init__(self, pens, rect: QRectF):
-        super().__init__()
-        self.pens = pens
-        self.paths = [QPainterPath() for _ in pens]
-        self.rect = QRectF(rect)
-
-    def boundingRect(self) -> QRectF:
-        return self.rect
-
-    def set_paths(self, paths) -> None:
-        self.paths = paths
-        self.update()
-
-    def paint(self, painter, option, widget=None):
-        for pen, path in zip(self.pens, self.paths):
-            if not path.isEmpty():
-                painter.setPen(pen)
-                painter.drawPath(path)
-
-
-class NetworkView(QGraphicsView):
+class NetworkView(EditingActions, QGraphicsView):
     """Draws `editor.network`; header controls and keys edit it through the editor.
 
     Signals: weightSelected(k, i, j), unitSelected(k, j) (k = 0: input x_j), layerSelected(c).
@@ -163,94 +89,17 @@ class NetworkView(QGraphicsView):
         self.sample = 0
         self.selected_layer: int | None = None
         self.selection: tuple | None = None     # ("weight", k, i, j) or ("unit", k, j)
-        self._menu: QMenu | None = None
-        self._make_actions()
-        self._bias_brushes = [QBrush(_mix(NEGATIVE if s < 0 else POSITIVE, abs(s) / BIAS_LEVELS))
+        self.open_menu: QMenu | None = None
+        self.make_actions()
+        self._bias_brushes = [QBrush(mix(NEGATIVE if s < 0 else POSITIVE, abs(s) / BIAS_LEVELS))
                               for s in range(-BIAS_LEVELS, BIAS_LEVELS + 1)]
         # groups: (dense layer?, sign, |w| bin); edges of a bundled layer are single strands
         # opaque colours pre-blended with the white background: antialiased translucent
         # lines cost twice as much to paint in Qt's raster engine (3 ms vs 6 ms a frame)
-        self._edge_pens = [QPen(_mix(c, a / 255), 1.0, Qt.SolidLine, Qt.FlatCap)
+        self._edge_pens = [QPen(mix(c, a / 255), 1.0, Qt.SolidLine, Qt.FlatCap)
                            for _ in range(2) for c in (POSITIVE, NEGATIVE) for a in ALPHAS]
         editor.networkChanged.connect(self._on_network)
         self.rebuild()
-
-    # -- actions (keyboard) ----------------------------------------------------------------
-    def _make_actions(self) -> None:
-        def act(text, keys, slot):
-            a = QAction(text, self)
-            a.setShortcuts([QKeySequence(k) for k in keys])
-            a.setShortcutContext(Qt.WidgetWithChildrenShortcut)
-            a.triggered.connect(slot)
-            self.addAction(a)
-            return a
-
-        self.action_more_units = act("Add a unit", ["+", "="], lambda: self._units(+1))
-        self.action_fewer_units = act("Remove a unit", ["-"], lambda: self._units(-1))
-        self.action_layer_after = act("Add layer after", ["Insert", "Ctrl+Right"], lambda: self._add(after=True))
-        self.action_layer_before = act("Add layer before", ["Shift+Insert", "Ctrl+Left"],
-                                       lambda: self._add(after=False))
-        self.action_remove_layer = act("Remove layer", ["Delete", "Backspace"], self._remove)
-        self.action_activation = act("Choose activation…", ["A"], self._activation_popup)
-        self.action_next_layer = act("Next layer", ["Right"], lambda: self._move_selection(+1))
-        self.action_previous_layer = act("Previous layer", ["Left"], lambda: self._move_selection(-1))
-
-    def _units(self, delta: int) -> None:
-        c = self.selected_layer
-        if c is None:
-            self.editor.editRefused.emit("select a layer first (click its header)")
-        elif c == 0:
-            self.editor.editRefused.emit("the inputs follow the dataset's features")
-        else:
-            self.editor.change_units(c, delta)
-
-    def _add(self, after: bool) -> None:
-        c = self.selected_layer if self.selected_layer is not None else self.network.N
-        position = c + 1 if after else c
-        position = min(max(position, 1), self.network.N)  # nothing goes before the inputs or after the output
-        if self.editor.add_layer(position):
-            self.select_layer(position)
-
-    def _remove(self) -> None:
-        c = self.selected_layer
-        if c is None or not 1 <= c < self.network.N:
-            self.editor.editRefused.emit("select a hidden layer to remove (click its header)")
-        elif self.editor.remove_layer(c):
-            self.select_layer(min(c, self.network.N - 1) if self.network.N > 1 else None)
-
-    def _move_selection(self, step: int) -> None:
-        c = 0 if self.selected_layer is None else self.selected_layer + step
-        self.select_layer(min(max(c, 0), self.network.N))
-
-    def _activation_popup(self) -> None:
-        if self.selected_layer:
-            self.popup_activation_menu(self.selected_layer)
-
-    def activation_menu(self, k: int) -> QMenu:
-        """A menu of the activations layer k may have (softmax only on the output layer)."""
-        menu = QMenu(self)
-        current = self.network.activation_names[k - 1]
-        for name, act in activations_module.ACTIVATIONS.items():
-            if act.is_vector and k < self.network.N:
-                continue
-            a = menu.addAction(name)
-            a.setCheckable(True)
-            a.setChecked(name == current)
-            a.setToolTip(getattr(act, "formula", name))
-            a.triggered.connect(lambda _=False, n=name: self.editor.set_activation(k, n))
-        menu.setToolTipsVisible(True)
-        return menu
-
-    def popup_activation_menu(self, k: int) -> QMenu:
-        """Open (without blocking) the activation menu under layer k's header."""
-        self.select_layer(k)
-        if self._menu is not None:
-            self._menu.close()
-            self._menu.deleteLater()
-        self._menu = self.activation_menu(k)
-        item = self._headers[k]["activation"]
-        self._menu.popup(self.viewport().mapToGlobal(self.mapFromScene(item.sceneBoundingRect().bottomLeft())))
-        return self._menu
 
     # -- selection -------------------------------------------------------------------------
     def select_layer(self, c: int | None, emit: bool = True) -> None:
@@ -318,7 +167,7 @@ class NetworkView(QGraphicsView):
         """Scene (= viewport) position of the middle of edge w_ij^(k), or None if it is not drawn."""
         return self.edge_point(k, i, j, 0.5)
 
-    def header_button(self, c: int, name: str) -> _Button:
+    def header_button(self, c: int, name: str) -> Button:
         """Header control of column c: 'more', 'fewer', 'before', 'after', 'remove', 'activation'."""
         return self._headers[c][name]
 
@@ -343,37 +192,8 @@ class NetworkView(QGraphicsView):
             y0 = (top + bottom) / 2 - spacing * (count - 1) / 2
             self._cols.append((units, y0 + spacing * slots))
             self._ellipsis_y.append(y0 + spacing * HEAD if n > MAX_SHOWN else None)
-        # every drawn edge, layer by layer: endpoints, indices, flat-vector positions
-        x0, y0, x1, y1, ks, iis, jjs, idx, starts = [], [], [], [], [], [], [], [], []
-        offsets = net.layout.offsets()
-        for k in range(1, net.N + 1):
-            (ui, yi), (uj, yj) = self._cols[k - 1], self._cols[k]
-            I, J = np.meshgrid(np.arange(len(ui)), np.arange(len(uj)), indexing="ij")
-            I, J = I.ravel(), J.ravel()
-            starts.append(sum(map(len, ks)))
-            x0.append(np.full(I.size, self._xs[k - 1] + self._radius))
-            x1.append(np.full(I.size, self._xs[k] - self._radius))
-            y0.append(yi[I])
-            y1.append(yj[J])
-            ks.append(np.full(I.size, k))
-            iis.append(ui[I])
-            jjs.append(uj[J])
-            idx.append(offsets[2 * k - 2] + ui[I] * net.sizes[k] + uj[J])
-        cat = np.concatenate
-        self._ex0, self._ey0, self._ex1, self._ey1 = cat(x0), cat(y0), cat(x1), cat(y1)
-        self._ek, self._ei, self._ej, self._edge_idx = cat(ks), cat(iis), cat(jjs), cat(idx)
-        self._layer_starts = np.array(starts)
-        bundled = [max(net.sizes[k - 1], net.sizes[k]) > MAX_SHOWN for k in range(1, net.N + 1)]
-        self._bundled_code = (2 * LEVELS * np.array(bundled, np.intp))[self._ek - 1]
-        E = self._edge_idx.size
-        # per-frame buffers, reused
-        self._w = np.empty(E, net.dtype)
-        self._absw = np.empty(E, net.dtype)
-        self._scale = np.empty(E, net.dtype)
-        self._code = np.empty(E, dtype=np.intp)
-        self._px = np.empty(2 * E)
-        self._py = np.empty(2 * E)
-        self._bias_idx = cat([offsets[2 * k - 1] + self._cols[k][0] for k in range(1, net.N + 1)])
+        self.edges = EdgeGeometry(net, self._cols, self._xs, self._radius)
+        self._bias_idx = np.concatenate([net.layout.offsets()[2 * k - 1] + self._cols[k][0] for k in range(1, net.N + 1)])
         self._b = np.empty(self._bias_idx.size, net.dtype)
         self._bias_level = np.full(self._bias_idx.size, -1, dtype=np.intp)
 
@@ -397,9 +217,9 @@ class NetworkView(QGraphicsView):
         net = self.network
         self._layout()
         self._bands()
-        self._edges = _EdgeLayer(self._edge_pens, scene.sceneRect())
-        self._edges.setZValue(1)
-        scene.addItem(self._edges)
+        self.edge_layer = EdgeLayer(self._edge_pens, scene.sceneRect())
+        self.edge_layer.setZValue(1)
+        scene.addItem(self.edge_layer)
         self._selection_item = QGraphicsPathItem()
         self._selection_item.setPen(QPen(SELECTION, 1.0, Qt.SolidLine, Qt.FlatCap))
         self._selection_item.setZValue(4)
@@ -502,13 +322,13 @@ class NetworkView(QGraphicsView):
                 title = f"output {c} · {net.sizes[c]}"
             else:
                 title = f"layer {c} · {net.sizes[c]}"
-            t = _Button(title, "Select this layer (keys: + − Insert Delete A, ← →)",
+            t = Button(title, "Select this layer (keys: + − Insert Delete A, ← →)",
                         lambda c=c: self.select_layer(c), bold=True, parent=frame)
             t.setPen(QPen(Qt.NoPen))
             header["title"] = t
             row2 = []
             if c > 0:
-                act = _Button(f"{net.activation_names[c - 1]} ▾", "Choose this layer's activation (A)",
+                act = Button(f"{net.activation_names[c - 1]} ▾", "Choose this layer's activation (A)",
                               lambda c=c: self.popup_activation_menu(c), parent=frame)
                 header["activation"] = act
                 row2.append(act)
@@ -526,7 +346,7 @@ class NetworkView(QGraphicsView):
             if 0 < c < net.N:
                 specs.append(("remove", "✕", "Remove this layer (Delete)", lambda c=c: self._click_remove(c)))
             for name, text, tip, cb in specs:
-                b = _Button(text, tip, cb, parent=frame)
+                b = Button(text, tip, cb, parent=frame)
                 header[name] = b
                 row3.append(b)
             # stack the three rows, centred on the column
@@ -567,46 +387,10 @@ class NetworkView(QGraphicsView):
         self.parameters = parameters
         self.editor.set_live_parameters(parameters)
         self.gradient = gradient if gradient is not None and gradient.shape == parameters.shape else None
-        if self._w.dtype != parameters.dtype:  # float32 runs: buffers follow the vector's dtype
-            self._w, self._absw, self._scale = (np.empty(self._w.size, parameters.dtype) for _ in range(3))
+        if self._b.dtype != parameters.dtype:  # float32 runs: buffers follow the vector's dtype
             self._b = np.empty(self._b.size, parameters.dtype)
-        w, absw, scale, code = self._w, self._absw, self._scale, self._code
-        E = w.size
-        if E:
-            np.take(parameters, self._edge_idx, out=w)
-            np.abs(w, out=absw)
-            # |w| relative to the largest drawn |w| of its layer
-            layer_max = np.maximum.reduceat(absw, self._layer_starts)
-            np.maximum(layer_max, 1e-300, out=layer_max)
-            counts = np.diff(np.r_[self._layer_starts, E])
-            scale[:] = np.repeat(layer_max, counts)
-            np.divide(absw, scale, out=scale)
-            np.multiply(scale, LEVELS, out=scale)
-            np.minimum(scale, LEVELS - 1, out=scale)
-            code[:] = scale  # truncates to the bin 0..LEVELS-1
-            code[w < 0] += LEVELS
-            code += self._bundled_code
-            order = np.argsort(code, kind="stable")
-            bins = np.bincount(code, minlength=4 * LEVELS)
-            px, py = self._px, self._py
-            px[0::2] = self._ex0[order]
-            px[1::2] = self._ex1[order]
-            py[0::2] = self._ey0[order]
-            py[1::2] = self._ey1[order]
-            paths, start = [], 0
-            for level, count in enumerate(bins):
-                end = start + 2 * count
-                if not count:
-                    paths.append(QPainterPath())
-                elif level >= 2 * LEVELS or len(STRANDS[level % LEVELS]) == 1:
-                    paths.append(pg.arrayToQPath(px[start:end], py[start:end], connect="pairs"))
-                else:  # a few strong edges: parallel strands
-                    offsets = STRANDS[level % LEVELS]
-                    xs = np.tile(px[start:end], len(offsets))
-                    ys = np.concatenate([py[start:end] + o for o in offsets])
-                    paths.append(pg.arrayToQPath(xs, ys, connect="pairs"))
-                start = end
-            self._edges.set_paths(paths)
+        if self.edges.size:
+            self.edge_layer.set_paths(edge_paths(*self.edges.sorted_segments(parameters)))
         # unit fills: bias on a diverging scale relative to the largest drawn |b|
         b = self._b
         np.take(parameters, self._bias_idx, out=b)
@@ -635,21 +419,12 @@ class NetworkView(QGraphicsView):
         return best
 
     def edge_at(self, p: QPointF, tolerance: float = 4.0) -> tuple[int, int, int] | None:
-        if self._edge_idx.size == 0:
-            return None
-        px, py = p.x(), p.y()
-        dx, dy = self._ex1 - self._ex0, self._ey1 - self._ey0
-        t = np.clip(((px - self._ex0) * dx + (py - self._ey0) * dy) / (dx * dx + dy * dy), 0.0, 1.0)
-        d = np.hypot(self._ex0 + t * dx - px, self._ey0 + t * dy - py)
-        n = int(np.argmin(d))
-        if d[n] > tolerance:
-            return None
-        return int(self._ek[n]), int(self._ei[n]), int(self._ej[n])
+        return self.edges.nearest(p.x(), p.y(), tolerance)
 
     def _control_at(self, pos) -> bool:
         item = self.itemAt(pos)
         while item is not None:
-            if isinstance(item, _Button):
+            if isinstance(item, Button):
                 return True
             item = item.parentItem()
         return False
@@ -671,39 +446,14 @@ class NetworkView(QGraphicsView):
             return
         super().mousePressEvent(event)
 
-    def _value(self, vector, index) -> str:
-        return "—" if vector is None else f"{vector[index]:+.4g}"
-
     def tooltip_at(self, p: QPointF) -> str | None:
-        net = self.network
         unit = self.unit_at(p)
         if unit is not None:
-            c, j = unit
-            if c == 0:
-                name = self.editor.feature_names[j] if j < len(self.editor.feature_names) else ""
-                text = f"input x{_sub(j + 1)} = y{_sub(j + 1)}<sup>(0)</sup> {name}"
-            else:
-                where = net.layout.bias_index(c, j)
-                text = (f"unit {j + 1} of layer {c} ({net.activation_names[c - 1]})<br>"
-                        f"b{_sub(j + 1)}<sup>({c})</sup> = {self._value(self.parameters, where)}")
-                if self.gradient is not None:
-                    text += f"<br>∂Div/∂b{_sub(j + 1)}<sup>({c})</sup> = {self._value(self.gradient, where)}"
-            tr = self.trace
-            if tr is not None and len(tr.y) == net.N + 1 and tr.y[c].shape[1] == net.sizes[c] \
-                    and 0 <= self.sample < tr.y[c].shape[0] and (c == 0 or tr.computed >= c):
-                if c > 0:
-                    text += f"<br>z{_sub(j + 1)}<sup>({c})</sup> = {tr.z[c][self.sample, j]:+.4g}"
-                text += f"<br>y{_sub(j + 1)}<sup>({c})</sup> = {tr.y[c][self.sample, j]:+.4g}" \
-                        f" (sample {self.sample})"
-            return text
+            return unit_tooltip(self.network, self.editor.feature_names, self.parameters, self.gradient,
+                                self.trace, self.sample, *unit)
         edge = self.edge_at(p)
         if edge is not None:
-            k, i, j = edge
-            where = net.layout.weight_index(k, i, j)
-            s = f"<sub>{i + 1},{j + 1}</sub>"
-            return (f"w{s}<sup>({k})</sup> = {self._value(self.parameters, where)}<br>"
-                    f"∂Div/∂w{s}<sup>({k})</sup> = {self._value(self.gradient, where)}<br>"
-                    f"<small>from unit {i + 1} of layer {k - 1} to unit {j + 1} of layer {k}</small>")
+            return edge_tooltip(self.network, self.parameters, self.gradient, *edge)
         return None
 
     def viewportEvent(self, event):

@@ -20,7 +20,7 @@ Integration API (what the main window uses)
 
     # signals
     panel.phaseRequested.connect(lambda: worker.send(StepPhase()))   # Step forward / backward / Update
-    panel.selectionChanged.connect(designer.highlight_weight)        # (k, i, j)
+    panel.selectionChanged.connect(lambda k, i, j: designer.view.select_weight(k, i, j, emit=False))
     panel.weightEdited.connect(on_weight_edited)                     # (k, i, j, new value), only while paused
 
     def on_weight_edited(k, i, j, value):
@@ -43,13 +43,14 @@ Pieces, usable on their own: `WeightInspector`, `LayerView`, `StepThroughBar`, `
 Indices are the engine's (W[i, j] = w_ij^(k), units from 0, layers k = 1..N).
 """
 
+from .edit_command import WeightEditCommand
 from .heatmap import Heatmap
 from .history import ParameterHistory
 from .layer_view import LayerView
 from .panel import InspectorPanel
 from .state import InspectorState
 from .step_bar import StepThroughBar
-from .weight_inspector import WeightEditCommand, WeightInspector
+from .weight_inspector import WeightInspector
 
 __all__ = ["Heatmap", "InspectorPanel", "InspectorState", "LayerView", "ParameterHistory",
            "StepThroughBar", "WeightEditCommand", "WeightInspector"]

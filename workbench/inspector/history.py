@@ -18,7 +18,18 @@ class ParameterHistory:
 
     def __init__(self, size: int = 0, budget_bytes: int = DEFAULT_BUDGET_BYTES):
         self.budget = budget_bytes
+        self.sizes: tuple[int, ...] | None = None  # the network the rows belong to
         self.reset(size)
+
+    def record(self, state) -> None:
+        """Take in an InspectorState: start over for another network (or an earlier iteration, after a
+        reset), append a row when it shows a finished iteration newer than the last row."""
+        net = state.network
+        if net.sizes != self.sizes or state.iteration < self.last_iteration:
+            self.reset(net.layout.size)
+            self.sizes = net.sizes
+        if state.iteration_complete and state.iteration > self.last_iteration:
+            self.append(state.iteration, net.parameters, state.grads.vector)
 
     def reset(self, size: int) -> None:
         self.size = size

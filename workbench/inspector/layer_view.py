@@ -11,7 +11,7 @@ iteration has not computed yet is greyed out.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QSignalBlocker, Qt, Signal, Slot
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -152,10 +152,9 @@ class LayerView(QWidget):
         self.t = min(max(self.t, 0), max(s.batch_size - 1, 0))
         for spin, lo, hi, v in ((self.layer_spin, 1, s.N, self.k),
                                 (self.sample_spin, 0, max(s.batch_size - 1, 0), self.t)):
-            spin.blockSignals(True)
-            spin.setRange(lo, hi)
-            spin.setValue(v)
-            spin.blockSignals(False)
+            with QSignalBlocker(spin):
+                spin.setRange(lo, hi)
+                spin.setValue(v)
 
     def _refresh(self) -> None:
         s = self.state

@@ -80,3 +80,29 @@ def signed_sum(values, digits: int = 4) -> str:
         else:
             out += " + " + text
     return out
+
+
+#: ∂Div/∂y_j^(k) = Σ_l … shows at most this many terms, then "+ … (n more)"
+MAX_TERMS = 4
+
+
+def dy_formula(k, j, N) -> str:
+    """The chain-rule row for ∂Div/∂y_j^(k): Div′ at the output layer, Σ_l w_jl^(k+1) ∂Div/∂z_l^(k+1) below."""
+    if k == N:
+        return f"= Div′({sym('y')}, {sym('d')})<sub>{j}</sub> (output layer)"
+    return f"= Σ<sub>l</sub> {w(j, 'l', k + 1)} · {d(sym('z', 'l', k + 1))}"
+
+
+def mean_formula(i, j, k) -> str:
+    """∂Div/∂w_ij^(k) of the batch: the mean over t of y_i^(k−1)[t] · ∂Div/∂z_j^(k)[t]."""
+    return f"= (1/B) Σ<sub>t</sub> {sym('y', i, k - 1)}[t] · {d(sym('z', j, k))}[t]"
+
+
+def sum_text(terms) -> str:
+    """Σ of a·b products, the first MAX_TERMS written out, the rest counted."""
+    shown = [f"{factor(a, 4)} · {factor(b, 4)}" for _, a, b in terms[:MAX_TERMS]]
+    rest = len(terms) - MAX_TERMS
+    text = "= " + " + ".join(shown)
+    if rest > 0:
+        text += f" + … ({rest} more terms)"
+    return text

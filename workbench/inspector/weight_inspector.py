@@ -1,19 +1,17 @@
 """The per-weight inspector: w_ij^(k), its gradient, the chain rule with numbers, the numeric check.
 
-Everything shown is read from an `InspectorState` (copies); the only computation done here
-is `engine.analysis.inspection.explain_weight` / `explain_unit` (cheap) and, while paused, the numeric
-gradient of one weight by central differences on a private float64 copy of the network.
+Everything shown is read from an `InspectorState` (copies); the only computation done here is
+`engine.analysis.inspection.explain_weight` (cheap); `readouts` gives a unit's numbers and, while paused,
+the numeric gradient of one weight by central differences on a private float64 copy of the network.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Callable
 
-import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QKeySequence, QUndoCommand
+from PySide6.QtCore import QEvent, QSignalBlocker, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
@@ -28,71 +26,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from engine.analysis.gradient_check import numeric_gradient, relative_error
-from engine.analysis.inspection import explain_unit, explain_weight
-from engine.core.network import Network
+from engine.analysis.inspection import explain_weight
 
 from .history import ParameterHistory
-from .notation import d, factor, grey, num, signed_sum, sym, w
+from .labels import rich_label, value_label
+from .notation import d, dy_formula, factor, grey, mean_formula, num, signed_sum, sum_text, sym, w
+from .readouts import numeric_check, unit_values
 from .spinbox import OneBasedSpinBox
 from .state import InspectorState
-
-#: ∂Div/∂y_j^(k) = Σ_l … shows at most this many terms, then "+ … (n more)"
-MAX_TERMS = 4
-
-
-class WeightEditCommand(QUndoCommand):
-    """Undoable edit of w_ij^(k): redo calls apply(k, i, j, new), undo calls apply(k, i, j, old).
-
-    Push it on the main window's QUndoStack (push runs redo once). Consecutive edits of the
-    same weight merge into one command that undoes to the first old value.
-    """
-
-    ID = 0x7701
-
-    def __init__(self, k: int, i: int, j: int, new: float, old: float,
-                 apply: Callable[[int, int, int, float], None], parent: QUndoCommand | None = None):
-        super().__init__(parent)
-        self.k, self.i, self.j = int(k), int(i), int(j)
-        self.new, self.old = float(new), float(old)
-        self.apply = apply
-        self._update_text()
-
-    def _update_text(self) -> None:
-        self.setText(f"set w_{self.i + 1},{self.j + 1}^({self.k}) to {self.new:.6g}")
-
-    def redo(self) -> None:
-        self.apply(self.k, self.i, self.j, self.new)
-
-    def undo(self) -> None:
-        self.apply(self.k, self.i, self.j, self.old)
-
-    def id(self) -> int:
-        return self.ID
-
-    def mergeWith(self, other: QUndoCommand) -> bool:
-        if not isinstance(other, WeightEditCommand) or (other.k, other.i, other.j) != (self.k, self.i, self.j):
-            return False
-        self.new = other.new
-        self._update_text()
-        return True
-
-
-def _value_label(name: str) -> QLabel:
-    label = QLabel("—")
-    label.setObjectName(name)
-    label.setTextInteractionFlags(Qt.TextSelectableByMouse)
-    label.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
-    return label
-
-
-def _rich_label(text: str = "", name: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setTextFormat(Qt.RichText)
-    label.setTextInteractionFlags(Qt.TextSelectableByMouse)
-    if name:
-        label.setObjectName(name)
-    return label
 
 
 class WeightInspector(QWidget):
@@ -112,14 +53,13 @@ class WeightInspector(QWidget):
         self.k, self.i, self.j, self.t = 1, 0, 0, 0
         self.unit_selected = False
         self.history = ParameterHistory()
-        self._history_key = None
         #: the numbers shown, as floats (keys as in the labels' object names)
         self.factors: dict[str, float] = {}
         self.numeric: dict[str, float] | None = None
         self._numeric_key = None
         self._serial = 0
-        self._numeric_timer = QTimer(self, singleShot=True, interval=0)
-        self._numeric_timer.timeout.connect(self._auto_numeric)
+        self.numeric_timer = QTimer(self, singleShot=True, interval=0)
+        self.numeric_timer.timeout.connect(self._auto_numeric)
         self._build()
         self._refresh()
 
@@ -146,10 +86,10 @@ class WeightInspector(QWidget):
         self.sample_spin.valueChanged.connect(self.select_sample)
         outer.addLayout(picker)
 
-        self.sample_label = _rich_label(name="sample")
+        self.sample_label = rich_label(name="sample")
         self.sample_label.setWordWrap(True)
         outer.addWidget(self.sample_label)
-        self.loss_label = _rich_label(name="current_loss")
+        self.loss_label = rich_label(name="current_loss")
         self.loss_label.setToolTip("Loss of this mini-batch with the weights as they are now "
                                    "(after updates and edits); computed while paused")
         outer.addWidget(self.loss_label)
@@ -157,10 +97,10 @@ class WeightInspector(QWidget):
         # value, gradient and their history
         self.weight_box = QGroupBox()
         form = QGridLayout(self.weight_box)
-        self.title_label = _rich_label(name="title")
+        self.title_label = rich_label(name="title")
         self.title_label.setWordWrap(True)
         form.addWidget(self.title_label, 0, 0, 1, 3)
-        form.addWidget(_rich_label("value"), 1, 0)
+        form.addWidget(rich_label("value"), 1, 0)
         self.value_spin = QDoubleSpinBox()
         self.value_spin.setObjectName("value")
         self.value_spin.setDecimals(8)
@@ -172,14 +112,14 @@ class WeightInspector(QWidget):
         self.value_spin.installEventFilter(self)
         self.value_spin.lineEdit().installEventFilter(self)
         form.addWidget(self.value_spin, 1, 1)
-        self.value_note = _rich_label(name="value_note")
+        self.value_note = rich_label(name="value_note")
         self.value_note.setWordWrap(True)
         form.addWidget(self.value_note, 1, 2)
-        self.gradient_symbol = _rich_label()
+        self.gradient_symbol = rich_label()
         form.addWidget(self.gradient_symbol, 2, 0)
-        self.gradient_label = _value_label("gradient")
+        self.gradient_label = value_label("gradient")
         form.addWidget(self.gradient_label, 2, 1)
-        self.gradient_note = _rich_label(name="gradient_note")
+        self.gradient_note = rich_label(name="gradient_note")
         self.gradient_note.setWordWrap(True)
         form.addWidget(self.gradient_note, 2, 2)
         form.setColumnStretch(2, 1)
@@ -216,15 +156,15 @@ class WeightInspector(QWidget):
         grid.setHorizontalSpacing(10)
         self.chain_rows: dict[str, tuple[QLabel, QLabel, QLabel, QLabel]] = {}
         for row, key in enumerate(("sample_gradient", "dz", "dy", "batch_mean")):
-            labels = (_rich_label(name=f"{key}_symbol"), _rich_label(name=f"{key}_formula"),
-                      _rich_label(name=f"{key}_numbers"), _value_label(key))
+            labels = (rich_label(name=f"{key}_symbol"), rich_label(name=f"{key}_formula"),
+                      rich_label(name=f"{key}_numbers"), value_label(key))
             labels[2].setWordWrap(True)
             labels[2].setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
             for col, label in enumerate(labels):
                 grid.addWidget(label, row, col)
             self.chain_rows[key] = labels
         grid.setColumnStretch(2, 1)
-        self.chain_note = _rich_label(name="chain_note")
+        self.chain_note = rich_label(name="chain_note")
         self.chain_note.setWordWrap(True)
         grid.addWidget(self.chain_note, 4, 0, 1, 4)
         outer.addWidget(self.chain_box)
@@ -236,9 +176,9 @@ class WeightInspector(QWidget):
         self.numeric_button = QPushButton("Compute")
         self.numeric_button.setToolTip("Numeric ∂Div/∂w by sixth-order central differences (float64)")
         self.numeric_button.clicked.connect(self.compute_numeric)
-        self.analytic_label = _rich_label(name="analytic")
-        self.numeric_label = _rich_label(name="numeric")
-        self.relative_label = _rich_label(name="relative")
+        self.analytic_label = rich_label(name="analytic")
+        self.numeric_label = rich_label(name="numeric")
+        self.relative_label = rich_label(name="relative")
         nform.addWidget(self.numeric_button, 0, Qt.AlignTop)
         for widget in (self.analytic_label, self.numeric_label, self.relative_label):
             results.addWidget(widget)
@@ -250,9 +190,8 @@ class WeightInspector(QWidget):
         uform = QFormLayout(self.unit_box)
         self.unit_labels: dict[str, tuple[QLabel, QLabel]] = {}
         for key in ("bias", "z", "y", "dDiv_dz", "dDiv_dy", "bias_gradient"):
-            sym_label, value_label = _rich_label(), _value_label(f"unit_{key}")
-            uform.addRow(sym_label, value_label)
-            self.unit_labels[key] = (sym_label, value_label)
+            self.unit_labels[key] = (rich_label(), value_label(f"unit_{key}"))
+            uform.addRow(*self.unit_labels[key])
         outer.addWidget(self.unit_box)
         outer.addStretch(1)
 
@@ -261,13 +200,7 @@ class WeightInspector(QWidget):
     def show_state(self, state: InspectorState) -> None:
         """Show a new snapshot (never mutated). Records the weight history when an iteration finished."""
         self.state = state
-        net = state.network
-        key = net.sizes
-        if key != self._history_key or state.iteration < self.history.last_iteration:
-            self.history.reset(net.layout.size)
-            self._history_key = key
-        if state.iteration_complete and state.iteration > self.history.last_iteration:
-            self.history.append(state.iteration, net.parameters, state.grads.vector)
+        self.history.record(state)
         self._serial += 1
         self._sync_ranges()
         self._refresh()
@@ -291,7 +224,7 @@ class WeightInspector(QWidget):
         if t == self.t:
             return
         self.t = t
-        with _blocked(self.sample_spin):
+        with QSignalBlocker(self.sample_spin):
             self.sample_spin.setValue(t)
         self._refresh()
         self.sampleChanged.emit(self.t)
@@ -331,7 +264,8 @@ class WeightInspector(QWidget):
         self.j = min(self.j, sizes[self.k] - 1)
         B = self.state.batch_size
         self.t = min(self.t, max(B - 1, 0))
-        with _blocked(self.layer_spin, self.i_spin, self.j_spin, self.sample_spin):
+        with (QSignalBlocker(self.layer_spin), QSignalBlocker(self.i_spin), QSignalBlocker(self.j_spin),
+              QSignalBlocker(self.sample_spin)):
             self.layer_spin.setRange(1, len(sizes) - 1)
             self.i_spin.setRange(1, sizes[self.k - 1])
             self.j_spin.setRange(1, sizes[self.k])
@@ -380,7 +314,7 @@ class WeightInspector(QWidget):
         net = s.network
         value = float(net.W[k][i, j])
         self.factors["weight"] = value
-        with _blocked(self.value_spin):
+        with QSignalBlocker(self.value_spin):
             self.value_spin.setValue(value)
         self.value_spin.setEnabled(s.paused)
         self.value_note.setText(f"current value, after {s.iteration} updates" +
@@ -456,8 +390,8 @@ class WeightInspector(QWidget):
                        else "no iteration under way")
             self._set_row("sample_gradient", f"{w_sym} [t]", f"= {y_in} · {dz_sym}", "", None, False)
             self._set_row("dz", dz_sym, f"= {f_name}({sym('z', j, k)}) · {dy_sym}", "", None, False)
-            self._set_row("dy", dy_sym, self._dy_formula(k, j, N), "", None, False)
-            self._set_row("batch_mean", w_sym, self._mean_formula(i, j, k), "", None, False)
+            self._set_row("dy", dy_sym, dy_formula(k, j, N), "", None, False)
+            self._set_row("batch_mean", w_sym, mean_formula(i, j, k), "", None, False)
             self.chain_note.setText(grey(f"Not yet computed in this iteration: {missing}."))
             return
         e = explain_weight(s.pass_network, s.trace, s.grads, k, i, j, t)
@@ -468,7 +402,7 @@ class WeightInspector(QWidget):
         note = []
         if e.jacobian_row is not None:
             terms = [(f"J<sub>{j + 1},{m + 1}</sub>", jm, dym) for m, (jm, dym) in enumerate(zip(e.jacobian_row, e.dDiv_dy_layer))]
-            numbers = self._sum_text(terms)
+            numbers = sum_text(terms)
             self.factors["jacobian_row"] = [float(v) for v in e.jacobian_row]
             self.factors["dy_layer"] = [float(v) for v in e.dDiv_dy_layer]
             self._set_row("dz", dz_sym, f"= Σ<sub>m</sub> J<sub>{j + 1}m</sub> · {d(sym('y', 'm', k))}, "
@@ -486,38 +420,18 @@ class WeightInspector(QWidget):
         if e.downstream:
             terms = [(w(j, l, k + 1), wl, dzl) for l, wl, dzl in e.downstream]
             self.factors["downstream"] = [(wl, dzl) for _, wl, dzl in e.downstream]
-            self._set_row("dy", dy_sym, self._dy_formula(k, j, N), self._sum_text(terms), e.chain_dy)
+            self._set_row("dy", dy_sym, dy_formula(k, j, N), sum_text(terms), e.chain_dy)
         else:
-            self._set_row("dy", dy_sym, self._dy_formula(k, j, N),
+            self._set_row("dy", dy_sym, dy_formula(k, j, N),
                           f"{s.divergence.name} at {sym('y', j)} = {num(float(s.trace.y[N][t, j]))}, "
                           f"{sym('d', j)} = {num(float(s.d[t, j]))}", e.chain_dy)
         self.factors["per_sample"] = [float(v) for v in e.per_sample_gradient]
         B = len(e.per_sample_gradient)
         shown = signed_sum(e.per_sample_gradient[:3], 3)
         numbers = f"= (1/{B}) ({shown}{' + …' if B > 3 else ''})"
-        self._set_row("batch_mean", f"<b>{w_sym}</b>", self._mean_formula(i, j, k), numbers, e.batch_mean_gradient)
+        self._set_row("batch_mean", f"<b>{w_sym}</b>", mean_formula(i, j, k), numbers, e.batch_mean_gradient)
         note.append("The update uses the batch mean (last row).")
         self.chain_note.setText(" ".join(note))
-
-    @staticmethod
-    def _dy_formula(k, j, N) -> str:
-        if k == N:
-            return f"= Div′({sym('y')}, {sym('d')})<sub>{j}</sub> (output layer)"
-        return f"= Σ<sub>l</sub> {w(j, 'l', k + 1)} · {d(sym('z', 'l', k + 1))}"
-
-    @staticmethod
-    def _mean_formula(i, j, k) -> str:
-        return f"= (1/B) Σ<sub>t</sub> {sym('y', i, k - 1)}[t] · {d(sym('z', j, k))}[t]"
-
-    @staticmethod
-    def _sum_text(terms) -> str:
-        """Σ of a·b products, the first MAX_TERMS written out, the rest counted."""
-        shown = [f"{factor(a, 4)} · {factor(b, 4)}" for _, a, b in terms[:MAX_TERMS]]
-        rest = len(terms) - MAX_TERMS
-        text = "= " + " + ".join(shown)
-        if rest > 0:
-            text += f" + … ({rest} more terms)"
-        return text
 
     def _refresh_numeric(self) -> None:
         s, k = self.state, self.k
@@ -537,7 +451,7 @@ class WeightInspector(QWidget):
             self.numeric_label.setText(grey("numeric: —" + ("" if s.paused else " (computed while paused)")))
             self.relative_label.setText("")
             if s.paused:
-                self._numeric_timer.start()
+                self.numeric_timer.start()
 
     def _auto_numeric(self) -> None:
         if self.state is not None and self.state.paused and self._numeric_key != self._selection_key():
@@ -549,14 +463,7 @@ class WeightInspector(QWidget):
         s, k, i, j = self.state, self.k, self.i, self.j
         if s is None or s.trace is None or s.d is None or not s.backward_done(k):
             return None
-        src = s.pass_network
-        net = Network(src.sizes, src.activations, src.parameters.astype(np.float64), "float64")
-        x, dd = s.trace.y[0].astype(np.float64), s.d.astype(np.float64)
-        index = net.layout.weight_index(k, i, j)
-        numeric = float(numeric_gradient(net, x, dd, s.divergence, indices=[index])[index])
-        analytic = float(s.grads.dW[k][i, j])
-        rel = float(relative_error(np.array([analytic]), np.array([numeric]))[0])
-        self.numeric = {"numeric": numeric, "analytic": analytic, "relative": rel}
+        self.numeric = numeric_check(s, k, i, j)
         self._numeric_key = self._selection_key()
         self._refresh_numeric()
         return self.numeric
@@ -567,22 +474,11 @@ class WeightInspector(QWidget):
         rows = {"bias": sym("b", j, k), "z": sym("z", j, k), "y": sym("y", j, k),
                 "dDiv_dz": d(sym("z", j, k)), "dDiv_dy": d(sym("y", j, k)),
                 "bias_gradient": d(sym("b", j, k)) + " (batch mean)"}
-        values = {"bias": float(s.network.b[k][j])}
-        available = {"bias": True}
-        if s.forward_done(k):
-            values.update(z=float(s.trace.z[k][t, j]), y=float(s.trace.y[k][t, j]))
-            available.update(z=True, y=True)
-        if s.dy_done(k):
-            values["dDiv_dy"] = float(s.grads.dy[k][t, j])
-            available["dDiv_dy"] = True
-        if s.backward_done(k):
-            u = explain_unit(s.pass_network, s.trace, s.grads, k, j, t)
-            values.update(dDiv_dz=u.dDiv_dz, bias_gradient=u.bias_gradient)
-            available.update(dDiv_dz=True, bias_gradient=True)
-        for key, (sym_label, value_label) in self.unit_labels.items():
-            ok = available.get(key, False)
+        values = unit_values(s, k, j, t)
+        for key, (sym_label, number_label) in self.unit_labels.items():
+            ok = key in values
             sym_label.setText(rows[key] if ok else grey(rows[key]))
-            value_label.setText(num(values[key]) if ok else grey("—"))
+            number_label.setText(num(values[key]) if ok else grey("—"))
             if ok:
                 self.factors[f"unit_{key}"] = values[key]
         self.unit_box.setStyleSheet("QGroupBox { font-weight: bold; }" if self.unit_selected else "")
@@ -597,16 +493,3 @@ class WeightInspector(QWidget):
         self.value_plot.setTitle(f"{w(i, j, k)} after each update", size="9pt", color="#222222")
         self.grad_plot.setTitle(f"{d(w(i, j, k))} (batch mean) of each iteration", size="9pt", color="#222222")
 
-
-class _blocked:
-    """Context manager blocking the signals of some widgets."""
-
-    def __init__(self, *widgets):
-        self.widgets = widgets
-
-    def __enter__(self):
-        self.old = [wd.blockSignals(True) for wd in self.widgets]
-
-    def __exit__(self, *exc):
-        for wd, old in zip(self.widgets, self.old):
-            wd.blockSignals(old)

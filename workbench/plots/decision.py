@@ -21,8 +21,7 @@ from engine import Network
 from engine.analysis.contour import contour_segments
 from engine.analysis.decision_grid import DecisionGrid
 from engine.data import features
-
-from . import CLASS_COLOURS
+from workbench.palette import CLASS_COLOURS
 
 RESOLUTION = 120
 MARGIN = 0.15  # of the data extent, on every side
