@@ -207,6 +207,7 @@ def fuzzed(folder: Path, n: int):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fuzz", type=int, default=40, help="hypothesis-generated experiments (default 40)")
+    parser.add_argument("--verbose", action="store_true", help="print every input's outcome and first stderr line")
     args = parser.parse_args()
     table = defaultdict(lambda: defaultdict(int))
     worst = defaultdict(lambda: (0.0, 0.0))
@@ -217,6 +218,8 @@ def main() -> None:
             outcome, seconds, peak, line = run(argv, folder)
             table[kind][outcome] += 1
             worst[kind] = (max(worst[kind][0], seconds), max(worst[kind][1], peak))
+            if args.verbose:
+                print(f"{kind}: {outcome}: {line[:200]}")
             if outcome not in ("ok", "refused"):
                 notes.append(f"{kind}: {outcome}: {' '.join(map(str, argv))[:100]} -> {line[:160]}")
     outcomes = ["ok", "refused", "traceback", "hang", "abort", "blow-up"]

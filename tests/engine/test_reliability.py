@@ -346,8 +346,9 @@ def test_item10_softmax_on_one_output_is_refused():
     with pytest.raises(ExperimentError, match="always 1") as info:
         Experiment.from_dict(document(network={"sizes": [2, 4, 1], "activations": ["tanh", "softmax"]}))
     assert info.value.key == "network.activations[1]"
+    data = prepare(Dataset(np.array([[0.0, 1.0], [1.0, 0.0]]), labels=np.array([0, 1])))
     with pytest.raises(ConfigurationError, match="always 1"):
-        Network([2, 1], ["softmax"])
+        Trainer(Network([2, 1], ["softmax"]), data.X_train, data.labels_train)
 
 
 @pytest.mark.parametrize("name", ["cross_entropy", "kl"])
