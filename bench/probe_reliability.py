@@ -148,15 +148,18 @@ def cases(folder: Path, fuzz: int):
     for i, header in enumerate([b"\x93NUMPY\x01\x00\x10\x00{'descr': '<f8'   \n",
                                 b"\x93NUMPY\x01\x00\x46\x00{'descr': '<f8', 'fortran_order': False, "
                                 b"'shape': (99999999999, 2), }        \n",
-                                b"\x93NUMPY\x01\x00\x30\x00{'descr': 'O', 'fortran_order': False, 'shape': (2, 2), }\n",
+                                b"\x93NUMPY\x01\x00\x43\x00{'descr': '|O', 'fortran_order': False, 'shape': (2, 2), }        \n"
+                                + b"\0" * 32,
                                 b"not numpy", b"\x93NUMPY\x09\x09"]):
         (folder / f"h{i}.npy").write_bytes(header)
         yield "malformed .npy", ["train", experiment(folder, f"h{i}.json", changed(dataset={"file": f"h{i}.npy"})), *out]
-    (folder / "dims.idx").write_bytes(bytes([0, 0, 8, 70]) + b"\0\0\0\1" * 70 + b"\0")
-    (folder / "img.idx3").write_bytes(bytes([0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 1, 0, 0, 0, 1, 5, 7]))
-    (folder / "one.idx1").write_bytes(bytes([0, 0, 8, 1, 0, 0, 0, 2, 3, 3]))
-    yield "IDX", ["train", experiment(folder, "dims.json", changed(dataset={"file": "dims.idx", "labels_path": "dims.idx"})), *out]
-    yield "IDX", ["train", experiment(folder, "one.json", changed(dataset={"file": "img.idx3", "labels_path": "one.idx1"})), *out]
+    (folder / "dims-images-idx3-ubyte").write_bytes(bytes([0, 0, 8, 70]) + b"\0\0\0\1" * 70 + b"\0")
+    (folder / "dims-labels-idx1-ubyte").write_bytes(bytes([0, 0, 8, 1, 0, 0, 0, 1, 0]))
+    (folder / "one-images-idx3-ubyte").write_bytes(bytes([0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 1, 0, 0, 0, 1, 5, 7]))
+    (folder / "one-labels-idx1-ubyte").write_bytes(bytes([0, 0, 8, 1, 0, 0, 0, 2, 3, 3]))
+    for name in ("dims", "one"):
+        yield "IDX", ["train", experiment(folder, f"{name}.json", changed(
+            dataset={"file": f"{name}-images-idx3-ubyte"})), *out]
     for i, scale in enumerate([1e155, 1e200, 1e300, 1.7e308]):
         X = [[scale * (k % 3 - 1), k * 0.1] for k in range(20)]
         yield "huge finite values", ["train", experiment(folder, f"huge{i}.json", changed(
@@ -167,7 +170,8 @@ def cases(folder: Path, fuzz: int):
         {"network__init": "uniform", "network__init_scale": 1e308},
         {"network": {"sizes": [2, 4, 1], "activations": ["tanh", "softmax"]}},
         {"training__divergence": "cross_entropy"}, {"training__divergence": "kl"},
-        {"training__label_smoothing": 0.1, "dataset": {"builtin": "sine"}, "training__divergence": "l2"},
+        {"training__label_smoothing": 0.1, "dataset": {"builtin": "sine"}, "training__divergence": "l2",
+         "network": {"sizes": [1, 4, 1], "activations": ["tanh", "identity"]}},
         {"training__label_smoothing": 0.1, "training__divergence": "l2"},
         {"training__batch_size": 10**30}, {"seed": 2**64},
     ]):

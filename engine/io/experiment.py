@@ -272,6 +272,9 @@ class Experiment:
         shape = dataset.shape()
         if shape is not None:
             check_sizes(network.sizes, *shape)
+            if shape[1] == "regression" and training.label_smoothing:
+                raise ExperimentError("training.label_smoothing", "label smoothing applies to class labels; this "
+                                      "dataset is a regression problem, so it must be 0")
         return cls(dataset, network, training, seed, None if base_dir is None else Path(base_dir))
 
     def to_dict(self) -> dict:
