@@ -215,7 +215,8 @@ class ControlsPanel(QWidget):
         self.divergence.setToolTip("Div(y, d): what the network minimises")
         self.divergence.currentTextChanged.connect(lambda _: self._emit(divergence=self.divergence.currentText()))
         form.addRow("Div(y, d)", self.divergence)
-        self.smoothing = self._spin(0.0, 0.49, 3, f"Label smoothing ε (cross-entropy): {divergences.SMOOTHING_FORMULA}")
+        self.smoothing = self._spin(0.0, 0.49, 3, "Label smoothing ε of the class targets (any divergence): "
+                                    f"{divergences.SMOOTHING_FORMULA}")
         self.smoothing.valueChanged.connect(lambda v: self._emit(label_smoothing=v))
         form.addRow("Smoothing ε", self.smoothing)
         self.batch = IntSpin()

@@ -36,6 +36,7 @@ MAX_LAYERS = 1000
 """Most layers N a network may have (each layer costs Python-level work and buffers per batch)."""
 
 
+# Refused where training starts (Trainer, experiment files), not here: edits pass through such networks.
 SOFTMAX_ONE_OUTPUT = ("softmax over a single output is always 1, so the loss is constant and nothing learns; "
                       "use sigmoid for one output, or softmax over two or more")
 
@@ -177,8 +178,6 @@ class Network:
         for k, a in enumerate(acts[:-1], start=1):
             if a.is_vector:
                 raise ConfigurationError(f"softmax is only offered on the output layer, not layer {k}")
-        if acts[-1].is_vector and sizes[-1] < 2:
-            raise ConfigurationError(SOFTMAX_ONE_OUTPUT)
         self.sizes = sizes
         self.N = len(sizes) - 1  # layers with weights; the output layer is layer N
         self.activations = acts

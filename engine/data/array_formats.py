@@ -56,7 +56,7 @@ def read_npy(data: bytes, path: Path, what: str = "the file") -> np.ndarray:
     needed = math.prod(shape) * dtype.itemsize
     available = len(data) - stream.tell()
     if needed != available:
-        raise DataError(f"{what}: the .npy header promises shape {shape} of {dtype} ({needed:_} bytes) but "
+        raise DataError(f"{what} has a .npy header promising shape {shape} of {dtype} ({needed:_} bytes), but "
                         f"{available:_} bytes follow", path)
     A = np.frombuffer(data, dtype=dtype, count=math.prod(shape), offset=stream.tell())
     return A.reshape(shape, order="F" if fortran else "C")

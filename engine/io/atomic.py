@@ -61,12 +61,13 @@ def _alive(pid: int) -> bool:
 def remove_stale(path) -> None:
     """Delete temporaries of `path` (files or folders) whose writing process no longer exists."""
     path = Path(path)
+    prefix = f".{path.name}."
     try:
-        candidates = list(path.parent.glob(f".{path.name}.*.tmp"))
+        candidates = [path.parent / n for n in os.listdir(path.parent) if n.startswith(prefix) and n.endswith(".tmp")]
     except OSError:
         return
     for tmp in candidates:
-        pid = tmp.name[len(path.name) + 2:].split(".", 1)[0]
+        pid = tmp.name[len(prefix):].split(".", 1)[0]
         if not pid.isdigit() or int(pid) == os.getpid() or _alive(int(pid)):
             continue
         try:

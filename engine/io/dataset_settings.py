@@ -25,7 +25,7 @@ import numpy as np
 from engine.core.errors import ConfigurationError, DataError, ExperimentError
 from engine.core.network import MAX_SEED
 from engine.data.bundled import BUNDLED, load_bundled
-from engine.data.dataset import MAX_CLASSES, MAX_SAMPLES, PROBLEMS, Dataset
+from engine.data.dataset import MAX_CLASSES, MAX_SAMPLES, Dataset
 from engine.data.formats import load_file
 from engine.data.toys import BUILTIN, generate
 from engine.io.file_keys import file_parameters

@@ -284,6 +284,9 @@ class Experiment:
         shape = dataset.shape()
         if shape is not None:  # n_0 counts the derived input features too
             check_sizes(network.sizes, shape[0] + len(network.input_features), *shape[1:])
+            if shape[1] == "regression" and training.label_smoothing:
+                raise ExperimentError("training.label_smoothing", "label smoothing applies to class labels; this "
+                                      "dataset is a regression problem, so it must be 0")
         return cls(dataset, network, training, seed, None if base_dir is None else Path(base_dir))
 
     def to_dict(self) -> dict:

@@ -27,7 +27,7 @@ import numpy as np
 
 from engine.core import divergences
 from engine.core.errors import ConfigurationError
-from engine.core.network import Gradients, Network, Trace
+from engine.core.network import SOFTMAX_ONE_OUTPUT, Gradients, Network, Trace
 from engine.core.optimizers import SGD, Optimizer
 from engine.core.optimizers import create as create_optimizer
 from engine.core.schedules import CONSTANT, Schedule
@@ -90,6 +90,8 @@ class Trainer:
         evaluate_every: int | None = None,
         fused: bool = True,
     ):
+        if network.activations[-1].is_vector and network.sizes[-1] < 2:
+            raise ConfigurationError(SOFTMAX_ONE_OUTPUT)
         self.network = network
         dt = network.dtype
         self.x = np.ascontiguousarray(x, dtype=dt)

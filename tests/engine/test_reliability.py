@@ -244,7 +244,7 @@ def test_item5_idx_with_too_many_dimensions(tmp_path):
 @pytest.mark.parametrize("payload, fragment", [
     (b"\x93NUMPY\x01\x00\x10\x00{'descr': '<f8'   \n", "malformed .npy header"),
     (b"\x93NUMPY\x01\x00\x46\x00{'descr': '<f8', 'fortran_order': False, 'shape': (99999999999, 2), }        \n",
-     "header promises"),
+     "header promising"),
     (b"hello, not numpy at all", "is not a .npy array"),
 ])
 def test_item5_and_12_npy_headers_give_a_clear_message(tmp_path, payload, fragment):
@@ -342,12 +342,21 @@ def test_item10_label_smoothing_changes_kl_training(tmp_path):
         divergences.get("l2", label_smoothing=0.4).targets(np.array([0, 1]), 4)
 
 
+def test_item10_label_smoothing_on_regression_is_refused():
+    doc = document(dataset={"builtin": "sine"}, network={"sizes": [1, 4, 1], "activations": ["tanh", "identity"]},
+                   training__divergence="l2", training__label_smoothing=0.1)
+    with pytest.raises(ExperimentError, match="regression") as info:
+        Experiment.from_dict(doc)
+    assert info.value.key == "training.label_smoothing"
+
+
 def test_item10_softmax_on_one_output_is_refused():
     with pytest.raises(ExperimentError, match="always 1") as info:
         Experiment.from_dict(document(network={"sizes": [2, 4, 1], "activations": ["tanh", "softmax"]}))
     assert info.value.key == "network.activations[1]"
+    data = prepare(Dataset(np.array([[0.0, 1.0], [1.0, 0.0]]), labels=np.array([0, 1])))
     with pytest.raises(ConfigurationError, match="always 1"):
-        Network([2, 1], ["softmax"])
+        Trainer(Network([2, 1], ["softmax"]), data.X_train, data.labels_train)
 
 
 @pytest.mark.parametrize("name", ["cross_entropy", "kl"])

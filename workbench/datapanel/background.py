@@ -16,6 +16,7 @@ from typing import Callable
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from engine.data.csv_format import decode_text, parse_table
+from engine.data.reading import open_regular
 
 POLL_MS = 25
 PEEK_BYTES = 256 * 1024
@@ -78,7 +79,7 @@ class Job(QObject):
 
 
 def _head_bytes(path: Path, limit: int = PEEK_BYTES) -> bytes:
-    with open(path, "rb") as handle:
+    with open_regular(path) as handle:  # a FIFO or device is refused at once, never waited on
         magic = handle.read(2)
         handle.seek(0)
         if magic == b"\x1f\x8b":
