@@ -28,7 +28,7 @@ from engine.core.optimizers import OPTIMIZERS
 from engine.data.bundled import BUNDLED
 from engine.data.toys import BUILTIN
 from engine.io.experiment import Experiment
-from engine.io.history_csv import save_history
+from engine.io.history_csv import stream_history
 from engine.io.weights import load_weights, save_weights
 from engine.run import build
 
@@ -161,15 +161,13 @@ def _train(args) -> int:
     chunk = max(1, (steps if steps is not None else
                     math.ceil(args.epochs * run.data.n_train / trainer.batch_size)) // 100)
     started = time.perf_counter()
-    with np.errstate(all="ignore"):  # overflow while diverging: the trainer's guard reports it
+    with stream_history(out / "history.csv", trainer.history), np.errstate(all="ignore"):
+        # overflow while diverging: the trainer's guard reports it
         _train_loop(trainer, steps, args.epochs, chunk, progress)
-    elapsed = time.perf_counter() - started
-    evaluations = trainer.history.evaluation("step")
-    if not len(evaluations) or evaluations[-1] != trainer.iteration:
-        with np.errstate(all="ignore"):
+        elapsed = time.perf_counter() - started
+        if trainer.history.evaluations.last("step") != trainer.iteration:
             trainer.evaluate()
     save_weights(out / "weights.npz", run.network)
-    save_history(out / "history.csv", trainer.history)
     experiment.save(out / "experiment.json")
     _report(run, elapsed, out)
     return 0
