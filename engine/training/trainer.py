@@ -31,6 +31,7 @@ from engine.core.network import Gradients, Network, Trace
 from engine.core.optimizers import SGD, Optimizer
 from engine.core.optimizers import create as create_optimizer
 from engine.core.schedules import CONSTANT, Schedule
+from engine.core.threads import forward_flops, threads_for, use_threads, use_threads_for
 from engine.training.history import History
 
 
@@ -130,6 +131,7 @@ class Trainer:
         self._order = np.arange(len(self.x))
         self._cursor = len(self.x)  # forces a fresh permutation at the first batch
         self._buffers: dict[int, tuple[Trace, Gradients, np.ndarray]] = {}
+        self._threads: dict[int, int] = {}  # BLAS threads for a batch of B samples (engine.core.threads)
         self._eval_traces: dict[int, Trace] = {}
         size = network.layout.size
         self._delta = np.empty(size, dt)
@@ -259,6 +261,8 @@ class Trainer:
             net = self.network
             buf = self._buffers[batch] = (
                 net.new_trace(batch), net.new_gradients(batch), np.empty((batch, net.sizes[-1]), net.dtype))
+            self._threads[batch] = threads_for(forward_flops(net.sizes, batch))
+        use_threads(self._threads[batch])
         return buf
 
     def _begin_iteration(self) -> None:
@@ -373,6 +377,7 @@ class Trainer:
         trace = self._eval_traces.get(len(x))
         if trace is None:
             trace = self._eval_traces[len(x)] = self.network.new_trace(len(x))
+        use_threads_for(forward_flops(self.network.sizes, len(x)))
         self.network.forward(x, trace)
         y = trace.output
         loss = self.divergence.loss(y, d)
