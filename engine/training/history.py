@@ -21,7 +21,7 @@ import numpy as np
 ITERATION_FIELDS = ("step", "epoch", "loss", "learning_rate")
 EVALUATION_FIELDS = ("step", "epoch", "train_loss", "train_accuracy", "test_loss", "test_accuracy")
 #: full-resolution rows a series keeps (then the oldest half folds into envelope blocks)
-RECENT_ROWS = 1 << 16
+RECENT_ROWS = 1 << 14
 #: envelope blocks a series keeps (then neighbours merge pairwise, doubling the rows per block)
 ENVELOPE_BLOCKS = 1 << 12
 

@@ -25,7 +25,7 @@ def test_history_copy_is_bounded_and_the_loss_view_draws_from_the_first_iteratio
     for start in range(0, 1_000_000, chunk):
         assert history.update(_snapshot(start, start + chunk))
     assert len(history.iterations) == 1_000_000 and history.n_layers == 2
-    assert history.iterations.recent.size <= 2 * 65536 and history.iterations.envelopes.size <= 4096
+    assert history.iterations.recent.size <= 2 * 16384 and history.iterations.envelopes.size <= 4096
     view, norms = LossView(history), GradientNormView(history)
     qtbot.addWidget(view)
     qtbot.addWidget(norms)
