@@ -60,8 +60,7 @@ def spawn_seeds(seed: int) -> tuple[np.random.Generator, np.random.Generator]:
     return np.random.default_rng(init), np.random.default_rng(shuffle)
 
 
-def _finite(x: float) -> bool:
-    return math.isfinite(x)
+_finite = math.isfinite
 
 
 class Trainer:
@@ -135,8 +134,8 @@ class Trainer:
         self._eval_traces: dict[int, Trace] = {}
         size = network.layout.size
         self._delta = np.empty(size, dt)
-        offsets = network.layout.offsets()
-        self._weight_spans = [(offsets[2 * i], offsets[2 * i + 1]) for i in range(N)]
+        self._span_starts = np.array(network.layout.offsets()[:-1])  # W^(1), b^(1), W^(2), …
+        self._squares = np.empty(size, dt)
         self._mask = network.layout.weight_mask().astype(dt)
         self.current: tuple[Trace, Gradients, np.ndarray] | None = None  # this iteration's batch
 
@@ -279,8 +278,8 @@ class Trainer:
             idx = self._order[self._cursor : self._cursor + B]
             self._cursor += len(idx)
             trace, grads, d = self._buffers_for(len(idx))
-            np.take(self.x, idx, axis=0, out=trace.y[0])
-            np.take(self.d, idx, axis=0, out=d)
+            self.x.take(idx, axis=0, out=trace.y[0])
+            self.d.take(idx, axis=0, out=d)
         trace.computed = 0
         grads.computed = []
         grads.loss = float("nan")
@@ -338,9 +337,10 @@ class Trainer:
     def _update(self, grads: Gradients) -> None:
         """Record the iteration, then θ ← θ − Δ with the optimiser's Δ (guarded)."""
         g = grads.vector
-        norms = [float(np.dot(g[a:e], g[a:e])) for a, e in self._weight_spans]  # ‖∂Div/∂W^(k)‖²
+        # squared norms of ∂Div/∂W^(1), ∂Div/∂b^(1), ∂Div/∂W^(2), …: one product, one segmented sum
+        squares = np.add.reduceat(np.multiply(g, g, out=self._squares), self._span_starts)
         step = self.iteration + 1
-        if not (_finite(grads.loss) and _finite(sum(norms))):
+        if not (_finite(grads.loss) and _finite(float(np.add.reduce(squares)))):
             what = "loss" if not _finite(grads.loss) else "gradient"
             self._stop("diverged", f"training diverged at iteration {step}: the {what} is not finite "
                        f"(loss {grads.loss:.4g}); the weights are those before it. "
@@ -362,7 +362,7 @@ class Trainer:
         np.subtract(self.network.parameters, delta, out=self.network.parameters)
         self.samples_seen += grads.dz[1].shape[0]
         self.iteration = step
-        np.sqrt(norms, out=self.history.record_iteration(step, self.epoch, grads.loss, lr))
+        np.sqrt(squares[::2], out=self.history.record_iteration(step, self.epoch, grads.loss, lr))
         if step % self.evaluate_every == 0:
             self.evaluate()
 
