@@ -12,6 +12,7 @@ Prints samples/s, µs per step, the engine/minimal ratio, and 200×200 grid eval
 
 --load: each case (engine only, BLAS threads by engine.core.threads) and the grid, first
 alone, then beside one busy-loop process; prints loaded/unloaded (issue 17: none below 0.4).
+--load --threads 2: the same with the policy replaced by a fixed count (OpenBLAS's default here).
 """
 
 from __future__ import annotations
@@ -174,7 +175,12 @@ def main(argv=None):
     parser.add_argument("--scale", type=float, default=1.0, help="multiply iteration counts")
     parser.add_argument("--case", type=int, action="append", help="run only case number (1-3)")
     parser.add_argument("--load", action="store_true", help="alone vs beside a busy-loop process")
+    parser.add_argument("--threads", type=int, help="with --load: force N BLAS threads (the reference without the policy)")
     args = parser.parse_args(argv)
+    if args.threads:
+        import engine.training.trainer as trainer_module
+
+        threads.threads_for = trainer_module.threads_for = lambda flops: args.threads
     if args.load:
         under_load()
         return

@@ -66,7 +66,8 @@ from engine.io.experiment import Experiment
 from engine.run import build
 
 path = sys.argv[1]
-experiment = {"seed": 0, "dataset": {"file": path, "test_fraction": 0.0},
+experiment = {"format": "backprop-workbench-experiment", "version": 1, "seed": 0,
+              "dataset": {"file": path, "test_fraction": 0.0},
               "network": {"sizes": [784, 256, 128, 10], "activations": ["relu", "relu", "softmax"], "dtype": "float32"},
               "training": {"divergence": "cross_entropy", "batch_size": 128}}
 run = build(Experiment.from_dict(experiment))
