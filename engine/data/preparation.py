@@ -166,12 +166,14 @@ def prepare(dataset: Dataset, test_fraction: float = 0.0, standardize: bool = Tr
     train, test = _split_indices(dataset.n_samples, float(test_fraction), rng, labels, stratify)
     if len(train) == 0:
         raise DataError(f"{dataset.name or 'the dataset'} leaves no training examples at test_fraction={test_fraction}")
-    X_train, X_test = dataset.X[train], dataset.X[test]
+    X_train, X_test = dataset.X[train], dataset.X[test]  # copies, in the dataset's dtype
     if standardize:
-        mean = X_train.mean(axis=0)
-        std = X_train.std(axis=0)
+        mean = X_train.mean(axis=0, dtype=np.float64)
+        std = X_train.std(axis=0, dtype=np.float64)
         std[std <= 1e-12 * np.maximum(1.0, np.abs(mean))] = 1.0
-        X_train, X_test = (X_train - mean) / std, (X_test - mean) / std
+        for X in (X_train, X_test):  # in place: no temporaries the size of the data
+            X -= mean
+            X /= std
     else:
         mean, std = np.zeros(dataset.n_features), np.ones(dataset.n_features)
 
