@@ -36,6 +36,7 @@ from engine.data.toys import BUILTIN
 from engine.geometry import hessian_command, landscape_command
 from engine.io import atomic
 from engine.io.experiment import Experiment
+from engine.io.history_csv import stream_history
 from engine.io.weights import load_weights
 from engine.progress import Progress
 from engine.run import build, resume, train_for, write_outputs
@@ -133,12 +134,13 @@ def _train(args) -> int:
         progress.update(fraction, trainer.iteration, trainer.history.loss[-1] if len(trainer.history) else math.nan)
 
     started = time.perf_counter()
-    with np.errstate(all="ignore"):  # overflow while diverging: the trainer's guard reports it
-        train_for(run, steps, args.epochs, show)
-    progress.close()
-    elapsed = time.perf_counter() - started
     with atomic.atomic_directory(out) as tmp:  # the whole set replaces a previous run, or nothing does
-        write_outputs(run, tmp, earlier, final=out)
+        # history.csv is streamed while training: every iteration at full resolution, in bounded memory
+        with stream_history(tmp / "history.csv", trainer.history, earlier), np.errstate(all="ignore"):
+            train_for(run, steps, args.epochs, show)  # overflow while diverging: the guard reports it
+        progress.close()
+        elapsed = time.perf_counter() - started
+        write_outputs(run, tmp, final=out, history=False)
     _report(run, elapsed, out)
     return 0
 

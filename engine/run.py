@@ -127,25 +127,19 @@ def train_for(run: Run, steps: int | None = None, epochs: float | None = None,
         trainer.evaluate()
 
 
-def write_outputs(run: Run, out: Path, earlier_history: str | None = None, final: Path | None = None) -> list[Path]:
-    """DIR/weights.npz, DIR/history.csv, DIR/experiment.json (the experiment as run) and
-    DIR/state.npz (what `--resume DIR` continues from).
+def write_outputs(run: Run, out: Path, final: Path | None = None, history: bool = True) -> list[Path]:
+    """DIR/weights.npz, DIR/history.csv (unless it was streamed: history=False), DIR/experiment.json
+    (the experiment as run) and DIR/state.npz (what `--resume DIR` continues from).
 
-    earlier_history: the history.csv text of the run this one resumed; its rows come first, so
-    the step numbering continues. final: where `out` will end up (a temporary folder renamed into
-    place): relative dataset paths in experiment.json are written as read from there.
+    final: where `out` will end up (a temporary folder renamed into place): relative dataset
+    paths in experiment.json are written as read from there.
     """
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     written = [out / "weights.npz", out / "history.csv", out / "experiment.json", out / "state.npz"]
     save_weights(written[0], run.network)
-    save_history(written[1], run.trainer.history)
-    if earlier_history is not None:
-        new = written[1].read_text(encoding="utf-8").splitlines(keepends=True)
-        old = earlier_history.splitlines(keepends=True)
-        if old and new and old[0] != new[0]:
-            raise ConfigurationError("the earlier history has other columns (another network?)")
-        atomic.write_text(written[1], "".join(old + new[1:]))
+    if history:
+        save_history(written[1], run.trainer.history)
     atomic.write_text(written[2], dumps(run.experiment.relocated(final or out).to_dict()) + "\n")
     save_state(written[3], run.trainer)
     return written
@@ -153,7 +147,7 @@ def write_outputs(run: Run, out: Path, earlier_history: str | None = None, final
 
 def resume(run: Run, directory: Path) -> str:
     """Continue `run` from DIR/state.npz (checked against its network and data); returns the
-    text of DIR/history.csv, for `write_outputs` to continue."""
+    text of DIR/history.csv, for the new history to continue (engine.io.history_csv.stream_history)."""
     directory = Path(directory)
     load_state(directory / "state.npz", run.trainer)
     try:

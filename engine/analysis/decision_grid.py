@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from engine.core.network import Network
+from engine.core.threads import forward_flops, use_threads_for
 
 
 class DecisionGrid:
@@ -41,6 +42,7 @@ class DecisionGrid:
             net = self._network = Network(network.sizes, network.activations, dtype="float32")
             self._trace = net.new_trace(len(self.points))
         np.copyto(net.parameters, network.parameters, casting="same_kind")
+        use_threads_for(forward_flops(net.sizes, len(self.points)))
         out = net.forward(self.points, self._trace).output
         return out.reshape(self.resolution, self.resolution, -1)
 

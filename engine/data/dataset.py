@@ -59,7 +59,8 @@ class Dataset:
             raise DataError(f"inputs X must be a non-empty 2-D array (T, D), got shape {X.shape}")
         if not (np.issubdtype(X.dtype, np.number) or X.dtype == bool) or np.iscomplexobj(X):
             raise DataError(f"inputs X must be real numbers, got dtype {X.dtype}")
-        X = np.ascontiguousarray(X, dtype=np.float64)
+        # float32 data stays float32 (no float64 copy beside it); everything else becomes float64
+        X = np.ascontiguousarray(X, dtype=np.float32 if X.dtype == np.float32 else np.float64)
         if not np.isfinite(X).all():
             row, col = np.argwhere(~np.isfinite(X))[0]
             raise DataError(f"input x{col + 1} of example {row + 1} is {X[row, col]}, not a finite number")

@@ -217,7 +217,7 @@ def prepare(dataset: Dataset, test_fraction: float = 0.0, standardize: bool = Tr
     train, test = _split_indices(dataset.n_samples, float(test_fraction), rng, labels, stratify)
     if len(train) == 0:
         raise DataError(f"{dataset.name or 'the dataset'} leaves no training examples at test_fraction={test_fraction}")
-    X_train, X_test = dataset.X[train], dataset.X[test]
+    X_train, X_test = dataset.X[train], dataset.X[test]  # copies, in the dataset's dtype
     if standardize:
         mean, std = _moments(X_train)
         X_train, X_test = _standardized(X_train, mean, std), _standardized(X_test, mean, std)

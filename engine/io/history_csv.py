@@ -1,29 +1,33 @@
-"""History files (.csv): one row per logged iteration t.
+"""History files (.csv): one row per logged iteration t, written while training if asked.
 
 Columns: step, epoch, loss, learning_rate and grad_norm_W1..grad_norm_WN (‖∂Div/∂W^(k)‖); the
 evaluation columns train_loss, train_accuracy, test_loss, test_accuracy,
 weight_norm_W1..weight_norm_WN are filled on the rows of the steps where an evaluation was
 recorded (empty otherwise, and where NaN). An evaluation at a step with no iteration row
 (e.g. step 0) gets a row of its own. Written atomically.
+
+`stream_history` writes the rows as the history spills them (before they fold into its
+bounded envelopes), so a run of any length is written at full resolution in bounded memory;
+`save_history` writes the rows a history still holds at full resolution.
 """
 
 from __future__ import annotations
 
 import csv
-import io
 import math
+from collections import deque
+from contextlib import contextmanager
 
 import numpy as np
 
+from engine.core.errors import ConfigurationError
 from engine.io import atomic
-from engine.training.history import History
+from engine.training.history import History, evaluation_columns, iteration_columns
 
 
 def history_columns(n_layers: int) -> list[str]:
     """The CSV header for a network with N = n_layers layers."""
-    N = range(1, n_layers + 1)
-    return (["step", "epoch", "loss", "learning_rate"] + [f"grad_norm_W{k}" for k in N]
-            + ["train_loss", "train_accuracy", "test_loss", "test_accuracy"] + [f"weight_norm_W{k}" for k in N])
+    return list(iteration_columns(n_layers)) + list(evaluation_columns(n_layers)[2:])
 
 
 def _cell(value) -> str:
@@ -31,32 +35,72 @@ def _cell(value) -> str:
     return "" if math.isnan(value) else repr(value)
 
 
-def history_rows(history: History) -> list[list[str]]:
-    """The CSV rows (as strings), ordered by step."""
-    N = history.n_layers
-    rows: dict[int, list[str]] = {}
-    grads = history.gradient_norms
-    for i, step in enumerate(history.step):
-        rows[int(step)] = ([str(int(step)), _cell(history.epoch[i]), _cell(history.loss[i]),
-                            _cell(history.learning_rate[i])] + [_cell(g) for g in grads[i]] + [""] * (4 + N))
-    norms = history.evaluation("weight_norms").reshape(-1, N)
-    for i, step in enumerate(history.evaluation("step")):
-        row = rows.get(int(step))
-        if row is None:  # an evaluation with no iteration at that step (e.g. before training)
-            row = rows[int(step)] = [str(int(step)), _cell(history.evaluation("epoch")[i])] + [""] * (2 + N + 4 + N)
-        row[4 + N:] = ([_cell(history.evaluation(name)[i])
-                        for name in ("train_loss", "train_accuracy", "test_loss", "test_accuracy")]
-                       + [_cell(w) for w in norms[i]])
-    return [rows[s] for s in sorted(rows)]
+class HistoryWriter:
+    """Merges spilled iteration and evaluation rows by step into CSV rows, in step order."""
+
+    def __init__(self, file, n_layers: int, before_iterations=None):
+        self._before_iterations = before_iterations or (lambda: None)
+        self._writer = csv.writer(file, lineterminator="\n")
+        self._writer.writerow(history_columns(n_layers))
+        self._pending: deque = deque()  # (step, epoch, evaluation cells) not written yet
+        n = n_layers
+        self._blank_iteration, self._blank_evaluation = [""] * (2 + n), [""] * (4 + n)
+
+    def take(self, kind: str, rows: np.ndarray) -> None:
+        """Rows spilled by the history (kind "iterations" or "evaluations")."""
+        if kind == "evaluations":
+            for r in rows.tolist():
+                self._pending.append((int(r[0]), r[1], [_cell(v) for v in r[2:]]))
+            return
+        self._before_iterations()  # evaluations up to these steps are recorded: take them first
+        out, pending = [], self._pending
+        for r in rows.tolist():
+            step = int(r[0])
+            while pending and pending[0][0] < step:
+                out.append(self._evaluation_row(*pending.popleft()))
+            cells = pending.popleft()[2] if pending and pending[0][0] == step else self._blank_evaluation
+            out.append([str(step)] + [_cell(v) for v in r[1:]] + cells)
+        self._writer.writerows(out)
+
+    def _evaluation_row(self, step, epoch, cells) -> list[str]:
+        return [str(step), _cell(epoch)] + self._blank_iteration + cells
+
+    def finish(self) -> None:
+        """Write the evaluations after the last iteration."""
+        self._writer.writerows(self._evaluation_row(*p) for p in self._pending)
+        self._pending.clear()
+
+
+@contextmanager
+def stream_history(path, history: History, earlier: str | None = None):
+    """Stream `history` to `path` while the block runs (the file appears complete at the end).
+
+    earlier: the text of the history file of the run this one resumes; its rows come first, so
+    the step numbering continues.
+    """
+    with atomic.atomic_open(path, "w") as f:
+        writer = HistoryWriter(f, history.n_layers, history.evaluations.flush)
+        if earlier:
+            header, *rows = earlier.splitlines(keepends=True)
+            if header.rstrip("\r\n").split(",") != history_columns(history.n_layers):
+                raise ConfigurationError("the earlier history has other columns (another network?)")
+            f.write("".join(rows))
+        history.spill_to(writer.take)
+        try:
+            yield writer
+            history.flush()
+            writer.finish()
+        finally:
+            history.spill_to(None)
 
 
 def save_history(path, history: History) -> None:
-    """Write the history as CSV (header + one row per logged step)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(history_columns(history.n_layers))
-    writer.writerows(history_rows(history))
-    atomic.write_text(path, buffer.getvalue())
+    """Write the history as CSV (header + one row per logged step it holds at full resolution)."""
+    with atomic.atomic_open(path, "w") as f:
+        writer = HistoryWriter(f, history.n_layers)
+        writer.take("evaluations", history.evaluations.recent.rows())
+        writer.take("iterations", history.iterations.recent.rows())
+        writer.finish()
 
 
 def read_curve(path, column: str = "loss") -> tuple[np.ndarray, np.ndarray]:

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from engine.io.experiment import Experiment
+from engine.io.history_csv import stream_history
 from engine.run import build, train_for, write_outputs
 from engine.training.outcome import iterations_to_target, outcome
 
@@ -42,11 +43,11 @@ def run_job(job: Job) -> dict:
     started = time.perf_counter()
     experiment = Experiment.from_dict(job.document, job.base_dir)
     run = build(experiment)
-    with np.errstate(all="ignore"):  # overflow while diverging: the trainer's guard reports it
-        train_for(run, job.steps, job.epochs)
     trainer = run.trainer
     with tempfile.TemporaryDirectory(prefix="bw-sweep-") as tmp:
-        write_outputs(run, Path(tmp))
+        with stream_history(Path(tmp) / "history.csv", trainer.history), np.errstate(all="ignore"):
+            train_for(run, job.steps, job.epochs)  # overflow while diverging: the guard reports it
+        write_outputs(run, Path(tmp), history=False)
         files = {name: (Path(tmp) / name).read_bytes() for name in FILES}
     row = {"run": job.name, "status": outcome(trainer), "iterations": trainer.iteration}
     for metric in METRICS:

@@ -31,6 +31,7 @@ from engine.core.network import SOFTMAX_ONE_OUTPUT, Gradients, Network, Trace
 from engine.core.optimizers import SGD, Optimizer
 from engine.core.optimizers import create as create_optimizer
 from engine.core.schedules import CONSTANT, Schedule
+from engine.core.threads import forward_flops, threads_for, use_threads, use_threads_for
 from engine.training.history import History
 
 
@@ -59,8 +60,7 @@ def spawn_seeds(seed: int) -> tuple[np.random.Generator, np.random.Generator]:
     return np.random.default_rng(init), np.random.default_rng(shuffle)
 
 
-def _finite(x: float) -> bool:
-    return math.isfinite(x)
+_finite = math.isfinite
 
 
 class Trainer:
@@ -132,11 +132,12 @@ class Trainer:
         self._order = np.arange(len(self.x))
         self._cursor = len(self.x)  # forces a fresh permutation at the first batch
         self._buffers: dict[int, tuple[Trace, Gradients, np.ndarray]] = {}
+        self._threads: dict[int, int] = {}  # BLAS threads for a batch of B samples (engine.core.threads)
         self._eval_traces: dict[int, Trace] = {}
         size = network.layout.size
         self._delta = np.empty(size, dt)
-        offsets = network.layout.offsets()
-        self._weight_spans = [(offsets[2 * i], offsets[2 * i + 1]) for i in range(N)]
+        self._span_starts = np.array(network.layout.offsets()[:-1])  # W^(1), b^(1), W^(2), …
+        self._squares = np.empty(size, dt)
         self._mask = network.layout.weight_mask().astype(dt)
         self.current: tuple[Trace, Gradients, np.ndarray] | None = None  # this iteration's batch
 
@@ -276,6 +277,8 @@ class Trainer:
             net = self.network
             buf = self._buffers[batch] = (
                 net.new_trace(batch), net.new_gradients(batch), np.empty((batch, net.sizes[-1]), net.dtype))
+            self._threads[batch] = threads_for(forward_flops(net.sizes, batch))
+        use_threads(self._threads[batch])
         return buf
 
     def _begin_iteration(self) -> None:
@@ -292,8 +295,8 @@ class Trainer:
             idx = self._order[self._cursor : self._cursor + B]
             self._cursor += len(idx)
             trace, grads, d = self._buffers_for(len(idx))
-            np.take(self.x, idx, axis=0, out=trace.y[0])
-            np.take(self.d, idx, axis=0, out=d)
+            self.x.take(idx, axis=0, out=trace.y[0])
+            self.d.take(idx, axis=0, out=d)
         trace.computed = 0
         grads.computed = []
         grads.loss = float("nan")
@@ -351,9 +354,10 @@ class Trainer:
     def _update(self, grads: Gradients) -> None:
         """Record the iteration, then θ ← θ − Δ with the optimiser's Δ (guarded)."""
         g = grads.vector
-        norms = [float(np.dot(g[a:e], g[a:e])) for a, e in self._weight_spans]  # ‖∂Div/∂W^(k)‖²
+        # squared norms of ∂Div/∂W^(1), ∂Div/∂b^(1), ∂Div/∂W^(2), …: one product, one segmented sum
+        squares = np.add.reduceat(np.multiply(g, g, out=self._squares), self._span_starts)
         step = self.iteration + 1
-        if not (_finite(grads.loss) and _finite(sum(norms))):
+        if not (_finite(grads.loss) and _finite(float(np.add.reduce(squares)))):
             what = "loss" if not _finite(grads.loss) else "gradient"
             self._stop("diverged", f"training diverged at iteration {step}: the {what} is not finite "
                        f"(loss {grads.loss:.4g}); the weights are those before it. "
@@ -375,7 +379,7 @@ class Trainer:
         np.subtract(self.network.parameters, delta, out=self.network.parameters)
         self.samples_seen += grads.dz[1].shape[0]
         self.iteration = step
-        np.sqrt(norms, out=self.history.record_iteration(step, self.epoch, grads.loss, lr))
+        np.sqrt(squares[::2], out=self.history.record_iteration(step, self.epoch, grads.loss, lr))
         if step % self.evaluate_every == 0:
             self.evaluate()
 
@@ -390,6 +394,7 @@ class Trainer:
         trace = self._eval_traces.get(len(x))
         if trace is None:
             trace = self._eval_traces[len(x)] = self.network.new_trace(len(x))
+        use_threads_for(forward_flops(self.network.sizes, len(x)))
         self.network.forward(x, trace)
         y = trace.output
         loss = self.divergence.loss(y, d)

@@ -286,7 +286,7 @@ def test_npz_round_trip_classification_and_regression(tmp_path):
     X = np.arange(12, dtype=np.float32).reshape(6, 2)
     np.savez(tmp_path / "c.npz", X=X, y=np.array([2, 0, 1, 2, 0, 1]))
     data = load_npz(tmp_path / "c.npz")
-    assert data.X.dtype == np.float64 and np.array_equal(data.X, X) and data.class_names == ("0", "1", "2")
+    assert data.X.dtype == np.float32 and np.array_equal(data.X, X) and data.class_names == ("0", "1", "2")  # kept: no float64 copy
     np.savez_compressed(tmp_path / "r.npz", inputs=X, out=np.linspace(0, 1, 6)[:, None] * [1, 2])
     reg = load_npz(tmp_path / "r.npz", x_key="inputs", y_key="out")
     assert reg.problem == "regression" and reg.targets.shape == (6, 2)

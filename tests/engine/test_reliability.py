@@ -301,7 +301,7 @@ def test_item9_outputs_are_written_as_a_set(tmp_path, capsys, monkeypatch):
     def broken(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("engine.run.save_history", broken)  # fails after weights.npz was written
+    monkeypatch.setattr("engine.run.save_state", broken)  # fails after history and weights were written
     status, _, err = run_cli("train", experiment, "--out", out, "--steps", "7", "--quiet", capsys=capsys)
     assert status == 1 and "No space left" in one_line_error(err)
     assert {name: (out / name).read_bytes() for name in before} == before  # the previous run, intact

@@ -14,7 +14,7 @@ from tests.workbench.gui_support import wait_snapshot
 def trained(qtbot, w, n=40):
     for _ in range(n):
         w.step_iteration()
-    return wait_snapshot(qtbot, w, lambda s: s.iteration == n and w.history.iterations["step"].size == n)
+    return wait_snapshot(qtbot, w, lambda s: s.iteration == n and len(w.history.iterations) == n)
 
 
 def test_export_all(qtbot, window, tmp_path):

@@ -23,7 +23,7 @@ def test_run_pause_step_change_settings_close(qtbot, window):
 
     w.toggle_run()  # Run (Space)
     snap = wait_snapshot(qtbot, w, lambda s: s.state == "running" and s.iteration > 300)
-    loss = w.history.iterations["loss"].view()
+    loss = w.history.iterations.view("loss")
     assert np.mean(loss[-50:]) < np.mean(loss[:50])  # learning
 
     w.toggle_run()  # Pause
@@ -47,8 +47,8 @@ def test_run_pause_step_change_settings_close(qtbot, window):
                          and s.iteration > max(e.step for e in s.events) + 2)
     event = [e for e in snap.events if e.name == "learning_rate"][-1]
     assert event.value == 0.002
-    steps = w.history.iterations["step"].view()
-    rates = w.history.iterations["learning_rate"].view()
+    steps = w.history.iterations.view("step")
+    rates = w.history.iterations.view("learning_rate")
     assert rates[steps == event.step].item() == before_lr  # the update before the change
     assert rates[steps == event.step + 1].item() == 0.002  # the next one
     assert w.session.dirty and w.session.settings()["learning_rate"] == 0.002
@@ -108,7 +108,7 @@ def test_reset_gives_identical_start(qtbot, window):
     w.reset_run()
     snap = wait_snapshot(qtbot, w, lambda s: s.run_id == 2)
     assert snap.iteration == 0 and np.array_equal(snap.parameters, first)
-    assert w.history.iterations["step"].size == 0
+    assert len(w.history.iterations) == 0
     w.new_seed()
     snap = wait_snapshot(qtbot, w, lambda s: s.run_id == 3)
     assert not np.array_equal(snap.parameters, first)

@@ -61,7 +61,7 @@ def trained_window(qtbot, settings, kind=None, n=150):
     w = make_window(qtbot, settings, session_for(kind) if kind else None)
     for _ in range(n):
         w.step_iteration()
-    wait_snapshot(qtbot, w, lambda s: s.iteration == n and w.history.iterations["step"].size == n)
+    wait_snapshot(qtbot, w, lambda s: s.iteration == n and w.history.iterations.size == n)
     w.refresh()
     return w
 

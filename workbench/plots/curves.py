@@ -1,7 +1,7 @@
 """Training curves: loss (train/test), accuracy, per-layer gradient norms ‖∂Div/∂W^(k)‖.
 
-Each view keeps its own preallocated buffers, appends the snapshot's new history rows and
-calls `setData` once per curve per frame; long curves clip to the view and peak-downsample,
+All views read one bounded `History` grown from the snapshots' new rows and call `setData`
+once per curve per frame; long curves clip to the view and peak-downsample,
 so a million logged iterations still redraw at screen rate.
 """
 
@@ -12,8 +12,9 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from engine.training.history import EVALUATION_FIELDS, ITERATION_FIELDS, Series
+
 from . import CLASS_COLOURS
-from .buffers import SeriesBuffer
 
 #: gradient norms below this are drawn at it (a zero would be a gap on a log axis)
 NORM_FLOOR = 1e-12
@@ -31,35 +32,33 @@ def _long_curve(plot: pg.PlotItem, pen, name: str) -> pg.PlotDataItem:
     return curve
 
 
-def envelope(x: np.ndarray, y: np.ndarray, x_range, bins: int) -> tuple[np.ndarray, np.ndarray]:
-    """The part of (x, y) inside x_range, reduced to a min/max pair per bin when it is long.
+def envelope(x: np.ndarray, low: np.ndarray, high: np.ndarray, x_range, bins: int) -> tuple[np.ndarray, np.ndarray]:
+    """The band between `low` and `high` inside x_range, as a min/max pair per bin: (xs, ys).
 
     x must be non-decreasing (iterations, epochs). This is pyqtgraph's clip-to-view and peak
     downsampling done before `setData`, so pyqtgraph (and its log mapping) only ever sees
-    ~2·bins points, however long the history: a million iterations cost two O(n) reductions
-    a frame instead of several full-array passes.
+    ~2·bins points, however long the history. Full-resolution rows have low = high; the
+    history's older envelope blocks bring their own min and max.
     """
     n = len(x)
     if x_range is not None and n:
         i0 = max(int(np.searchsorted(x, x_range[0], "left")) - 1, 0)
         i1 = min(int(np.searchsorted(x, x_range[1], "right")) + 1, n)
-        x, y = x[i0:i1], y[i0:i1]
+        x, low, high = x[i0:i1], low[i0:i1], high[i0:i1]
     m = len(x)
     if m <= 4 * bins:
-        return x, y
+        return np.repeat(x, 2), np.column_stack([low, high]).ravel()
     k = m // bins
     cut = k * bins
-    blocks = y[:cut].reshape(bins, k)
-    xs = np.empty(2 * bins + (m - cut))
+    xs = np.empty(2 * bins + 2 * (m - cut))
     ys = np.empty_like(xs)
     xs[0:2 * bins:2] = x[:cut:k]
     xs[1:2 * bins:2] = x[k - 1:cut:k]
-    np.min(blocks, axis=1, out=ys[0:2 * bins:2])
-    np.max(blocks, axis=1, out=ys[1:2 * bins:2])
-    xs[2 * bins:] = x[cut:]
-    ys[2 * bins:] = y[cut:]
+    np.min(low[:cut].reshape(bins, k), axis=1, out=ys[0:2 * bins:2])
+    np.max(high[:cut].reshape(bins, k), axis=1, out=ys[1:2 * bins:2])
+    xs[2 * bins:] = np.repeat(x[cut:], 2)
+    ys[2 * bins:] = np.column_stack([low[cut:], high[cut:]]).ravel()
     return xs, ys
-
 
 
 class SparseLogAxis(pg.AxisItem):
@@ -109,21 +108,23 @@ def binned_mean(x: np.ndarray, y: np.ndarray, x_range, bins: int, log: bool = Fa
 
 
 class History:
-    """The GUI's copy of the run's history, grown from snapshots (shared by all curve views)."""
+    """The GUI's copy of the run's history, grown from snapshots (shared by all curve views).
+
+    Bounded like the engine's (`engine.training.history.Series`): recent rows at full
+    resolution, older ones as min/mean/max envelopes. Gradient norms are kept as
+    log10 ‖∂Div/∂W^(k)‖ (floored at NORM_FLOOR), so an envelope's mean is the geometric mean
+    the norm plot draws.
+    """
 
     def __init__(self):
         self.run_id = None
-        self.iterations = {n: SeriesBuffer() for n in ("step", "epoch", "loss", "learning_rate")}
-        self.norms: SeriesBuffer | None = None
-        self.evaluations = {n: SeriesBuffer() for n in
-                            ("step", "epoch", "train_loss", "train_accuracy", "test_loss", "test_accuracy")}
-        self.events: tuple = ()
+        self.reset()
 
-    def reset(self) -> None:
-        for b in (*self.iterations.values(), *self.evaluations.values()):
-            b.clear()
-        self.norms = None
-        self.events = ()
+    def reset(self, n_layers: int = 0) -> None:
+        self.n_layers = n_layers
+        self.iterations = Series(ITERATION_FIELDS + tuple(f"log_norm_{k}" for k in range(1, n_layers + 1)))
+        self.evaluations = Series(EVALUATION_FIELDS)
+        self.events: tuple = ()
 
     def update(self, snap) -> bool:
         """Append the rows of `snap` this copy does not have yet; True if anything changed."""
@@ -131,24 +132,21 @@ class History:
             self.run_id = snap.run_id
             self.reset()
         changed = False
-        rows = snap.iterations
-        have = self.iterations["step"].size
-        skip = have - rows.start
-        if rows.end > have and skip >= 0:
-            for name, buf in self.iterations.items():
-                buf.append(rows.columns[name][skip:])
-            norms = rows.columns["gradient_norms"][skip:]
-            norms = norms.reshape(len(norms), -1)
-            if self.norms is None:
-                self.norms = SeriesBuffer(norms.shape[1])
-            self.norms.append(np.maximum(norms, NORM_FLOOR))
+        cols = snap.iterations.columns
+        n = len(cols["step"])
+        if snap.iterations.end > len(self.iterations) and n:
+            norms = cols["gradient_norms"].reshape(n, -1)
+            if norms.shape[1] != self.n_layers:
+                self.reset(norms.shape[1])
+            logs = np.log10(np.maximum(norms, NORM_FLOOR))
+            rows = np.column_stack([cols[name] for name in ITERATION_FIELDS] + [logs])
+            self.iterations.extend(rows, snap.iterations.end - n)
             changed = True
-        ev = snap.evaluations
-        have = self.evaluations["step"].size
-        skip = have - ev.start
-        if ev.end > have and skip >= 0:
-            for name, buf in self.evaluations.items():
-                buf.append(ev.columns[name][skip:])
+        cols = snap.evaluations.columns
+        n = len(cols["step"])
+        if snap.evaluations.end > len(self.evaluations) and n:
+            self.evaluations.extend(np.column_stack([cols[name] for name in EVALUATION_FIELDS]),
+                                    snap.evaluations.end - n)
             changed = True
         if len(snap.events) != len(self.events):
             self.events = snap.events
@@ -157,10 +155,10 @@ class History:
 
     def epoch_at(self, step: int) -> float:
         """The epoch reached after `step` updates (for event markers in epoch mode)."""
-        steps = self.iterations["epoch"]
-        if step <= 0 or not steps.size:
+        steps, _, epochs, _ = self.iterations.curve("step", "epoch")
+        if step <= 0 or not len(steps):
             return 0.0
-        return float(steps.view()[min(step, steps.size) - 1])
+        return float(np.interp(step, steps, epochs))
 
 
 SHORT_NAMES = {"learning_rate": "η", "label_smoothing": "ε", "batch_size": "B", "divergence": "Div",
@@ -245,11 +243,11 @@ class CurveView(QWidget):
             vb.disableAutoRange()
             self.follow = True
 
-    def _long_data(self, x, y):
-        """(x, y) reduced for drawing: clipped to the view (unless following) and enveloped."""
+    def _long_data(self, x, low, high):
+        """The band low..high reduced for drawing: clipped to the view (unless following) and enveloped."""
         vb = self.plot.getViewBox()
         x_range = None if self.follow else vb.viewRange()[0]
-        return envelope(x, y, x_range, max(200, int(vb.width())))
+        return envelope(x, low, high, x_range, max(200, int(vb.width())))
 
     def _fit(self, curves, y_range=None) -> None:
         """Follow the data: the x and y extent of the (already reduced) drawn curves."""
@@ -279,8 +277,9 @@ class CurveView(QWidget):
     def epochs(self) -> bool:
         return self.x_mode.currentIndex() == 1
 
-    def _x(self, buffers: dict) -> np.ndarray:
-        return buffers["epoch" if self.epochs else "step"].view()
+    def _curve(self, series: Series, name: str):
+        """(x, low, mean, high) of column `name` over iterations or epochs."""
+        return series.curve("epoch" if self.epochs else "step", name)
 
     @Slot()
     def _redraw_all(self, *_):
@@ -324,12 +323,13 @@ class LossView(CurveView):
         h = self.history
         self.plot.setLabel("bottom", "epoch" if self.epochs else "iteration t")
         self._check_follow()
-        n = h.iterations["step"].size
+        n = len(h.iterations)
         if n != self._drawn:
             self._drawn = n
-            x, loss = self._x(h.iterations), h.iterations["loss"].view()
-            train = self._long_data(x, loss)
-            test = (self._x(h.evaluations), h.evaluations["test_loss"].view())
+            x, low, loss, high = self._curve(h.iterations, "loss")
+            train = self._long_data(x, low, high)
+            test_x, _, test_loss, _ = self._curve(h.evaluations, "test_loss")
+            test = (test_x, test_loss)
             self.train.setData(*train)
             vb = self.plot.getViewBox()
             self.train_mean.setData(*binned_mean(x, loss, None if self.follow else vb.viewRange()[0],
@@ -378,18 +378,18 @@ class AccuracyView(CurveView):
         self.setToolTip("Share of correctly classified examples, evaluated on the whole sets")
 
     def has_news(self) -> bool:
-        return self.history.evaluations["step"].size != self._drawn
+        return len(self.history.evaluations) != self._drawn
 
     def refresh(self) -> None:
         h = self.history
         self._check_follow()
-        n = h.evaluations["step"].size
+        n = len(h.evaluations)
         if n != self._drawn:
             self._drawn = n
             self.plot.setLabel("bottom", "epoch" if self.epochs else "iteration t")
-            x = self._x(h.evaluations)
-            self.train.setData(x, h.evaluations["train_accuracy"].view())
-            self.test.setData(x, h.evaluations["test_accuracy"].view())
+            x, _, train, _ = self._curve(h.evaluations, "train_accuracy")
+            self.train.setData(x, train)
+            self.test.setData(x, self._curve(h.evaluations, "test_accuracy")[2])
             self._fit([(x, x)], y_range=(0.0, 1.0))
 
 
@@ -422,22 +422,25 @@ class GradientNormView(CurveView):
     def refresh(self) -> None:
         h = self.history
         self._check_follow()
-        if h.norms is None:
+        if not h.n_layers or not len(h.iterations):
             if self.curves:
                 self._ensure_curves(0)
             self._drawn = -1
             return
-        n = h.norms.size
+        n = len(h.iterations)
         if n != self._drawn:
             self._drawn = n
             self.plot.setLabel("bottom", "epoch" if self.epochs else "iteration t")
-            self._ensure_curves(h.norms.width)
-            x = self._x(h.iterations)
-            # the geometric mean per few pixels: the trend of each layer stays readable
+            self._ensure_curves(h.n_layers)
+            # the geometric mean per few pixels (the mean of the log10 norms kept): the trend of
+            # each layer stays readable
             vb = self.plot.getViewBox()
             x_range = None if self.follow else vb.viewRange()[0]
-            drawn = [binned_mean(x, h.norms.view(k), x_range, max(50, int(vb.width()) // 4), log=True,
-                                 scratch=self.scratch) for k in range(h.norms.width)]
+            drawn = []
+            for k in range(1, h.n_layers + 1):
+                x, _, logs, _ = self._curve(h.iterations, f"log_norm_{k}")
+                xs, means = binned_mean(x, logs, x_range, max(50, int(vb.width()) // 4))
+                drawn.append((xs, 10.0 ** means))
             for curve, data in zip(self.curves, drawn):
                 curve.setData(*data)
             self._fit(drawn)
