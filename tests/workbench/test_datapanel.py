@@ -347,10 +347,10 @@ def test_set_section_restores_each_source(qtbot, panel, tmp_path):
 
 def test_bundled_entry_in_the_combo_and_back_to_a_generator(qtbot, panel):
     panel.builtin_combo.setCurrentIndex(panel.builtin_combo.findData("bundled:iris"))
-    assert panel.pending_choice().section["bundled"] == "iris" and not panel._param_spins
+    assert panel.pending_choice().section["bundled"] == "iris" and not panel.param_spins
     panel.builtin_combo.setCurrentIndex(panel.builtin_combo.findData("moons"))
     choice = applied(qtbot, panel)
-    assert choice.section["builtin"] == "moons" and set(panel._param_spins) == {"samples", "noise"}
+    assert choice.section["builtin"] == "moons" and set(panel.param_spins) == {"samples", "noise"}
 
 
 def test_dropping_a_file_on_the_panel_imports_it(qtbot, panel, tmp_path):

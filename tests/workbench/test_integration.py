@@ -122,7 +122,7 @@ def test_dataset_with_more_classes_asks_resizes_and_undoes(qtbot, window):
     wait_snapshot(qtbot, w, lambda s: s.state == "paused")
     sizes = worker_read(w, lambda run: run.network.sizes)
     theta = worker_read(w, lambda run: run.network.parameters.copy())
-    w.data_panel.choose_builtin("blobs", classes=3) if "classes" in w.data_panel._param_spins else None
+    w.data_panel.choose_builtin("blobs", classes=3) if "classes" in w.data_panel.param_spins else None
     w.data_panel.choose_builtin("blobs")
     choice = w.data_panel.apply()
     assert choice.n_outputs != sizes[-1]

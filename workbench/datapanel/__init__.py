@@ -68,9 +68,9 @@ a QTimer), with a busy bar; the GUI thread never blocks on a load.
 """
 
 from .axes import CAPTION, AxisPicker
-from .choice import PALETTE, DatasetChoice, realize
+from .choice import DatasetChoice, realize
 from .drawing import PointDrawingTool, PointSet
 from .panel import DatasetPanel
 
-__all__ = ["AxisPicker", "CAPTION", "DatasetChoice", "DatasetPanel", "PALETTE", "PointDrawingTool", "PointSet",
+__all__ = ["AxisPicker", "CAPTION", "DatasetChoice", "DatasetPanel", "PointDrawingTool", "PointSet",
            "realize"]

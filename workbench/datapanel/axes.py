@@ -5,7 +5,7 @@ training-set mean (the network's own units, i.e. standardised when the data is s
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import QSignalBlocker, Signal, Slot
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from engine.data.preparation import PreparedData
@@ -45,7 +45,6 @@ class AxisPicker(QWidget):
         layout.addWidget(self.caption)
         self._names: tuple[str, ...] = ()
         self._axes = (0, 1)
-        self._updating = False
         self.setVisible(False)
 
     # -- data ------------------------------------------------------------------------------
@@ -55,8 +54,7 @@ class AxisPicker(QWidget):
         if names == self._names:
             return
         self._names = names
-        self._updating = True
-        try:
+        with QSignalBlocker(self.x_combo), QSignalBlocker(self.y_combo):
             for combo in (self.x_combo, self.y_combo):
                 combo.clear()
                 combo.addItems([f"{k}: {n}" if n != f"x{k + 1}" else n for k, n in enumerate(names)])
@@ -64,8 +62,6 @@ class AxisPicker(QWidget):
             if len(names) >= 2:
                 self.x_combo.setCurrentIndex(0)
                 self.y_combo.setCurrentIndex(1)
-        finally:
-            self._updating = False
         self.setVisible(self.needed())
         self._update_caption()
         self.sliceChanged.emit(*self._axes)
@@ -81,6 +77,11 @@ class AxisPicker(QWidget):
             i, j = sorted(int(a) for a in np.argsort(-np.asarray(spread), kind="stable")[:2])
             if (i, j) != self._axes:
                 self.set_slice_axes(i, j)
+
+    @property
+    def feature_names(self) -> tuple[str, ...]:
+        """The names of the data's features (the choices of both axes)."""
+        return self._names
 
     @property
     def feature_count(self) -> int:
@@ -100,12 +101,9 @@ class AxisPicker(QWidget):
         n = len(self._names)
         if not (0 <= i < n and 0 <= j < n) or i == j:
             raise ValueError(f"axes must be two different features in 0..{n - 1}, got ({i}, {j})")
-        self._updating = True
-        try:
+        with QSignalBlocker(self.x_combo), QSignalBlocker(self.y_combo):
             self.x_combo.setCurrentIndex(i)
             self.y_combo.setCurrentIndex(j)
-        finally:
-            self._updating = False
         self._set_axes((i, j))
 
     def slice_fixed(self, data: PreparedData) -> np.ndarray:
@@ -132,7 +130,7 @@ class AxisPicker(QWidget):
         self._picked(self.y_combo)
 
     def _picked(self, changed: QComboBox) -> None:
-        if self._updating or len(self._names) < 2:
+        if len(self._names) < 2:
             return
         i, j = self.x_combo.currentIndex(), self.y_combo.currentIndex()
         if i < 0 or j < 0:
@@ -140,11 +138,9 @@ class AxisPicker(QWidget):
         if i == j:  # picking the other axis' feature swaps the two
             old_i, old_j = self._axes
             other = old_i if changed is self.x_combo else old_j
-            self._updating = True
-            try:
-                (self.x_combo if changed is self.y_combo else self.y_combo).setCurrentIndex(other)
-            finally:
-                self._updating = False
+            other_combo = self.x_combo if changed is self.y_combo else self.y_combo
+            with QSignalBlocker(other_combo):
+                other_combo.setCurrentIndex(other)
             i, j = self.x_combo.currentIndex(), self.y_combo.currentIndex()
         self._set_axes((i, j))
 

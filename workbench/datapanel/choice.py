@@ -20,14 +20,7 @@ from engine.data.preparation import PreparedData, prepare
 from engine.data.toys import BUILTIN
 from engine.io.dataset_settings import DatasetSettings
 
-# Okabe–Ito, the same order as workbench.plots.CLASS_COLOURS: safe for every common colour-vision deficiency.
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
-
 FILE_FILTER = file_dialog_filter()
-
-
-def class_colour(k: int) -> str:
-    return PALETTE[k % len(PALETTE)]
 
 
 @dataclass(frozen=True, eq=False)

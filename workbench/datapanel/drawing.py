@@ -14,11 +14,10 @@ import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, QPointF, Qt, Signal, Slot
 
 from engine.data.dataset import Dataset
-
-from .choice import PALETTE, class_colour
+from workbench.palette import CLASS_COLOURS, class_colour
 
 MODES = ("classes", "regression")
-MAX_CLASSES = len(PALETTE)
+MAX_CLASSES = len(CLASS_COLOURS)
 ERASE_RADIUS_PX = 12
 CLICK_SLOP_PX = 4
 
@@ -161,7 +160,7 @@ class PointDrawingTool(QObject):
         if self._scene is not None:
             self._scene.installEventFilter(self)
         if panel is not None:
-            panel._register_tool(self)
+            panel.register_tool(self)
         self._redraw()
 
     # -- public ----------------------------------------------------------------------------

@@ -1,128 +1,45 @@
-"""DatasetPanel: choose a built-in or bundled dataset, import a file, or draw points; preview; apply."""
+"""DatasetPanel: the data dock holding the Built-in, Import and Draw pages, the shared split settings,
+the preview and Apply. Each page lives in its own module (builtin_page, bundled_page, import_page,
+drawing_page); the panel keeps one pending choice per page and makes the applied one current."""
 
 from __future__ import annotations
 
 import random
+from contextlib import contextmanager
 from pathlib import Path
 
-import numpy as np
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal, Slot
-from PySide6.QtGui import QColor, QStandardItem, QStandardItemModel
+from PySide6.QtCore import QSignalBlocker, Qt, Signal, Slot
 from PySide6.QtWidgets import (
-    QButtonGroup,
     QCheckBox,
-    QComboBox,
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
-    QListView,
-    QProgressBar,
     QPushButton,
-    QRadioButton,
     QSpinBox,
-    QTableView,
     QTabWidget,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from engine.core.errors import WorkbenchError
+from engine.core.network import MAX_SEED
 from engine.data.bundled import BUNDLED
-from engine.data.preparation import prepare
 from engine.data.toys import BUILTIN
 
 from . import choice as ch
 from .axes import AxisPicker
-from .background import Job, peek_table
+from .builtin_page import BuiltinPage
 from .choice import DatasetChoice
-from .drawing import MAX_CLASSES, PointDrawingTool, PointSet
+from .drawing import PointDrawingTool, PointSet
+from .drawing_page import DrawPage
+from .import_page import ImportPage
 from .preview import PreviewPlot
-from .reading_options import ReadingOptions
 
 TAB_BUILTIN, TAB_IMPORT, TAB_DRAW = range(3)
-BUNDLED_PREFIX = "bundled:"
-PROBLEM_ITEMS = (("inferred", None), ("binary", "binary"), ("multiclass", "multiclass"),
-                 ("regression", "regression"))
-MAX_UI_SAMPLES = 100_000
-MAX_SEED = 2**31 - 1
+SEED_SPIN_MAX = min(MAX_SEED, 2**31 - 1)  # a QSpinBox holds a 32-bit int
 ERROR_STYLE = "color: #B00020; font-weight: bold;"
-MISSING_CELL_COLOUR = "#F8C8C8"
-"""Background of a preview cell holding a missing-value token."""
-
-_PARAM_SPIN = {  # parameter -> (integer?, minimum, maximum, step, decimals, tooltip)
-    "samples": (True, 2, MAX_UI_SAMPLES, 50, 0, "Number of examples T"),
-    "noise": (False, 0.0, 2.0, 0.01, 3, "Standard deviation of the Gaussian noise"),
-    "classes": (True, 2, MAX_CLASSES, 1, 0, "Number of classes K"),
-    "turns": (False, 0.1, 10.0, 0.25, 2, "Turns of each spiral arm"),
-    "cells": (True, 2, 32, 1, 0, "Squares per side"),
-    "factor": (False, 0.05, 0.95, 0.05, 2, "Radius of the inner ring"),
-}
-
-
-class RowsModel(QAbstractTableModel):
-    """A read-only table of the first rows of a file (strings) or of a dataset (numbers)."""
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self._names: list[str] = []
-        self._rows: list = []
-        self._target: int | None = None
-        self._missing: frozenset[str] = frozenset()
-        self._lines: list[int] | None = None
-
-    def set_rows(self, names, rows, target: int | None = None, missing=frozenset(), lines=None) -> None:
-        """Show `rows` (numbered by their file `lines` if given, as errors name them); `missing` tokens highlighted."""
-        self.beginResetModel()
-        self._names, self._rows, self._target, self._missing = list(names), list(rows), target, frozenset(missing)
-        self._lines = None if lines is None else list(lines)
-        self.endResetModel()
-
-    def set_target(self, target: int | None) -> None:
-        self._target = target
-        if self._rows:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(self._names) - 1))
-            self.headerDataChanged.emit(Qt.Horizontal, 0, len(self._names) - 1)
-
-    def rowCount(self, parent=QModelIndex()):  # noqa: N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent=QModelIndex()):  # noqa: N802
-        return 0 if parent.isValid() else len(self._names)
-
-    def data(self, index, role=Qt.DisplayRole):
-        if not index.isValid():
-            return None
-        if role == Qt.DisplayRole:
-            row = self._rows[index.row()]
-            if index.column() >= len(row):
-                return ""
-            value = row[index.column()]
-            return f"{value:.4g}" if isinstance(value, (float, np.floating)) else str(value)
-        if role == Qt.BackgroundRole:
-            row = self._rows[index.row()]
-            value = row[index.column()] if index.column() < len(row) else None
-            if isinstance(value, str) and value in self._missing:
-                return QColor(MISSING_CELL_COLOUR)
-            if index.column() == self._target:
-                return QColor("#FFF1D6")
-        if role == Qt.ToolTipRole:
-            row = self._rows[index.row()]
-            if index.column() < len(row) and isinstance(row[index.column()], str) and row[index.column()] in self._missing:
-                return "missing value (see \"missing cells\")"
-        return None
-
-    def headerData(self, section, orientation, role=Qt.DisplayRole):  # noqa: N802
-        if role != Qt.DisplayRole:
-            return None
-        if orientation == Qt.Horizontal:
-            if 0 <= section < len(self._names):
-                return self._names[section] + (" (target)" if section == self._target else "")
-            return None
-        return str(self._lines[section] if self._lines is not None and section < len(self._lines) else section + 1)
 
 
 class DatasetPanel(QWidget):
@@ -146,30 +63,25 @@ class DatasetPanel(QWidget):
         self.setAcceptDrops(True)
         self._current: DatasetChoice | None = None
         self._pending: dict[int, DatasetChoice | None] = {TAB_BUILTIN: None, TAB_IMPORT: None, TAB_DRAW: None}
-        self._bundled: str | None = None  # the bundled set shown on the Built-in page, if any
-        self._tools: list[PointDrawingTool] = []
-        self._file_path: Path | None = None
-        self._file_dataset = None  # (options, Dataset) of the last successful load
-        self._file_header = False
-        self._target_index: int | None = None
-        self._target_notice = ""
-        self._job_options: dict = {}
-        self._job = Job(self)
-        self._job.finished.connect(self._file_loaded)
-        self._job.failed.connect(self._file_failed)
-        self._loading = False
-        self._suspend = False
         self.points = PointSet(self)
+        self.builtin = BuiltinPage()
+        self.importer = ImportPage()
+        self.draw = DrawPage(self.points)
+        self._build()
+        self._connect()
+        self._alias_page_widgets()
+        self.preview_tool = PointDrawingTool(self.preview.plot_item, self)
+        name = default if self.builtin.has_builtin(default) else next(iter(BUILTIN))
+        self.builtin.select_builtin(name)
+        self._regenerate_builtin()
 
+    def _build(self) -> None:
         self.tabs = QTabWidget()
-        self.tabs.addTab(self._build_builtin_page(), "Built-in")
-        self.tabs.addTab(self._build_import_page(), "Import")
-        self.tabs.addTab(self._build_draw_page(), "Draw")
-        self.tabs.currentChanged.connect(self._tab_changed)
-
-        # shared split settings
+        self.tabs.addTab(self.builtin, "Built-in")
+        self.tabs.addTab(self.importer, "Import")
+        self.tabs.addTab(self.draw, "Draw")
         self.seed_spin = QSpinBox()
-        self.seed_spin.setRange(0, MAX_SEED)
+        self.seed_spin.setRange(0, SEED_SPIN_MAX)
         self.seed_spin.setToolTip("Seed of the generator and of the train/test split")
         self.new_seed_button = QPushButton("Regenerate with new seed")
         self.new_seed_button.setToolTip("Pick a fresh random seed: new points, new split")
@@ -224,24 +136,44 @@ class DatasetPanel(QWidget):
         layout.addLayout(apply_row)
         layout.addWidget(self.current_label)
 
-        self.preview_tool = PointDrawingTool(self.preview.plot_item, self)
+    def _connect(self) -> None:
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self.builtin.changed.connect(self._regenerate_builtin)
+        self.builtin.bundled_box.chosen.connect(self.choose_bundled)
+        self.importer.open_button.clicked.connect(self.browse)
+        self.importer.columnsChanged.connect(self._start_file_job)
+        self.importer.readingChanged.connect(self._reading_changed)
+        self.importer.loaded.connect(self._file_loaded)
+        self.importer.failed.connect(self._file_failed)
         self.seed_spin.valueChanged.connect(self._split_changed)
         self.test_spin.valueChanged.connect(self._split_changed)
         self.standardize_check.toggled.connect(self._split_changed)
         self.new_seed_button.clicked.connect(self.regenerate)
         self.apply_button.clicked.connect(self.apply)
         self.axis_picker.sliceChanged.connect(self._slice_changed)
-        self.points.changed.connect(self._points_changed)
+        self.points.changed.connect(self._rebuild_points)
 
-        index = self.builtin_combo.findData(default)
-        self.builtin_combo.setCurrentIndex(max(index, 0))
-        self._builtin_changed()
+    def _alias_page_widgets(self) -> None:
+        """The pages' main widgets, reachable from the panel as before the split."""
+        self.builtin_combo = self.builtin.combo
+        self.bundled_buttons = self.builtin.bundled_box.buttons
+        for name in ("table_model", "feature_model", "feature_list", "target_combo", "problem_combo", "busy_bar",
+                     "file_label", "reading", "load_summary_label"):
+            setattr(self, name, getattr(self.importer, name))
+        for name in ("classes_radio", "regression_radio", "class_count_spin", "class_buttons", "eraser_check",
+                     "clear_button"):
+            setattr(self, name, getattr(self.draw, name))
 
     # ================================================================ public API
     @property
     def current_choice(self) -> DatasetChoice | None:
         """The dataset in use (the last one applied), or None before the first Apply."""
         return self._current
+
+    @property
+    def param_spins(self) -> dict:
+        """The Built-in page's generator parameters: name → spin box (empty for a bundled set)."""
+        return self.builtin.param_spins
 
     def pending_choice(self) -> DatasetChoice | None:
         """What the open page previews (not yet applied)."""
@@ -286,42 +218,26 @@ class DatasetPanel(QWidget):
             if images.is_file():
                 path = images
         self.tabs.setCurrentIndex(TAB_IMPORT)
-        self._file_path = path
-        self._file_dataset = None
-        self.file_label.setText(path.name)
-        self.file_label.setToolTip(str(path))
         self._set_pending(TAB_IMPORT, None)
-        self._show_error("")
-        self.reading.set_file(path)
-        self._populate_columns(path)
+        self._show_error(self.importer.set_file(path))
         self._start_file_job()
 
     @Slot()
     def browse(self) -> None:
         """Open the file dialog and import the chosen file."""
-        start = str(self._file_path.parent) if self._file_path else ""
+        start = str(self.importer.path.parent) if self.importer.path else ""
         path, _ = QFileDialog.getOpenFileName(self, "Import a data file", start, ch.FILE_FILTER)
         if path:
             self.open_file(path)
 
     def choose_builtin(self, name: str, **params) -> DatasetChoice | None:
         """Select a built-in generator (and parameters) on the Built-in page; returns the previewed choice."""
-        index = self.builtin_combo.findData(name)
-        if index < 0:
+        if not self.builtin.has_builtin(name):
             self._show_error(f"unknown built-in dataset {name!r}")
             return None
         self.tabs.setCurrentIndex(TAB_BUILTIN)
-        self._suspend = True
-        try:
-            self.builtin_combo.setCurrentIndex(index)
-            self._rebuild_params(name)
-            for key, value in params.items():
-                if key in self._param_spins:
-                    self._param_spins[key].setValue(value)
-        finally:
-            self._suspend = False
-        self._bundled = None
-        self._builtin_changed()
+        self.builtin.select_builtin(name, params)
+        self._regenerate_builtin()
         return self._pending[TAB_BUILTIN]
 
     def choose_bundled(self, name: str, apply: bool = True) -> DatasetChoice | None:
@@ -330,7 +246,7 @@ class DatasetPanel(QWidget):
             self._show_error(f"unknown bundled dataset {name!r}")
             return None
         self.tabs.setCurrentIndex(TAB_BUILTIN)
-        self._select_bundled(name)
+        self.builtin.select_bundled(name)
         self._regenerate_builtin()
         if apply and self._pending[TAB_BUILTIN] is not None:
             return self.apply()
@@ -339,7 +255,7 @@ class DatasetPanel(QWidget):
     @Slot()
     def regenerate(self) -> None:
         """A fresh random seed: new generated points and a new train/test split."""
-        self.seed_spin.setValue(random.randrange(0, MAX_SEED))
+        self.seed_spin.setValue(random.randrange(0, SEED_SPIN_MAX))
 
     def set_section(self, section, base_dir=None, seed: int = 0, emit: bool = False) -> DatasetChoice | None:
         """Show an experiment's "dataset" section (e.g. after opening an experiment) and make it active.
@@ -348,58 +264,15 @@ class DatasetPanel(QWidget):
         """
         try:
             result = ch.realize(section, base_dir, seed)
-        except WorkbenchError as exc:
-            self._show_error(ch.error_text(exc))
-            return None
-        except (OSError, MemoryError, ValueError) as exc:
+        except (WorkbenchError, OSError, MemoryError, ValueError) as exc:
             self._show_error(ch.error_text(exc))
             return None
         s = result.section
-        self._suspend = True
-        try:
-            self.seed_spin.setValue(int(s.get("seed", seed)) % (MAX_SEED + 1))
+        with self._split_quiet():
+            self.seed_spin.setValue(int(s.get("seed", seed)) % (SEED_SPIN_MAX + 1))
             self.test_spin.setValue(float(s.get("test_fraction", 0.0)))
             self.standardize_check.setChecked(bool(s.get("standardize", True)))
-        finally:
-            self._suspend = False
-        if "builtin" in s:
-            self.tabs.setCurrentIndex(TAB_BUILTIN)
-            self._suspend = True
-            try:
-                self.builtin_combo.setCurrentIndex(self.builtin_combo.findData(s["builtin"]))
-                self._rebuild_params(s["builtin"])
-                for key, spin in self._param_spins.items():
-                    if key in s:
-                        spin.setValue(s[key])
-            finally:
-                self._suspend = False
-            self._bundled = None
-            tab = TAB_BUILTIN
-        elif "bundled" in s:
-            self.tabs.setCurrentIndex(TAB_BUILTIN)
-            self._select_bundled(s["bundled"])
-            tab = TAB_BUILTIN
-        elif "points" in s:
-            self._suspend = True
-            try:
-                self.tabs.setCurrentIndex(TAB_DRAW)
-                p = s["points"]
-                self.points.load(p["X"], p.get("labels"), p.get("targets"))
-                (self.classes_radio if "labels" in p else self.regression_radio).setChecked(True)
-                self.class_count_spin.setValue(self.points.n_classes)
-            finally:
-                self._suspend = False
-            tab = TAB_DRAW
-        else:
-            self.tabs.setCurrentIndex(TAB_IMPORT)
-            path = Path(s["file"]) if Path(s["file"]).is_absolute() or base_dir is None else Path(base_dir) / s["file"]
-            self._file_path = path
-            self.file_label.setText(path.name)
-            self.reading.set_file(path, s)
-            self._populate_columns(path, s.get("features"), s.get("target"), s.get("problem"))
-            self._show_summary(result.dataset)
-            self._file_dataset = (self._file_options(), result.dataset)
-            tab = TAB_IMPORT
+        tab = self._show_section_page(s, base_dir, result)
         self._show_error("")
         self._set_pending(tab, result)
         self._current = result
@@ -412,474 +285,81 @@ class DatasetPanel(QWidget):
         """Let the user draw points on another PlotItem (e.g. the central decision view)."""
         return PointDrawingTool(plot_item, self)
 
+    def register_tool(self, tool: PointDrawingTool) -> None:
+        """Called by every PointDrawingTool made for this panel: it draws while the Draw page is open."""
+        self.draw.register_tool(tool)
+
     def drawing_active(self) -> bool:
         return self.tabs.currentIndex() == TAB_DRAW
 
     def is_loading(self) -> bool:
-        return self._loading
+        return self.importer.is_loading()
 
     def shutdown(self) -> None:
         """Stop the background loader (call from the main window's closeEvent)."""
-        self._job.shutdown()
+        self.importer.shutdown()
 
-    # ================================================================ pages
-    def _build_builtin_page(self) -> QWidget:
-        page = QWidget()
-        self.builtin_combo = QComboBox()
-        self.builtin_combo.setMaxVisibleItems(20)
-        model = QStandardItemModel(self.builtin_combo)
-        groups = (("Classification (2 classes)", "binary"), ("Classification (K classes)", "multiclass"),
-                  ("Regression", "regression"))
-        for title, problem in groups:
-            header = QStandardItem(f"— {title} —")
-            header.setFlags(Qt.NoItemFlags)
-            model.appendRow(header)
-            for name, spec in BUILTIN.items():
-                if spec.problem == problem:
-                    item = QStandardItem(f"{name}  ({spec.input_dim}-D)" if problem == "regression" else name)
-                    item.setData(name, Qt.UserRole)
-                    item.setToolTip(spec.description.replace("`", ""))
-                    model.appendRow(item)
-        header = QStandardItem("— Real data (bundled) —")
-        header.setFlags(Qt.NoItemFlags)
-        model.appendRow(header)
-        for name, spec in BUNDLED.items():
-            item = QStandardItem(f"{name}  ({spec.n_features} features)")
-            item.setData(BUNDLED_PREFIX + name, Qt.UserRole)
-            item.setToolTip(spec.description)
-            model.appendRow(item)
-        self.builtin_combo.setModel(model)
-        self.builtin_combo.currentIndexChanged.connect(self._builtin_picked)
-        self.description_label = QLabel("")
-        self.description_label.setWordWrap(True)
-        self.description_label.setStyleSheet("color: #555;")
-        self.params_form = QFormLayout()
-        self._param_spins: dict = {}
-        self._params_for: str | None = None
+    # ================================================================ the pages
+    def _show_section_page(self, s: dict, base_dir, result: DatasetChoice) -> int:
+        """Open the page a realised "dataset" section belongs to and show it there; returns the page."""
+        if "builtin" in s:
+            self.tabs.setCurrentIndex(TAB_BUILTIN)
+            self.builtin.select_builtin(s["builtin"], s)  # the generator's parameters among the keys
+            return TAB_BUILTIN
+        if "bundled" in s:
+            self.tabs.setCurrentIndex(TAB_BUILTIN)
+            self.builtin.select_bundled(s["bundled"])
+            return TAB_BUILTIN
+        if "points" in s:
+            with self._points_quiet():
+                self.tabs.setCurrentIndex(TAB_DRAW)
+                self.draw.show_points(s["points"])
+            return TAB_DRAW
+        self.tabs.setCurrentIndex(TAB_IMPORT)
+        path = Path(s["file"]) if Path(s["file"]).is_absolute() or base_dir is None else Path(base_dir) / s["file"]
+        self.importer.set_file(path, s)
+        self.importer.remember(result.dataset)
+        return TAB_IMPORT
 
-        bundled = QGroupBox("Real data")
-        row = QHBoxLayout(bundled)
-        self.bundled_buttons = {}
-        for name, spec in BUNDLED.items():
-            button = QPushButton(name.capitalize())
-            button.setToolTip(f"{spec.description} — {spec.n_samples} examples, {spec.n_features} features, "
-                              f"{spec.n_classes} classes. One click uses it.")
-            button.clicked.connect(lambda _=False, n=name: self.choose_bundled(n))
-            row.addWidget(button)
-            self.bundled_buttons[name] = button
-
-        layout = QVBoxLayout(page)
-        layout.addWidget(self.builtin_combo)
-        layout.addWidget(self.description_label)
-        layout.addLayout(self.params_form)
-        layout.addWidget(bundled)
-        layout.addStretch(1)
-        return page
-
-    def _build_import_page(self) -> QWidget:
-        page = QWidget()
-        self.open_button = QPushButton("Open file…")
-        self.open_button.setToolTip("CSV/TSV/NPZ/NPY or MNIST-style IDX (optionally .gz)")
-        self.open_button.clicked.connect(self.browse)
-        self.file_label = QLabel("or drop a file on the window")
-        self.file_label.setStyleSheet("color: #555;")
-        self.busy_bar = QProgressBar()
-        self.busy_bar.setRange(0, 0)
-        self.busy_bar.setMaximumHeight(10)
-        self.busy_bar.setTextVisible(False)
-        self.busy_bar.setVisible(False)
-        self.table_model = RowsModel(self)
-        self.table = QTableView()
-        self.table.setModel(self.table_model)
-        self.table.setMinimumHeight(90)
-        self.table.verticalHeader().setDefaultSectionSize(18)
-        self.table.setToolTip("The first rows of the file as read, numbered by their line in the file; missing cells in red")
-        self.feature_model = QStandardItemModel(self)
-        self.feature_list = QListView()
-        self.feature_list.setModel(self.feature_model)
-        self.feature_list.setMaximumHeight(90)
-        self.feature_list.setToolTip("Tick the columns the network gets as inputs")
-        self.feature_model.itemChanged.connect(self._columns_changed)
-        self.target_combo = QComboBox()
-        self.target_combo.setToolTip("The column the network must predict")
-        self.target_combo.currentIndexChanged.connect(self._target_changed)
-        self.problem_combo = QComboBox()
-        for text, value in PROBLEM_ITEMS:
-            self.problem_combo.addItem(text, value)
-        self.problem_combo.setToolTip("Inferred from the target column; override it here")
-        self.problem_combo.currentIndexChanged.connect(self._columns_changed)
-        self.reading = ReadingOptions()
-        self.reading.changed.connect(self._reading_changed)
-        self.load_summary_label = QLabel("")
-        self.load_summary_label.setWordWrap(True)
-        self.load_summary_label.setStyleSheet("color: #333;")
-        top = QHBoxLayout()
-        top.addWidget(self.open_button)
-        top.addWidget(self.file_label, 1)
-        form = QFormLayout()
-        form.addRow("features", self.feature_list)
-        form.addRow("target", self.target_combo)
-        form.addRow("problem", self.problem_combo)
-        layout = QVBoxLayout(page)
-        layout.addLayout(top)
-        layout.addWidget(self.busy_bar)
-        layout.addWidget(self.reading)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.load_summary_label)
-        layout.addLayout(form)
-        return page
-
-    def _build_draw_page(self) -> QWidget:
-        page = QWidget()
-        self.classes_radio = QRadioButton("classes")
-        self.regression_radio = QRadioButton("regression (x, g(x))")
-        self.classes_radio.setChecked(True)
-        mode_group = QButtonGroup(page)
-        mode_group.addButton(self.classes_radio)
-        mode_group.addButton(self.regression_radio)
-        self.classes_radio.toggled.connect(self._draw_mode_changed)
-        self.class_count_spin = QSpinBox()
-        self.class_count_spin.setRange(2, MAX_CLASSES)
-        self.class_count_spin.setValue(2)
-        self.class_count_spin.setToolTip("How many classes the picker offers")
-        self.class_count_spin.valueChanged.connect(self._class_count_changed)
-        self.class_buttons = QButtonGroup(page)
-        self.class_buttons.setExclusive(True)
-        self.class_row = QHBoxLayout()
-        self.class_row.setSpacing(2)
-        for k in range(MAX_CLASSES):
-            button = QToolButton()
-            button.setCheckable(True)
-            button.setText(str(k))
-            colour = ch.class_colour(k)
-            text = "#000" if k in (1, 4, 6) else "#fff"
-            button.setStyleSheet(f"QToolButton {{ background: {colour}; color: {text}; border: 2px solid {colour};"
-                                 f" min-width: 22px; min-height: 20px; border-radius: 3px; }}"
-                                 f"QToolButton:checked {{ border: 2px solid #000; font-weight: bold; }}")
-            button.setToolTip(f"Draw points of class {k}")
-            self.class_buttons.addButton(button, k)
-            self.class_row.addWidget(button)
-        self.class_row.addStretch(1)
-        self.class_buttons.idClicked.connect(self.points.set_current_class)
-        self.points.currentClassChanged.connect(self._current_class_changed)
-        self.eraser_check = QCheckBox("eraser")
-        self.eraser_check.setToolTip("Drag to erase points (Alt+drag erases without this)")
-        self.eraser_check.toggled.connect(self._eraser_toggled)
-        self.clear_button = QPushButton("Clear all")
-        self.clear_button.clicked.connect(self.points.clear)
-        hint = QLabel("click: add a point · right-click or Shift+click: next class · Alt+drag: erase · "
-                      "drag: pan. Draws on this preview and on the central view.")
-        hint.setWordWrap(True)
-        hint.setStyleSheet("color: #555;")
-        modes = QHBoxLayout()
-        modes.addWidget(self.classes_radio)
-        modes.addWidget(self.regression_radio)
-        modes.addStretch(1)
-        classes = QHBoxLayout()
-        self.class_count_label = QLabel("classes")
-        classes.addWidget(self.class_count_label)
-        classes.addWidget(self.class_count_spin)
-        classes.addLayout(self.class_row, 1)
-        tools = QHBoxLayout()
-        tools.addWidget(self.eraser_check)
-        tools.addStretch(1)
-        tools.addWidget(self.clear_button)
-        layout = QVBoxLayout(page)
-        layout.addLayout(modes)
-        layout.addLayout(classes)
-        layout.addLayout(tools)
-        layout.addWidget(hint)
-        layout.addStretch(1)
-        self._class_count_changed(2)
-        self.class_buttons.button(0).setChecked(True)
-        return page
-
-    # ================================================================ built-in
-    def _builtin_name(self) -> str | None:
-        """The generator chosen in the combo (None when a bundled set is chosen there)."""
-        data = self.builtin_combo.currentData(Qt.UserRole)
-        return None if data is None or data.startswith(BUNDLED_PREFIX) else data
-
-    def _select_bundled(self, name: str) -> None:
-        self._suspend = True
-        try:
-            self.builtin_combo.setCurrentIndex(self.builtin_combo.findData(BUNDLED_PREFIX + name))
-            self._rebuild_params(None)
-        finally:
-            self._suspend = False
-        self._bundled = name
-
-    def _rebuild_params(self, name: str | None) -> None:
-        if self._params_for == name and (name is not None or not self._param_spins):
-            return
-        while self.params_form.rowCount():
-            self.params_form.removeRow(0)
-        self._param_spins = {}
-        self._params_for = name
-        if name is None:
-            return
-        spec = BUILTIN[name]
-        for key, default in spec.defaults.items():
-            integer, low, high, step, decimals, tip = _PARAM_SPIN.get(key, (isinstance(default, int), 0, 1e6, 0.1, 3, key))
-            spin = QSpinBox() if integer else QDoubleSpinBox()
-            if not integer:
-                spin.setDecimals(decimals)
-            spin.setRange(low, high)
-            spin.setSingleStep(step)
-            spin.setValue(default)
-            spin.setToolTip(tip)
-            spin.setKeyboardTracking(False)
-            spin.valueChanged.connect(self._builtin_changed)
-            self._param_spins[key] = spin
-            self.params_form.addRow(key, spin)
-        self._params_for = name
-
-    @Slot(int)
-    def _builtin_picked(self, _index: int) -> None:
-        if self._suspend:
-            return
-        data = self.builtin_combo.currentData(Qt.UserRole)
-        if data is None:
-            return
-        if data.startswith(BUNDLED_PREFIX):
-            self._select_bundled(data[len(BUNDLED_PREFIX):])
-            self._regenerate_builtin()
-            return
-        self._bundled = None
-        self._builtin_changed()
+    def _split(self) -> tuple[int, float, bool]:
+        return self.seed_spin.value(), self.test_spin.value(), self.standardize_check.isChecked()
 
     @Slot()
-    def _builtin_changed(self, *_args) -> None:
-        if self._suspend:
-            return
-        name = self._builtin_name()
-        if name is None:
-            return
-        self._rebuild_params(name)
-        self._bundled = None
-        self._regenerate_builtin()
-
     def _regenerate_builtin(self) -> None:
-        seed, tf, std = self.seed_spin.value(), self.test_spin.value(), self.standardize_check.isChecked()
-        if self._bundled is not None:
-            spec = BUNDLED[self._bundled]
-            self.description_label.setText(f"{spec.description} ({spec.n_samples} × {spec.n_features})")
-            section = ch.bundled_section(self._bundled, seed, tf, std)
-        else:
-            name = self._builtin_name()
-            self.description_label.setText(BUILTIN[name].description.replace("`", ""))
-            params = {k: s.value() for k, s in self._param_spins.items()}
-            section = ch.builtin_section(name, params, seed, tf, std)
-        try:
-            result = ch.realize(section, seed=seed)
-        except (WorkbenchError, ValueError, OSError, MemoryError) as exc:
-            self._show_error(ch.error_text(exc))
-            self._set_pending(TAB_BUILTIN, None)
-            return
-        self._show_error("")
-        self._set_pending(TAB_BUILTIN, result)
+        seed, tf, std = self._split()
+        section = self.builtin.section(seed, tf, std)
+        self._realize(TAB_BUILTIN, section, seed)
 
-    # ================================================================ import
-    def _populate_columns(self, path: Path, features=None, target=None, problem=None) -> None:
-        """Fill the preview table and the column choosers (text files) from the file's first rows."""
-        self._suspend = True
-        try:
-            self.feature_model.clear()
-            self.target_combo.clear()
-            self.problem_combo.setCurrentIndex(max(0, self.problem_combo.findData(problem)))
-            self.table_model.set_rows([], [])
-            text = ch.is_text_file(path)
-            self.feature_list.setEnabled(text)
-            self.target_combo.setEnabled(text)
-            if not text:
-                return
-            try:
-                names, rows, header, lines = peek_table(path, **self.reading.peek_options())
-            except (WorkbenchError, OSError, ValueError, EOFError) as exc:
-                self._show_error(ch.error_text(exc, path))
-                return
-            self._file_header = header
-            if not names:
-                return
-            refs = list(names) if header else list(range(len(names)))
-            target_index = len(names) - 1
-            if target is not None and not isinstance(target, (list, tuple)):
-                target_index = refs.index(target) if target in refs else target_index
-            chosen = None if features is None else {refs.index(f) for f in features if f in refs}
-            chosen = chosen or None  # none of the columns is known under these names (e.g. the header changed)
-            for j, n in enumerate(names):
-                item = QStandardItem(n)
-                item.setCheckable(True)
-                item.setData(refs[j], Qt.UserRole)
-                on = (j != target_index) if chosen is None else (j in chosen and j != target_index)
-                item.setCheckState(Qt.Checked if on else Qt.Unchecked)
-                item.setEnabled(j != target_index)
-                self.feature_model.appendRow(item)
-                self.target_combo.addItem(n, refs[j])
-            self.target_combo.setCurrentIndex(target_index)
-            self._target_index = target_index
-            self.table_model.set_rows(names, rows, target_index, self.reading.tokens(), lines)
-            self.table.resizeColumnsToContents()
-        finally:
-            self._suspend = False
-
-    def _file_options(self) -> dict:
-        path = self._file_path
-        features = target = None
-        if ch.is_text_file(path) and self.target_combo.count():
-            target = self.target_combo.currentData()
-            features = [self.feature_model.item(j).data(Qt.UserRole) for j in range(self.feature_model.rowCount())
-                        if self.feature_model.item(j).checkState() == Qt.Checked
-                        and self.feature_model.item(j).data(Qt.UserRole) != target]
-        return ch.file_options(path, features, target, self.problem_combo.currentData(), self.reading.options())
-
+    @Slot()
     def _start_file_job(self) -> None:
-        if self._file_path is None:
+        if self.importer.path is None:
             return
-        path, options = self._file_path, self._file_options()
-        seed, tf, std = self.seed_spin.value(), self.test_spin.value(), self.standardize_check.isChecked()
-        cached = self._file_dataset[1] if self._file_dataset and self._file_dataset[0] == options else None
-        if options.get("features") == []:
-            self._show_error(f"{path.name}: tick at least one feature column")
+        refused = self.importer.load(*self._split())
+        if refused:
+            self._show_error(refused)
             self._set_pending(TAB_IMPORT, None)
             return
-
-        def work():
-            if cached is None:
-                return ch.load_and_prepare(path, options, seed, tf, std)
-            data = prepare(cached, test_fraction=tf, standardize=std, seed=seed)
-            return DatasetChoice(ch.file_section(path, options, seed, tf, std), cached, data)
-
-        self._job_options = options
-        self._loading = True
-        self.busy_bar.setVisible(True)
         self.apply_button.setEnabled(False)
-        self._job.submit(work)
+
+    @Slot(str)
+    def _reading_changed(self, error: str) -> None:
+        """The Import page parsed its preview again with new reading options: show why not (if so) and load again."""
+        self._show_error(error)
+        self._start_file_job()
 
     @Slot(object)
     def _file_loaded(self, result: DatasetChoice) -> None:
-        self._loading = False
-        self.busy_bar.setVisible(False)
-        self._file_dataset = (self._job_options, result.dataset)
-        if not ch.is_text_file(self._file_path):  # arrays/IDX: show the first rows of the data itself
-            X = result.dataset.X
-            cols = min(X.shape[1], 50)
-            names = list(result.dataset.feature_names[:cols])
-            y = (np.array(result.dataset.class_names)[result.dataset.labels] if result.dataset.labels is not None
-                 else result.dataset.targets[:, 0])
-            rows = [list(X[r, :cols]) + [y[r]] for r in range(min(len(X), 100))]
-            self.table_model.set_rows(names + ["target"], rows, len(names))
-        self._suspend = True
-        try:  # show the inferred problem type
-            self.problem_combo.setItemText(0, f"inferred ({result.dataset.problem})")
-        finally:
-            self._suspend = False
         self._show_error("")
-        self._show_summary(result.dataset)
         self._set_pending(TAB_IMPORT, result)
         self.loadFinished.emit(True)
 
-    @Slot(object)
-    def _file_failed(self, exc: BaseException) -> None:
-        self._loading = False
-        self.busy_bar.setVisible(False)
-        self._file_dataset = None
-        self._show_error(ch.error_text(exc, self._file_path))
-        self._show_summary(None)
+    @Slot(str)
+    def _file_failed(self, text: str) -> None:
+        self._show_error(text)
         self._set_pending(TAB_IMPORT, None)
         self.loadFinished.emit(False)
 
     @Slot()
-    def _columns_changed(self, *_args) -> None:
-        if self._suspend or self._file_path is None:
-            return
-        self._start_file_job()
-
-    @Slot(int)
-    def _target_changed(self, index: int) -> None:
-        """The new target stops being a feature; the previous target becomes a feature again (and the page says so)."""
-        if self._suspend or index < 0:
-            return
-        previous = self._target_index
-        self._suspend = True
-        try:  # the target is never also a feature
-            for j in range(self.feature_model.rowCount()):
-                item = self.feature_model.item(j)
-                item.setEnabled(j != index)
-                if j == index:
-                    item.setCheckState(Qt.Unchecked)
-                elif j == previous:
-                    item.setCheckState(Qt.Checked)
-            self.table_model.set_target(index)
-        finally:
-            self._suspend = False
-        self._target_index = index
-        if previous is not None and previous != index and previous < self.feature_model.rowCount():
-            self._target_notice = f"{self.feature_model.item(previous).text()!r} (the previous target) is a feature now"
-        self._start_file_job()
-
-    @Slot()
-    def _reading_changed(self) -> None:
-        """A reading option changed: parse the preview again (keeping the chosen columns) and reload."""
-        if self._file_path is None:
-            return
-        options = self._file_options()
-        self._show_error("")
-        self._populate_columns(self._file_path, options.get("features"), options.get("target"),
-                               self.problem_combo.currentData())
-        self._start_file_job()
-
-    def _show_summary(self, dataset) -> None:
-        """The loading summary under the preview: rows kept, missing values, how the inputs were counted."""
-        summary = getattr(dataset, "summary", None)
-        text = summary.text() if summary is not None else ""
-        if self._target_notice and text:
-            text += f". {self._target_notice}"
-        self._target_notice = ""
-        self.load_summary_label.setText(text)
-        self.load_summary_label.setVisible(bool(text))
-        label = self.load_summary_label  # a wrapped label in a tab page gets no room of its own: ask for it
-        spare = label.fontMetrics().lineSpacing()
-        label.setMinimumHeight(label.heightForWidth(max(label.width(), 200)) + spare if text else 0)
-
-    # ================================================================ drawing
-    @Slot(bool)
-    def _draw_mode_changed(self, classes: bool) -> None:
-        self.points.set_mode("classes" if classes else "regression")
-        self.class_count_spin.setVisible(classes)
-        self.class_count_label.setVisible(classes)
-        for k, button in enumerate(self.class_buttons.buttons()):
-            button.setVisible(classes and k < self.points.n_classes)
-
-    @Slot(int)
-    def _class_count_changed(self, k: int) -> None:
-        self.points.set_n_classes(k)
-        for i, button in enumerate(self.class_buttons.buttons()):
-            button.setVisible(i < k and self.points.mode == "classes")
-
-    @Slot(int)
-    def _current_class_changed(self, k: int) -> None:
-        button = self.class_buttons.button(k)
-        if button is not None and not button.isChecked():
-            button.setChecked(True)
-
-    @Slot(bool)
-    def _eraser_toggled(self, on: bool) -> None:
-        for tool in self._tools:
-            tool.set_eraser(on)
-
-    def _register_tool(self, tool: PointDrawingTool) -> None:
-        self._tools.append(tool)
-        tool.set_eraser(getattr(self, "eraser_check", None) is not None and self.eraser_check.isChecked())
-        tool.set_active(self.tabs.currentIndex() == TAB_DRAW if hasattr(self, "tabs") else False)
-        tool.destroyed.connect(lambda *_: self._tools.remove(tool) if tool in self._tools else None)
-
-    @Slot()
-    def _points_changed(self) -> None:
-        if self._suspend:
-            return
-        self._rebuild_points()
-
     def _rebuild_points(self) -> None:
         missing = self.points.ready()
         if missing:
@@ -887,23 +367,38 @@ class DatasetPanel(QWidget):
             if self.tabs.currentIndex() == TAB_DRAW:
                 self.info_label.setText(f"{len(self.points)} point(s): {missing}")
             return
-        section = ch.points_section(**self.points.section_points(), seed=self.seed_spin.value(),
-                                    test_fraction=self.test_spin.value(),
-                                    standardize=self.standardize_check.isChecked())
+        seed, tf, std = self._split()
+        section = ch.points_section(**self.points.section_points(), seed=seed, test_fraction=tf, standardize=std)
+        self._realize(TAB_DRAW, section, seed)
+
+    def _realize(self, tab: int, section: dict, seed: int) -> None:
+        """Build the choice a page's section stands for and make it that page's pending one (or show why not)."""
         try:
-            result = ch.realize(section, seed=self.seed_spin.value())
-        except (WorkbenchError, ValueError) as exc:
+            result = ch.realize(section, seed=seed)
+        except (WorkbenchError, ValueError, OSError, MemoryError) as exc:
             self._show_error(ch.error_text(exc))
-            self._set_pending(TAB_DRAW, None)
+            self._set_pending(tab, None)
             return
         self._show_error("")
-        self._set_pending(TAB_DRAW, result)
+        self._set_pending(tab, result)
+
+    @contextmanager
+    def _split_quiet(self):
+        with QSignalBlocker(self.seed_spin), QSignalBlocker(self.test_spin), QSignalBlocker(self.standardize_check):
+            yield
+
+    @contextmanager
+    def _points_quiet(self):
+        """The panel ignores the point set while it loads one (the drawing tools still redraw)."""
+        self.points.changed.disconnect(self._rebuild_points)
+        try:
+            yield
+        finally:
+            self.points.changed.connect(self._rebuild_points)
 
     # ================================================================ shared
     @Slot()
     def _split_changed(self, *_args) -> None:
-        if self._suspend:
-            return
         tab = self.tabs.currentIndex()
         if tab == TAB_BUILTIN:
             self._regenerate_builtin()
@@ -914,12 +409,9 @@ class DatasetPanel(QWidget):
 
     @Slot(int)
     def _tab_changed(self, tab: int) -> None:
-        for tool in self._tools:
-            tool.set_active(tab == TAB_DRAW)
-        if tab == TAB_DRAW:
-            vb = self.preview.plot_item.getViewBox()
-            if not len(self.points):
-                vb.setRange(xRange=(-1.2, 1.2), yRange=(-1.2, 1.2), padding=0)
+        self.draw.set_drawing(tab == TAB_DRAW)
+        if tab == TAB_DRAW and not len(self.points):
+            self.preview.plot_item.getViewBox().setRange(xRange=(-1.2, 1.2), yRange=(-1.2, 1.2), padding=0)
         self._show_error("")
         if tab == TAB_DRAW and self._pending[TAB_DRAW] is None:
             self._rebuild_points()
@@ -937,7 +429,7 @@ class DatasetPanel(QWidget):
         """Preview, axis picker and info line for the open page's pending choice."""
         tab = self.tabs.currentIndex()
         pending = self._pending.get(tab)
-        self.apply_button.setEnabled(pending is not None and not self._loading)
+        self.apply_button.setEnabled(pending is not None and not self.importer.is_loading())
         if tab == TAB_DRAW:
             self.preview.clear_data()  # the drawing tool's overlay shows the points
             self.preview.plot_item.setLabel("bottom", "x1" if self.points.mode == "classes" else "x")

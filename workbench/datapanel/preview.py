@@ -10,8 +10,9 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
 from engine.data.toys import BUILTIN
+from workbench.palette import class_colour
 
-from .choice import DatasetChoice, class_colour
+from .choice import DatasetChoice
 
 MAX_PREVIEW_POINTS = 3000
 TRAIN_SIZE = 7
