@@ -3,6 +3,8 @@
     backprop-workbench                         the application window
     backprop-workbench EXPERIMENT.json         the window with that experiment loaded
     backprop-workbench train|gradcheck|datasets|--help …   engine.cli
+    backprop-workbench --smoke-test OUT.png    start offscreen, train 100 steps, export the
+                                               decision plot, quit (packaging/smoke.sh)
 """
 
 from __future__ import annotations
@@ -15,6 +17,10 @@ from engine import cli
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["--smoke-test"] and len(argv) == 2:
+        from .smoke import run_smoke
+
+        return run_smoke(argv[1])
     if cli.handles(argv):
         return cli.main(argv)
     if len(argv) > 1 or (argv and argv[0].startswith("-")):
