@@ -28,14 +28,14 @@ echo "== bundle (PyInstaller, one directory)"
 "$TOOLS/bin/python" -m pip install -q --force-reinstall --no-deps "$wheel"
 "$TOOLS/bin/python" -m pip install -q "$wheel"
 # Qt modules the app never imports (PySide6-Essentials ships QML/Quick; the rest is excluded
-# in case a full PySide6 is installed), and big libraries that are only optional imports
+# in case a full PySide6 is installed), and big libraries that are only optional imports.
+# pyqtgraph itself imports QtOpenGL, QtOpenGLWidgets and QtTest: those stay.
 excluded=(PySide6.QtQml PySide6.QtQuick PySide6.QtQuickWidgets PySide6.QtQuickControls2 PySide6.QtQuickTest
           PySide6.QtQuick3D PySide6.Qt3DCore PySide6.Qt3DRender PySide6.Qt3DInput PySide6.Qt3DLogic
           PySide6.Qt3DAnimation PySide6.Qt3DExtras PySide6.QtWebEngineCore PySide6.QtWebEngineWidgets
           PySide6.QtWebEngineQuick PySide6.QtWebChannel PySide6.QtWebSockets PySide6.QtMultimedia
-          PySide6.QtMultimediaWidgets PySide6.QtNetwork PySide6.QtSql PySide6.QtTest PySide6.QtDesigner
-          PySide6.QtUiTools PySide6.QtHelp PySide6.QtPdf PySide6.QtPdfWidgets PySide6.QtOpenGL
-          PySide6.QtOpenGLWidgets PySide6.QtConcurrent PySide6.QtDBus PySide6.QtXml PySide6.QtPrintSupport
+          PySide6.QtMultimediaWidgets PySide6.QtNetwork PySide6.QtSql PySide6.QtDesigner
+          PySide6.QtUiTools PySide6.QtHelp PySide6.QtPdf PySide6.QtPdfWidgets PySide6.QtConcurrent PySide6.QtDBus PySide6.QtXml PySide6.QtPrintSupport
           pyqtgraph.opengl tkinter matplotlib scipy pandas IPython PyQt5 PyQt6 PySide2)
 args=()
 for m in "${excluded[@]}"; do args+=(--exclude-module "$m"); done
@@ -44,8 +44,16 @@ for m in "${excluded[@]}"; do args+=(--exclude-module "$m"); done
   --add-data "$PWD/resources/datasets:resources/datasets" \
   --add-data "$PWD/resources/experiments:resources/experiments" \
   --add-data "$PWD/resources/icons:resources/icons" \
-  --icon "$PWD/resources/icons/hicolor/256x256/apps/$ID.png" \
   "${args[@]}" packaging/pyinstaller_entry.py
+# Qt parts no desktop session uses: its translations (the app is English), and the platform
+# plugins for framebuffers, EGL without a window system, VNC and Vulkan displays
+qt=dist/backprop-workbench/_internal/PySide6/Qt
+rm -rf "$qt/translations" "$qt/plugins/egldeviceintegrations" "$qt/plugins/generic"
+rm -f "$qt"/plugins/platforms/lib{qeglfs,qlinuxfb,qminimalegl,qvkkhrdisplay,qvnc}.so
+# and the libraries only those plugins linked (the links beside them too)
+for lib in libQt6Network libQt6EglFSDeviceIntegration libQt6EglFsKmsSupport; do
+  rm -f "$qt/lib/$lib.so.6" "dist/backprop-workbench/_internal/$lib.so.6"
+done
 # the desktop files beside it, for a copy into ~/.local/share (see README)
 cp "packaging/$ID.desktop" "packaging/$ID.metainfo.xml" dist/backprop-workbench/
 echo "bundle: dist/backprop-workbench, $(du -sh dist/backprop-workbench | cut -f1)" \

@@ -5,6 +5,7 @@
     backprop-workbench train|gradcheck|datasets|--help …   engine.cli
     backprop-workbench --smoke-test OUT.png    start offscreen, train 100 steps, export the
                                                decision plot, quit (packaging/smoke.sh)
+    backprop-workbench --startup-probe         print the time of the first paint, quit (bench/startup.py)
 """
 
 from __future__ import annotations
@@ -21,6 +22,10 @@ def main(argv: list[str] | None = None) -> int:
         from .smoke import run_smoke
 
         return run_smoke(argv[1])
+    if argv == ["--startup-probe"]:
+        from .smoke import first_paint_probe
+
+        return first_paint_probe()
     if cli.handles(argv):
         return cli.main(argv)
     if len(argv) > 1 or (argv and argv[0].startswith("-")):

@@ -62,3 +62,24 @@ def run_smoke(out: str, steps: int = 100, timeout: float = 60.0) -> int:
             window.close()
     print(f"smoke test passed: {steps} iterations, decision plot in {out}")
     return 0
+
+
+def first_paint_probe() -> int:
+    """`--startup-probe`: start exactly as the app does (`run_gui`, default experiment) and, at
+    the first paint event of any widget, print the wall-clock time (time.time()) and exit 0.
+    bench/startup.py subtracts the time it spawned the process: the time to first paint."""
+    from PySide6.QtCore import QEvent, QObject
+
+    from .app import create_application, run_gui
+
+    class FirstPaint(QObject):
+        def eventFilter(self, obj, event):  # noqa: N802 - Qt override
+            if event.type() == QEvent.Paint:
+                print(f"first-paint {time.time():.6f}", flush=True)
+                os._exit(0)  # a probe: no teardown to wait for
+            return False
+
+    app = create_application()
+    probe = FirstPaint(app)
+    app.installEventFilter(probe)
+    return run_gui()
