@@ -54,6 +54,12 @@ rm -f "$qt"/plugins/platforms/lib{qeglfs,qlinuxfb,qminimalegl,qvkkhrdisplay,qvnc
 for lib in libQt6Network libQt6EglFSDeviceIntegration libQt6EglFsKmsSupport; do
   rm -f "$qt/lib/$lib.so.6" "dist/backprop-workbench/_internal/$lib.so.6"
 done
+# the Python this runs on may ship its library and extension modules with debug symbols (23 MB
+# of libpython): strip those, not Qt's or numpy's (already stripped)
+if command -v strip >/dev/null; then
+  strip --strip-unneeded dist/backprop-workbench/_internal/libpython3*.so* \
+        dist/backprop-workbench/_internal/python3*/lib-dynload/*.so
+fi
 # the desktop files beside it, for a copy into ~/.local/share (see README)
 cp "packaging/$ID.desktop" "packaging/$ID.metainfo.xml" dist/backprop-workbench/
 echo "bundle: dist/backprop-workbench, $(du -sh dist/backprop-workbench | cut -f1)" \
