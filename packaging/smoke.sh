@@ -23,7 +23,9 @@ check() {  # NAME EXECUTABLE: the smoke run, the bundled datasets and experiment
   local name=$1 exe=$2 start=$SECONDS
   (cd "$out" && timeout "$LIMIT" "$exe" --smoke-test "$out/$name.png")
   [ -s "$out/$name.png" ] || { echo "$name: no PNG written" >&2; exit 1; }
-  (cd "$out" && "$exe" datasets) | grep -q "digits" || { echo "$name: bundled datasets not found" >&2; exit 1; }
+  local listed
+  listed=$(cd "$out" && "$exe" datasets)  # (not piped into grep -q: pipefail would see SIGPIPE)
+  grep -q "digits" <<<"$listed" || { echo "$name: bundled datasets not found" >&2; exit 1; }
   echo "$name: smoke run passed in $((SECONDS - start)) s"
 }
 
