@@ -66,8 +66,10 @@ def run_smoke(out: str, steps: int = 100, timeout: float = 60.0) -> int:
 
 def first_paint_probe() -> int:
     """`--startup-probe`: start exactly as the app does (`run_gui`, default experiment) and, at
-    the first paint event of any widget, print the wall-clock time (time.time()) and exit 0.
-    bench/startup.py subtracts the time it spawned the process: the time to first paint."""
+    the first paint event of any widget, print the wall-clock times (time.time()) of entering
+    here (Python started, before Qt) and of the paint, and exit 0. bench/startup.py subtracts
+    the time it spawned the process."""
+    entered = time.time()
     from PySide6.QtCore import QEvent, QObject
 
     from .app import create_application, run_gui
@@ -75,7 +77,7 @@ def first_paint_probe() -> int:
     class FirstPaint(QObject):
         def eventFilter(self, obj, event):  # noqa: N802 - Qt override
             if event.type() == QEvent.Paint:
-                print(f"first-paint {time.time():.6f}", flush=True)
+                print(f"first-paint {time.time():.6f} {entered:.6f}", flush=True)
                 os._exit(0)  # a probe: no teardown to wait for
             return False
 
