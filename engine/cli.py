@@ -3,6 +3,8 @@
     backprop-workbench train EXPERIMENT.json [--steps N | --epochs E] [--out DIR] [overrides]
     backprop-workbench gradcheck EXPERIMENT.json [--samples N]
     backprop-workbench datasets
+    backprop-workbench sweep EXPERIMENT.json --vary KEY=VALUES [...]   (engine.sweep)
+    backprop-workbench hessian|landscape EXPERIMENT.json …   (engine.geometry)
 
 Every failure is one line on stderr ("backprop-workbench: error: …") and a non-zero exit
 status: 1 for a bad experiment, file or setting, 2 for bad command-line usage, 130 on Ctrl-C.
@@ -21,19 +23,28 @@ from pathlib import Path
 
 import numpy as np
 
+from engine import export_cli
 from engine.analysis.gradient_check import gradient_check
+from engine.cli_args import count as _count
+from engine.cli_args import epochs as _epochs
+from engine.cli_args import positive as _positive
 from engine.core.divergences import DIVERGENCES
-from engine.core.errors import ExperimentError, WorkbenchError
+from engine.core.errors import WorkbenchError
 from engine.core.optimizers import OPTIMIZERS
 from engine.data.bundled import BUNDLED
 from engine.data.toys import BUILTIN
+from engine.geometry import hessian_command, landscape_command
+from engine.io import atomic
 from engine.io.experiment import Experiment
-from engine.io.history_csv import save_history
-from engine.io.weights import load_weights, save_weights
-from engine.run import build
+from engine.io.weights import load_weights
+from engine.progress import Progress
+from engine.run import build, resume, train_for, write_outputs
+from engine.sweep import command as sweep_command
 
 PROG = "backprop-workbench"
-SUBCOMMANDS = frozenset({"train", "gradcheck", "datasets"})
+#: sub-commands in their own modules (NAME, add_parser(subparsers), run(args)): one line each
+EXTENSIONS = (export_cli, sweep_command, hessian_command, landscape_command)
+SUBCOMMANDS = frozenset({"train", "gradcheck", "datasets"} | {m.NAME for m in EXTENSIONS})
 DEFAULT_STEPS = 1000
 GRADCHECK_TOLERANCE = 1e-6
 
@@ -66,7 +77,10 @@ def _parser() -> argparse.ArgumentParser:
     length.add_argument("--steps", type=_count, metavar="N",
                         help=f"number of parameter updates (default {DEFAULT_STEPS}; 0 writes the initial weights)")
     length.add_argument("--epochs", type=_epochs, metavar="E", help="train for E passes over the training set")
-    t.add_argument("--out", metavar="DIR", help="output directory (default: runs/<experiment name>)")
+    t.add_argument("--out", metavar="DIR", help="output directory (default: runs/<experiment name>, "
+                   "or the --resume directory)")
+    t.add_argument("--resume", metavar="DIR", help="continue from DIR/state.npz (a previous --out) for --steps "
+                   "more updates, bit for bit as if never stopped; the history continues its step numbering")
     t.add_argument("--learning-rate", type=float, metavar="X", help="override training.optimizer.learning_rate")
     t.add_argument("--optimizer", choices=sorted(OPTIMIZERS), help="override the optimiser (its other "
                    "hyperparameters take their defaults; the learning rate is kept)")
@@ -83,28 +97,9 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--weights", metavar="FILE.npz", help="check at these weights instead of the initial ones")
     sub.add_parser("datasets", help="list the built-in and bundled datasets",
                    description="List the built-in generators (with parameters and defaults) and bundled datasets.")
+    for module in EXTENSIONS:
+        module.add_parser(sub)
     return p
-
-
-def _count(text: str) -> int:
-    n = int(text)
-    if n < 0:
-        raise argparse.ArgumentTypeError(f"must be a whole number ≥ 0, got {n}")
-    return n
-
-
-def _positive(text: str) -> int:
-    n = int(text)
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"must be a whole number ≥ 1, got {n}")
-    return n
-
-
-def _epochs(text: str) -> float:
-    e = float(text)
-    if not (e > 0 and math.isfinite(e)):
-        raise argparse.ArgumentTypeError(f"must be a number > 0, got {text}")
-    return e
 
 
 # -- train ----------------------------------------------------------------------------------
@@ -125,75 +120,49 @@ def _overridden(experiment: Experiment, args) -> Experiment:
     return Experiment.from_dict(doc, experiment.base_dir)
 
 
-class _Progress:
-    """A progress bar on a terminal, a line per tenth otherwise."""
-
-    def __init__(self, stream, quiet: bool):
-        self.stream, self.quiet = stream, quiet
-        self.tty = hasattr(stream, "isatty") and stream.isatty()
-        self.shown = -1
-
-    def update(self, fraction: float, step: int, loss: float) -> None:
-        if self.quiet:
-            return
-        if self.tty:
-            width = 30
-            filled = int(width * fraction)
-            self.stream.write(f"\r[{'#' * filled}{'-' * (width - filled)}] {100 * fraction:5.1f} %  "
-                              f"step {step}  loss {loss:.4g}   ")
-            self.stream.flush()
-        elif int(10 * fraction) > self.shown:
-            self.shown = int(10 * fraction)
-            print(f"{100 * fraction:.0f} %  step {step}  loss {loss:.4g}", file=self.stream, flush=True)
-
-    def close(self) -> None:
-        if self.tty and not self.quiet:
-            self.stream.write("\n")
-
-
 def _train(args) -> int:
     path = Path(args.experiment)
-    experiment = _overridden(_load(path), args)
+    experiment = _overridden(Experiment.load(path), args)
     run = build(experiment)
-    trainer = run.trainer
-    out = Path(args.out) if args.out else Path("runs") / path.stem
-    out.mkdir(parents=True, exist_ok=True)
+    earlier = resume(run, Path(args.resume)) if args.resume else None
+    out = Path(args.out) if args.out else Path(args.resume) if args.resume else Path("runs") / path.stem
+    out = _output_folder(out, path)
     steps = DEFAULT_STEPS if args.steps is None and args.epochs is None else args.steps
-    progress = _Progress(sys.stderr, args.quiet)
-    chunk = max(1, (steps if steps is not None else
-                    math.ceil(args.epochs * run.data.n_train / trainer.batch_size)) // 100)
+    progress = Progress(sys.stderr, args.quiet)
+    trainer = run.trainer
+
+    def show(fraction: float) -> None:
+        progress.update(fraction, trainer.iteration, trainer.history.loss[-1] if len(trainer.history) else math.nan)
+
     started = time.perf_counter()
     with np.errstate(all="ignore"):  # overflow while diverging: the trainer's guard reports it
-        _train_loop(trainer, steps, args.epochs, chunk, progress)
+        train_for(run, steps, args.epochs, show)
+    progress.close()
     elapsed = time.perf_counter() - started
-    evaluations = trainer.history.evaluation("step")
-    if not len(evaluations) or evaluations[-1] != trainer.iteration:
-        with np.errstate(all="ignore"):
-            trainer.evaluate()
-    save_weights(out / "weights.npz", run.network)
-    save_history(out / "history.csv", trainer.history)
-    experiment.save(out / "experiment.json")
+    with atomic.atomic_directory(out) as tmp:  # the whole set replaces a previous run, or nothing does
+        write_outputs(run, tmp, earlier, final=out)
     _report(run, elapsed, out)
     return 0
 
 
-def _train_loop(trainer, steps: int | None, epochs: float | None, chunk: int, progress: _Progress) -> None:
-    """Run `steps` updates (or until `epochs`) in chunks, updating the progress display."""
-    while True:
-        if steps is not None:
-            left = steps - trainer.iteration
-            if left <= 0:
-                break
-            reason = trainer.run(steps=min(chunk, left))
-            fraction = trainer.iteration / steps
-        else:
-            reason = trainer.run(steps=chunk, epochs=epochs)
-            fraction = min(1.0, trainer.epoch / epochs)
-        loss = trainer.history.loss[-1] if len(trainer.history) else math.nan
-        progress.update(fraction, trainer.iteration, loss)
-        if reason is not None and reason.kind in ("diverged", "epochs"):
-            break
-    progress.close()
+OUTPUTS = ("weights.npz", "history.csv", "experiment.json", "state.npz")
+
+
+def _output_folder(out: Path, experiment_path: Path) -> Path:
+    """`out`, checked: not the folder holding the input experiment, and holding nothing but a previous run."""
+    if out.exists() and not out.is_dir():
+        raise WorkbenchError(f"--out {out}: is a file, not a folder")
+    if out.resolve() == experiment_path.resolve().parent:
+        raise WorkbenchError(f"--out {out}: is the folder holding the input experiment {experiment_path.name}; "
+                             "a run would overwrite it, so choose another folder")
+    if out.is_dir():
+        others = sorted(p.name for p in out.iterdir() if p.name not in OUTPUTS)
+        if others:
+            raise WorkbenchError(f"--out {out}: holds other files ({', '.join(others[:3])}"
+                                 f"{', ...' if len(others) > 3 else ''}); a run replaces the whole folder, "
+                                 "so choose an empty or new one")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    return out
 
 
 def _report(run, elapsed: float, out: Path) -> None:
@@ -208,14 +177,14 @@ def _report(run, elapsed: float, out: Path) -> None:
             continue
         acc = "" if math.isnan(accuracy) else f"  accuracy {100 * accuracy:.1f} %"
         print(f"{split:5s} loss {loss:.6g}{acc}")
-    print(f"wrote {out / 'weights.npz'}, {out / 'history.csv'}, {out / 'experiment.json'}")
+    print(f"wrote {out / 'weights.npz'}, {out / 'history.csv'}, {out / 'experiment.json'}, {out / 'state.npz'}")
 
 
 # -- gradcheck ------------------------------------------------------------------------------
 def _gradcheck(args) -> int:
     from dataclasses import replace
 
-    experiment = _load(Path(args.experiment))
+    experiment = Experiment.load(Path(args.experiment))
     experiment = replace(experiment, network=replace(experiment.network, dtype="float64"))
     run = build(experiment)
     if args.weights:
@@ -227,6 +196,10 @@ def _gradcheck(args) -> int:
     print(f"{'layer':>5}  {'max rel. error W':>16}  {'max rel. error b':>16}")
     for k, err_w, err_b in check.per_layer():
         print(f"{k:>5}  {err_w:16.3e}  {err_b:16.3e}")
+    if not check.finite:
+        print("the loss or its gradient is not finite at these weights (overflow: inf or NaN), so the "
+              "gradients cannot be compared; try smaller weights or inputs")
+        return 1
     ok = check.max_relative_error < GRADCHECK_TOLERANCE
     print(f"max relative error {check.max_relative_error:.3e}: "
           + ("OK" if ok else f"above {GRADCHECK_TOLERANCE:g} (ReLU kinks can cause this; see the per-layer values)"))
@@ -247,14 +220,7 @@ def _datasets(args) -> int:
     return 0
 
 
-def _load(path: Path) -> Experiment:
-    try:
-        return Experiment.load(path)
-    except ExperimentError as exc:
-        raise ExperimentError(exc.key, f"{path}: {exc}") from None
-
-
-COMMANDS = {"train": _train, "gradcheck": _gradcheck, "datasets": _datasets}
+COMMANDS = {"train": _train, "gradcheck": _gradcheck, "datasets": _datasets} | {m.NAME: m.run for m in EXTENSIONS}
 
 
 def _one_line(message: str) -> str:

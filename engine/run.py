@@ -10,14 +10,21 @@ The GUI and the command line both start a run this way, so they train identicall
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
 
 from engine.core.errors import ConfigurationError, ExperimentError
 from engine.core.network import Network
 from engine.data.dataset import Dataset
 from engine.data.preparation import PreparedData, prepare
+from engine.io import atomic
 from engine.io.dataset_settings import check_sizes
-from engine.io.experiment import Experiment
+from engine.io.experiment import Experiment, dumps
+from engine.io.history_csv import save_history
+from engine.io.state_file import load_state, save_state
+from engine.io.weights import save_weights
 from engine.training.trainer import Trainer, spawn_seeds
 
 
@@ -51,6 +58,10 @@ def build(experiment: Experiment, base_dir=None) -> Run:
                        seed=experiment.dataset_seed)
     except ConfigurationError as exc:  # DataError is a WorkbenchError too
         raise ExperimentError("dataset", str(exc)) from None
+    try:
+        data = data.with_features(experiment.network.input_features)
+    except ConfigurationError as exc:
+        raise ExperimentError("network.input_features", str(exc)) from None
     net = experiment.network
     check_sizes(net.sizes, data.n_inputs, data.problem, data.n_outputs)
     network = Network.create(net.sizes, net.activations, init=net.init, seed=spawn_seeds(experiment.seed)[0],
@@ -82,3 +93,70 @@ def assemble(experiment: Experiment, dataset: Dataset, data: PreparedData, netwo
     except ConfigurationError as exc:
         raise ExperimentError("training", str(exc)) from None
     return Run(experiment, dataset, data, network, trainer)
+
+
+def train_for(run: Run, steps: int | None = None, epochs: float | None = None,
+              on_progress: Callable[[float], None] | None = None) -> None:
+    """Train `steps` more updates (or up to `epochs`), then evaluate at the final iteration.
+
+    Runs in about 100 chunks, calling `on_progress(fraction done)` after each; stops early when
+    the run diverges. The `train` command and every sweep run train through here, so they agree
+    bit for bit.
+    """
+    trainer = run.trainer
+    if steps is None and epochs is None:
+        raise ConfigurationError("train_for needs steps or epochs")
+    total = steps if steps is not None else math.ceil(epochs * run.data.n_train / trainer.batch_size)
+    chunk, start = max(1, total // 100), trainer.iteration
+    while True:
+        if steps is not None:
+            left = start + steps - trainer.iteration
+            if left <= 0:
+                break
+            reason = trainer.run(steps=min(chunk, left))
+            fraction = (trainer.iteration - start) / steps
+        else:
+            reason = trainer.run(steps=chunk, epochs=epochs)
+            fraction = min(1.0, trainer.epoch / epochs)
+        if on_progress is not None:
+            on_progress(fraction)
+        if reason is not None and reason.kind in ("diverged", "epochs"):
+            break
+    evaluations = trainer.history.evaluation("step")
+    if not len(evaluations) or evaluations[-1] != trainer.iteration:
+        trainer.evaluate()
+
+
+def write_outputs(run: Run, out: Path, earlier_history: str | None = None, final: Path | None = None) -> list[Path]:
+    """DIR/weights.npz, DIR/history.csv, DIR/experiment.json (the experiment as run) and
+    DIR/state.npz (what `--resume DIR` continues from).
+
+    earlier_history: the history.csv text of the run this one resumed; its rows come first, so
+    the step numbering continues. final: where `out` will end up (a temporary folder renamed into
+    place): relative dataset paths in experiment.json are written as read from there.
+    """
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    written = [out / "weights.npz", out / "history.csv", out / "experiment.json", out / "state.npz"]
+    save_weights(written[0], run.network)
+    save_history(written[1], run.trainer.history)
+    if earlier_history is not None:
+        new = written[1].read_text(encoding="utf-8").splitlines(keepends=True)
+        old = earlier_history.splitlines(keepends=True)
+        if old and new and old[0] != new[0]:
+            raise ConfigurationError("the earlier history has other columns (another network?)")
+        atomic.write_text(written[1], "".join(old + new[1:]))
+    atomic.write_text(written[2], dumps(run.experiment.relocated(final or out).to_dict()) + "\n")
+    save_state(written[3], run.trainer)
+    return written
+
+
+def resume(run: Run, directory: Path) -> str:
+    """Continue `run` from DIR/state.npz (checked against its network and data); returns the
+    text of DIR/history.csv, for `write_outputs` to continue."""
+    directory = Path(directory)
+    load_state(directory / "state.npz", run.trainer)
+    try:
+        return (directory / "history.csv").read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return ""

@@ -37,13 +37,17 @@ excluded=(PySide6.QtQml PySide6.QtQuick PySide6.QtQuickWidgets PySide6.QtQuickCo
           PySide6.QtMultimediaWidgets PySide6.QtNetwork PySide6.QtSql PySide6.QtDesigner
           PySide6.QtUiTools PySide6.QtHelp PySide6.QtPdf PySide6.QtPdfWidgets PySide6.QtConcurrent PySide6.QtDBus PySide6.QtXml PySide6.QtPrintSupport
           pyqtgraph.opengl tkinter matplotlib scipy pandas IPython PyQt5 PyQt6 PySide2)
+# the bundled data, icons included, at _internal/resources/ (engine/data/resources.py finds it there)
+data=()
+for d in resources/*/; do
+  d=${d%/}
+  [ "$d" = resources/screenshots ] || data+=(--add-data "$PWD/$d:$d")
+done
 args=()
 for m in "${excluded[@]}"; do args+=(--exclude-module "$m"); done
 "$TOOLS/bin/pyinstaller" --noconfirm --clean --onedir --windowed --log-level WARN \
   --name backprop-workbench --distpath dist --workpath build/pyinstaller --specpath build/pyinstaller \
-  --add-data "$PWD/resources/datasets:resources/datasets" \
-  --add-data "$PWD/resources/experiments:resources/experiments" \
-  --add-data "$PWD/resources/icons:resources/icons" \
+  "${data[@]}" \
   "${args[@]}" packaging/pyinstaller_entry.py
 # Qt parts no desktop session uses: its translations (the app is English), and the platform
 # plugins for framebuffers, EGL without a window system, VNC and Vulkan displays

@@ -2,7 +2,8 @@
 
     backprop-workbench                         the application window
     backprop-workbench EXPERIMENT.json         the window with that experiment loaded
-    backprop-workbench train|gradcheck|datasets|--help …   engine.cli
+    backprop-workbench train|gradcheck|datasets|export|--help …   engine.cli
+    backprop-workbench record …                workbench.record_cli (draws with Qt, offscreen)
     backprop-workbench --smoke-test OUT.png    start offscreen, train 100 steps, export the
                                                decision plot, quit (packaging/smoke.sh)
     backprop-workbench --startup-probe         print the time of the first paint, quit (bench/startup.py)
@@ -26,11 +27,18 @@ def main(argv: list[str] | None = None) -> int:
         from .smoke import first_paint_probe
 
         return first_paint_probe()
+    if argv and argv[0] == "record":
+        return importlib.import_module("workbench.record_cli").main(argv[1:])
     if cli.handles(argv):
-        return cli.main(argv)
+        try:
+            return cli.main(argv)
+        finally:  # argparse's --help exits through SystemExit
+            if argv[0] in ("-h", "--help"):
+                print(f"\nand, drawn by the application's views (offscreen):\n  record    training as an animated GIF or "
+                      f"MP4 (see '{cli.PROG} record --help')")
     if len(argv) > 1 or (argv and argv[0].startswith("-")):
         print(f"{cli.PROG}: error: expected at most one EXPERIMENT.json or a sub-command "
-              f"({', '.join(sorted(cli.SUBCOMMANDS))}); see '{cli.PROG} --help'", file=sys.stderr)
+              f"({', '.join(sorted(cli.SUBCOMMANDS | {'record'}))}); see '{cli.PROG} --help'", file=sys.stderr)
         return 2
     try:
         app = importlib.import_module("workbench.app")

@@ -53,6 +53,7 @@ from .commands import DatasetChange, SettingsChange
 from .controls import ControlsPanel, RunActions
 from .datapanel import CAPTION, DatasetPanel
 from .designer import DesignerPanel, default_output
+from .exporting import menu as export_menu
 from .inspector import InspectorPanel, WeightEditCommand
 from .plots.curves import AccuracyView, GradientNormView, History, LossView
 from .plots.decision import DecisionView
@@ -272,7 +273,7 @@ class MainWindow(QMainWindow):
         for name in self.plot_views():
             self._action(plots, f"{name}…", None, f"Save the {name} plot as PNG or SVG",
                          lambda _=False, n=name: self.export_plot_dialog(n))
-        self._action(f, "Export &all…", None, "Weights, history and every plot into a folder",
+        self._action(f, "Export &all…", None, "Weights, history, the experiment and every plot into a folder",
                      self.export_all_dialog)
         f.addSeparator()
         self._action(f, "&Quit", QKeySequence.Quit, "Close the window", self.close)
@@ -299,6 +300,7 @@ class MainWindow(QMainWindow):
         for a in self.actions_run.all():
             tb.addAction(a)
             tb.widgetForAction(a).setFocusPolicy(Qt.NoFocus)
+        self.export_actions = export_menu.install(self, f)  # File ▸ Export ▸ image, ONNX, record (issue 16)
 
     def _action(self, menu, text, shortcut, tip, slot) -> QAction:
         a = QAction(text, self)
@@ -908,12 +910,14 @@ class MainWindow(QMainWindow):
         exporting.export_plot(self.plot_views()[name], path)
 
     def export_all(self, folder) -> list[Path]:
-        """Weights, history and every plot (PNG and SVG) into `folder`; returns the files."""
+        """The trained state (weights, history, the experiment as it is now) and every plot
+        (PNG and SVG) into `folder`; returns the files."""
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
-        written = [folder / "weights.npz", folder / "history.csv"]
+        written = [folder / "weights.npz", folder / "history.csv", folder / "experiment.json"]
         self.export_weights(written[0])
         self.export_history(written[1])
+        self.worker.call(lambda run: run.current_experiment().save(written[2]))
         for name in self.plot_views():
             for ext in ("png", "svg"):
                 p = folder / f"{name}.{ext}"

@@ -11,12 +11,14 @@ class DecisionGrid:
     """The network evaluated on a G×G grid over two input features, for heatmaps.
 
     Inputs other than the two on the axes are held at `fixed` (e.g. their training means).
+    `expand` maps the grid's points (G², D) to the network's inputs y^(0) when those include
+    derived features (e.g. `lambda P: engine.data.features.expand(P, names)`); it runs once.
     Evaluation runs in float32 into reused buffers: the picture needs no more precision,
     and it keeps 30 redraws a second cheap.
     """
 
     def __init__(self, n_inputs: int, x_range, y_range, resolution: int = 200,
-                 axes: tuple[int, int] = (0, 1), fixed: np.ndarray | None = None):
+                 axes: tuple[int, int] = (0, 1), fixed: np.ndarray | None = None, expand=None):
         self.resolution = int(resolution)
         self.x_range, self.y_range = tuple(map(float, x_range)), tuple(map(float, y_range))
         self.axes = axes
@@ -28,7 +30,7 @@ class DecisionGrid:
         points[:, axes[0]] = xx.ravel()
         if n_inputs > 1:
             points[:, axes[1]] = yy.ravel()
-        self.points = points
+        self.points = points if expand is None else np.ascontiguousarray(expand(points), dtype=np.float32)
         self._network: Network | None = None
         self._trace = None
 

@@ -30,6 +30,11 @@ class GradientCheck:
     network: Network
 
     @property
+    def finite(self) -> bool:
+        """False when the loss or a gradient overflowed (inf or NaN): then the errors mean nothing."""
+        return bool(np.isfinite(self.analytic).all() and np.isfinite(self.numeric).all())
+
+    @property
     def max_relative_error(self) -> float:
         return float(self.relative_error.max(initial=0.0))
 
@@ -73,6 +78,8 @@ def gradient_check(network: Network, x, d, divergence: Divergence, h: float = DE
                    fused: bool = True) -> GradientCheck:
     """Backprop's gradient against central differences for every parameter (float64 advised)."""
     d = np.ascontiguousarray(d, dtype=network.dtype)
-    analytic = network.backward(network.forward(x), d, divergence, fused=fused).vector.astype(np.float64)
-    numeric = numeric_gradient(network, x, d, divergence, h)
-    return GradientCheck(analytic, numeric, relative_error(analytic, numeric), network)
+    with np.errstate(all="ignore"):  # overflow shows as inf/NaN in the result (see `finite`), not as warnings
+        analytic = network.backward(network.forward(x), d, divergence, fused=fused).vector.astype(np.float64)
+        numeric = numeric_gradient(network, x, d, divergence, h)
+        error = relative_error(analytic, numeric)
+    return GradientCheck(analytic, numeric, error, network)

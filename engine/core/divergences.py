@@ -4,9 +4,13 @@ Each divergence gives the value per sample t and the gradient ∂Div/∂y per sa
 training loss is the batch mean, the lecture's (1/T) Σ_t Div(y_t, d_t).
 
 Targets d are arrays shaped like y: one-hot rows (or smoothed rows) for classification,
-real values for regression. `cross_entropy` also accepts class indices (T,) and turns them
-into one-hot rows; with label smoothing ε the true class gets 1 − (K−1)ε and every other
-class ε, as in the lecture.
+real values for regression. Class indices (T,) become one-hot rows; with label smoothing ε
+(any divergence: the lecture smooths the target vector itself) the true class gets 1 − (K−1)ε
+and every other class ε. One output unit is two classes (K = 2): d ∈ {ε, 1 − ε}. Smoothing
+applies to class labels only; regression targets with ε > 0 are refused.
+
+Cross-entropy and KL compare probability vectors; on a single output unit −d log y ignores
+every example with d = 0, so `check_outputs` refuses them there (bce is the one-output form).
 
 Logarithms are taken of max(y, ε_machine-tiny) so that y = 0 gives a large finite value,
 never inf or a warning. Any divergence may follow any output activation.
@@ -42,12 +46,30 @@ class Divergence:
     formula: str = ""
     label_smoothing: float = 0.0
 
+    def __init__(self, label_smoothing: float = 0.0):
+        self.label_smoothing = check_label_smoothing(label_smoothing)
+
     def targets(self, d: np.ndarray, n_outputs: int, dtype=np.float64) -> np.ndarray:
-        """The target matrix D (T, n_outputs) this divergence compares y with."""
+        """The target matrix D (T, n_outputs): class indices one-hot encoded and smoothed, values as given."""
         d = np.asarray(d)
-        if d.ndim == 1:
-            d = encode_targets(d, n_outputs, dtype)
+        eps = self.label_smoothing
+        if d.ndim != 1:
+            if eps:
+                raise ConfigurationError(f"label smoothing (ε = {eps:g}) applies to class labels; these targets are "
+                                         "real values (regression), so set label_smoothing to 0")
+            return np.ascontiguousarray(d, dtype=dtype)
+        d = encode_targets(d, n_outputs, dtype)
+        if eps:  # true class: (1 − Kε) + ε = 1 − (K−1)ε ; others: ε
+            K = max(n_outputs, 2)
+            if K * eps >= 1:
+                raise ConfigurationError(f"label smoothing ε = {eps:g} with {K} classes gives the true class "
+                                         f"1 − (K−1)ε = {1 - (K - 1) * eps:g}, no more than the others' ε; "
+                                         f"use ε < 1/K = {1 / K:g}")
+            d = d * (1.0 - K * eps) + eps
         return np.ascontiguousarray(d, dtype=dtype)
+
+    def check_outputs(self, n_outputs: int) -> None:
+        """Refuse an output layer this divergence cannot train (ConfigurationError with the reason)."""
 
     def value(self, y: np.ndarray, d: np.ndarray) -> np.ndarray:
         """Div(y_t, d_t) for every sample t: shape (B,)."""
@@ -105,19 +127,18 @@ class BinaryCrossEntropy(Divergence):
         return activation.name == "sigmoid"
 
 
+def _needs_two_outputs(name: str, n_outputs: int) -> None:
+    if n_outputs < 2:
+        raise ConfigurationError(f"{name} on a single output unit ignores every example with d = 0 (−d log y = 0), "
+                                 "so the model only learns y → 1; use bce with one sigmoid output, or two outputs "
+                                 "with softmax")
+
+
 class CrossEntropy(Divergence):
     name, formula = "cross_entropy", "Div = −Σ_i d_i log y_i"
 
-    def __init__(self, label_smoothing: float = 0.0):
-        self.label_smoothing = check_label_smoothing(label_smoothing)
-
-    def targets(self, d, n_outputs, dtype=np.float64):
-        d = super().targets(d, n_outputs, dtype)
-        eps = self.label_smoothing
-        if eps and n_outputs > 1:
-            # true class: (1 − Kε) + ε = 1 − (K−1)ε ; others: ε
-            d = d * (1.0 - n_outputs * eps) + eps
-        return np.ascontiguousarray(d, dtype=dtype)
+    def check_outputs(self, n_outputs):
+        _needs_two_outputs(self.name, n_outputs)
 
     def value(self, y, d):
         d = self._as_rows(d, y.shape[1])
@@ -140,6 +161,9 @@ class CrossEntropy(Divergence):
 
 class KL(Divergence):
     name, formula = "kl", "Div = Σ_i d_i log(d_i / y_i),  0 log 0 = 0"
+
+    def check_outputs(self, n_outputs):
+        _needs_two_outputs(self.name, n_outputs)
 
     def value(self, y, d):
         lo = _floor(y.dtype)
@@ -165,7 +189,7 @@ def check_label_smoothing(eps: float) -> float:
 
 
 def get(name: str | Divergence, label_smoothing: float = 0.0) -> Divergence:
-    """The divergence called `name` (one of DIVERGENCES); smoothing applies to cross_entropy."""
+    """The divergence called `name` (one of DIVERGENCES) with label smoothing ε on its class targets."""
     if isinstance(name, Divergence):
         return name
     try:
@@ -174,7 +198,4 @@ def get(name: str | Divergence, label_smoothing: float = 0.0) -> Divergence:
         raise ConfigurationError(
             f"unknown divergence {name!r}; choose one of {', '.join(DIVERGENCES)}"
         ) from None
-    if cls is CrossEntropy:
-        return CrossEntropy(label_smoothing)
-    check_label_smoothing(label_smoothing)
-    return cls()
+    return cls(label_smoothing)

@@ -34,10 +34,13 @@ class ExperimentError(WorkbenchError, ValueError):
     """An experiment file or setting that cannot be used.
 
     `key` is the JSON path of the offending entry, e.g. "training.optimizer.learning_rate"
-    ("" when the whole file is at fault); the message starts with it.
+    ("" when the whole file is at fault); the message starts with it, after the file's path
+    when `path` is given: "runs/e.json: training.batch_size: must be …".
     """
 
-    def __init__(self, key: str, message: str):
+    def __init__(self, key: str, message: str, path=None):
         self.key = key
         self.reason = message
-        super().__init__(f"{key}: {message}" if key else message)
+        self.path = None if path is None else str(path)
+        where = [p for p in (self.path, key) if p]
+        super().__init__(": ".join(where + [message]))

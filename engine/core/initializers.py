@@ -34,7 +34,9 @@ def he_normal(rng, fan_in, fan_out, scale):
 
 
 def uniform(rng, fan_in, fan_out, scale):
-    """w ~ U(−a, a) with a = `scale`."""
+    """w ~ U(−a, a) with a = `scale` (2a must be a finite float)."""
+    if not (0 <= scale and np.isfinite(2.0 * scale)):
+        raise ConfigurationError(f"uniform init scale must be ≥ 0 with 2 × scale finite, got {scale!r}")
     return rng.uniform(-scale, scale, size=(fan_in, fan_out))
 
 

@@ -32,6 +32,12 @@ from engine.core.divergences import Divergence
 from engine.core.errors import ConfigurationError
 
 DTYPES = {"float64": np.float64, "float32": np.float32}
+MAX_LAYERS = 1000
+"""Most layers N a network may have (each layer costs Python-level work and buffers per batch)."""
+
+
+SOFTMAX_ONE_OUTPUT = ("softmax over a single output is always 1, so the loss is constant and nothing learns; "
+                      "use sigmoid for one output, or softmax over two or more")
 
 
 def _dtype(dtype) -> np.dtype:
@@ -156,6 +162,8 @@ class Network:
         sizes = tuple(int(n) for n in sizes)
         if len(sizes) < 2:
             raise ConfigurationError("sizes needs at least an input and an output size")
+        if len(sizes) - 1 > MAX_LAYERS:
+            raise ConfigurationError(f"{len(sizes) - 1:_} layers is more than the {MAX_LAYERS:_} allowed")
         if any(n < 1 for n in sizes):
             raise ConfigurationError(f"every layer size must be at least 1, got {list(sizes)}")
         if len(activations) != len(sizes) - 1:
@@ -166,6 +174,8 @@ class Network:
         for k, a in enumerate(acts[:-1], start=1):
             if a.is_vector:
                 raise ConfigurationError(f"softmax is only offered on the output layer, not layer {k}")
+        if acts[-1].is_vector and sizes[-1] < 2:
+            raise ConfigurationError(SOFTMAX_ONE_OUTPUT)
         self.sizes = sizes
         self.N = len(sizes) - 1  # layers with weights; the output layer is layer N
         self.activations = acts

@@ -38,6 +38,10 @@ class Optimizer:
                 raise ConfigurationError(f"optimizer {f.name} must be finite, got {value}")
         if self.learning_rate < 0:
             raise ConfigurationError(f"learning_rate must be ≥ 0, got {self.learning_rate}")
+        for key in ("eps", "lr_decay"):  # a negative ε can divide by 0; a negative decay turns descent into ascent
+            value = getattr(self, key, 0.0)
+            if value < 0:
+                raise ConfigurationError(f"{key} must be ≥ 0, got {value}")
 
     def hyperparameters(self) -> dict:
         """The hyperparameters by name (what an experiment file stores)."""
@@ -62,6 +66,15 @@ class Optimizer:
     def reset_state(self) -> None:
         self._state.clear()
         self.t = 0
+
+    def state(self) -> tuple[int, dict[str, np.ndarray]]:
+        """(t, the moment buffers by name): what continuing exactly needs besides θ."""
+        return self.t, {name: buf.copy() for name, buf in self._state.items()}
+
+    def load_state(self, t: int, buffers: dict[str, np.ndarray]) -> None:
+        """Continue from a saved `state()`: the next update is the one after it."""
+        self.t = int(t)
+        self._state = {name: np.array(buf, copy=True) for name, buf in buffers.items()}
 
     def _buffer(self, name: str, like: np.ndarray) -> np.ndarray:
         buf = self._state.get(name)

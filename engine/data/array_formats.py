@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import math
+import tokenize
 import zipfile
 import zlib
 from pathlib import Path
@@ -23,12 +25,41 @@ from engine.data.reading import (
     too_large,
 )
 
+NPY_MAGIC = b"\x93NUMPY"
+
 
 def refuse_objects(exc: ValueError, path: Path) -> DataError:
     if "pickle" in str(exc).lower() or "object" in str(exc).lower():
         return DataError("holds Python objects (object arrays); they are refused because reading them "
                          "would need pickle, which can run arbitrary code", path)
     return DataError(f"is not a valid NumPy file ({exc})", path)
+
+
+def read_npy(data: bytes, path: Path, what: str = "the file") -> np.ndarray:
+    """One .npy array from its bytes (never unpickled); the header is checked against the bytes that follow.
+
+    A wrong magic string, an unreadable header, object dtypes and a header promising more
+    data than there is are each a DataError naming `path` (and `what`, e.g. an archive member).
+    """
+    if not data.startswith(NPY_MAGIC):
+        raise DataError(f"{what} is not a .npy array: it starts with {data[:6]!r}, not {NPY_MAGIC!r}", path)
+    stream = io.BytesIO(data)
+    try:
+        version = np.lib.format.read_magic(stream)
+        read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+        shape, fortran, dtype = read_header(stream)
+    except (ValueError, SyntaxError, TypeError, tokenize.TokenError) as exc:
+        raise DataError(f"{what} has a malformed .npy header ({' '.join(str(exc).split())[:120]})", path) from None
+    if dtype.hasobject:
+        raise DataError(f"{what} holds Python objects (object arrays); they are refused because reading them "
+                        "would need pickle, which can run arbitrary code", path)
+    needed = math.prod(shape) * dtype.itemsize
+    available = len(data) - stream.tell()
+    if needed != available:
+        raise DataError(f"{what}: the .npy header promises shape {shape} of {dtype} ({needed:_} bytes) but "
+                        f"{available:_} bytes follow", path)
+    A = np.frombuffer(data, dtype=dtype, count=math.prod(shape), offset=stream.tell())
+    return A.reshape(shape, order="F" if fortran else "C")
 
 
 def _from_arrays(X, y, path: Path, problem, name, x_what: str, y_what: str) -> Dataset:
@@ -81,34 +112,47 @@ def _from_arrays(X, y, path: Path, problem, name, x_what: str, y_what: str) -> D
     return dataset_from_file(path, X, labels=labels, problem=kind, class_names=class_names, name=name)
 
 
-def load_npz(path, x_key: str = "X", y_key: str = "y", problem=None, name=None) -> Dataset:
-    """Load inputs and labels/targets from the arrays `x_key` and `y_key` of an `.npz` archive (no pickle)."""
-    path = Path(path)
-    check_problem(problem)
+def read_members(path, limits: dict, kind: str = "NPZ archive", total: int | None = None) -> dict[str, np.ndarray]:
+    """The arrays `limits` names from an .npz archive, each member's size checked before it is read.
+
+    limits: name → the largest uncompressed .npy member (header included) accepted, in bytes;
+    `total`: the most all of them together may unpack to.
+    Only these members are ever decompressed, so other members (a zip bomb, thousands of
+    arrays) cost nothing; a missing member is a DataError listing the ones present.
+    """
     try:
-        with zipfile.ZipFile(path) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except FileNotFoundError:
-        raise DataError("file not found", path) from None
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        raise DataError(f"is not a readable NPZ archive ({exc})", path) from None
-    if unpacked > reading.MAX_FILE_BYTES:
-        raise too_large(path)
-    try:
-        with np.load(path, allow_pickle=False) as archive:
-            keys = list(archive.files)
-            for key in (x_key, y_key):
-                if key not in keys:
-                    raise DataError(f"has no array named {key!r}; the arrays present are "
-                                    f"{', '.join(repr(k) for k in keys) or 'none'}", path)
-            X, y = archive[x_key], archive[y_key]
+        with reading.open_regular(path) as handle, zipfile.ZipFile(handle) as archive:
+            present = {info.filename.removesuffix(".npy"): info for info in archive.infolist()}
+            chosen = [present[name].file_size for name in limits if name in present]
+            if total is not None and sum(chosen) > total:
+                raise too_large(path)
+            out = {}
+            for name, limit in limits.items():
+                info = present.get(name)
+                if info is None:
+                    raise DataError(f"has no array named {name!r}; the arrays present are "
+                                    f"{', '.join(repr(k) for k in list(present)[:20]) or 'none'}", path)
+                if info.file_size > limit:
+                    raise DataError(f"array {name!r} unpacks to {info.file_size:_} bytes, more than the {limit:_} "
+                                    "allowed here", path)
+                out[name] = read_npy(archive.read(info), path, f"array {name!r}")
     except DataError:
         raise
-    except ValueError as exc:
-        raise refuse_objects(exc, path) from None
-    except (OSError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
-        raise DataError(f"is a damaged NPZ archive ({exc})", path) from None
-    return _from_arrays(X, y, path, problem, name, f"array {x_key!r}", f"array {y_key!r}")
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, zlib.error, NotImplementedError) as exc:
+        raise DataError(f"is not a readable {kind} ({exc})", path) from None
+    return out
+
+
+def load_npz(path, x_key: str = "X", y_key: str = "y", problem=None, name=None) -> Dataset:
+    """Load inputs and labels/targets from the arrays `x_key` and `y_key` of an `.npz` archive (no pickle).
+
+    Only those two members are read; together they may unpack to at most `MAX_FILE_BYTES`.
+    """
+    path = Path(path)
+    check_problem(problem)
+    limits = {x_key: reading.MAX_FILE_BYTES, y_key: reading.MAX_FILE_BYTES}
+    arrays = read_members(path, limits, total=reading.MAX_FILE_BYTES)
+    return _from_arrays(arrays[x_key], arrays[y_key], path, problem, name, f"array {x_key!r}", f"array {y_key!r}")
 
 
 def load_npy(path, target=-1, problem=None, name=None) -> Dataset:
@@ -119,15 +163,9 @@ def load_npy(path, target=-1, problem=None, name=None) -> Dataset:
         raise DataError("a .npy file holds a single array, so one of its columns must be the target "
                         "(unlabelled data cannot be trained on; use target=-1 for the last column)", path)
     data = read_bytes(path)
-    try:
-        A = np.load(io.BytesIO(data), allow_pickle=False)
-    except ValueError as exc:
-        raise refuse_objects(exc, path) from None
-    except (OSError, EOFError) as exc:
-        raise DataError(f"is not a valid .npy file ({exc})", path) from None
-    if not isinstance(A, np.ndarray):
-        A.close()
+    if data.startswith(b"PK\x03\x04"):
         raise DataError("is an NPZ archive, not a single .npy array; load it with load_npz", path)
+    A = read_npy(data, path)
     if A.ndim != 2 or A.shape[1] < 2:
         raise DataError(f"must be a 2-D array with feature columns and a target column, got shape {A.shape}", path)
     col = column_index(target, [f"column {j + 1}" for j in range(A.shape[1])], path, "target")

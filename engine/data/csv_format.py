@@ -12,7 +12,15 @@ import numpy as np
 
 from engine.core.errors import ConfigurationError, DataError
 from engine.data.dataset import Dataset
-from engine.data.reading import check_problem, classes_from_numbers, classes_from_strings, dataset_from_file, read_bytes, short_repr
+from engine.data.reading import (
+    check_problem,
+    check_table_budget,
+    classes_from_numbers,
+    classes_from_strings,
+    dataset_from_file,
+    read_bytes,
+    short_repr,
+)
 
 SNIFF_LINES = 50
 """How many lines are looked at to guess the delimiter and whether there is a header."""
@@ -156,7 +164,9 @@ def load_csv(path, features=None, target=None, delimiter=None, header=None, prob
     """
     path = Path(path)
     check_problem(problem)
-    text = decode_text(read_bytes(path), path)
+    data = read_bytes(path)
+    check_table_budget(data, path)
+    text = decode_text(data, path)
     lines_of_text = text.split("\n")
     if delimiter is None:
         delimiter = "\t" if path.suffix.lower() == ".tsv" else sniff_delimiter(lines_of_text)

@@ -16,6 +16,9 @@ from engine.data.reading import dataset_from_file, read_bytes
 _IDX_TYPES = {0x08: np.dtype(np.uint8), 0x09: np.dtype(np.int8), 0x0B: np.dtype(">i2"),
               0x0C: np.dtype(">i4"), 0x0D: np.dtype(">f4"), 0x0E: np.dtype(">f8")}
 
+MAX_IDX_DIMENSIONS = 16
+"""Most dimensions an IDX header may declare (MNIST uses 1 for labels and 3 for images)."""
+
 
 def _read_idx(path: Path) -> np.ndarray:
     data = read_bytes(path)
@@ -25,6 +28,9 @@ def _read_idx(path: Path) -> np.ndarray:
         raise DataError(f"is not an IDX file: its magic number is 0x{data[:4].hex()}, expected 0x0000080n "
                         "(n = number of dimensions)", path)
     ndim = data[3]
+    if ndim > MAX_IDX_DIMENSIONS:
+        raise DataError(f"has {ndim} dimensions in its header; at most {MAX_IDX_DIMENSIONS} are supported "
+                        "(images are 3-D: count × rows × columns)", path)
     start = 4 + 4 * ndim
     if len(data) < start:
         raise DataError("is truncated inside its header", path)
@@ -67,6 +73,8 @@ def load_idx(images_path, labels_path, limit=None, seed=0, name=None) -> Dataset
         if limit < images.shape[0]:
             keep = np.sort(np.random.default_rng(seed).choice(images.shape[0], size=int(limit), replace=False))
             images, labels = images[keep], labels[keep]
+    if len(np.unique(labels)) < 2:
+        raise DataError(f"holds only one class (label {labels[0]}); classification needs at least two", labels_path)
     X = images.reshape(images.shape[0], -1).astype(np.float64)
     if images.dtype == np.uint8:
         X *= 1.0 / 255.0

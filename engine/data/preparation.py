@@ -2,18 +2,20 @@
 
 Standardisation x' = (x - mean) / std uses the mean and standard deviation of the training
 split only (a feature with zero spread keeps std = 1), so the test split is scaled exactly as
-new, unseen inputs would be.
+new, unseen inputs would be. Both are computed in units of a power of two (exact scaling), so
+values up to ±1.8e308 neither overflow nor turn a feature into zeros.
 """
 
 from __future__ import annotations
 
 import numbers
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from engine.core.errors import ConfigurationError, DataError
 from engine.core.targets import encode_targets
+from engine.data import features
 from engine.data.dataset import MAX_CLASSES, PROBLEMS, Dataset, read_only
 
 SPLITS = ("train", "test")
@@ -44,11 +46,28 @@ class PreparedData:
     train_indices: np.ndarray
     test_indices: np.ndarray
     name: str = ""
+    input_features: tuple[str, ...] = ()  # derived inputs appended after the D raw ones (engine.data.features)
 
     @property
     def n_inputs(self) -> int:
-        """n_0, the number of input units."""
+        """n_0, the number of input units (the D inputs and any derived features)."""
         return self.X_train.shape[1]
+
+    @property
+    def n_raw_inputs(self) -> int:
+        """D, the inputs of the data itself (what the views plot over)."""
+        return len(self.mean)
+
+    def with_features(self, names) -> "PreparedData":
+        """The same splits with derived input features appended (engine.data.features)."""
+        names = features.check(names, self.n_raw_inputs)
+        if self.input_features:
+            raise ConfigurationError("input features are already applied")
+        if not names:
+            return self
+        return replace(self, X_train=read_only(features.expand(self.X_train, names)),
+                       X_test=read_only(features.expand(self.X_test, names)),
+                       feature_names=tuple(self.feature_names) + features.labels(names), input_features=names)
 
     @property
     def n_outputs(self) -> int:
@@ -86,15 +105,15 @@ class PreparedData:
         return encode_targets(labels, n_outputs, dtype)
 
     def transform(self, X_raw) -> np.ndarray:
-        """Apply the stored standardisation to raw inputs (T, D), e.g. a grid of points to predict."""
+        """Raw inputs (T, D) as the network takes them: standardised, then the derived features appended."""
         X = np.asarray(X_raw, dtype=np.float64)
-        if X.ndim != 2 or X.shape[1] != self.n_inputs:
-            raise ConfigurationError(f"inputs must have shape (T, {self.n_inputs}), got {X.shape}")
-        return (X - self.mean) / self.std
+        if X.ndim != 2 or X.shape[1] != self.n_raw_inputs:
+            raise ConfigurationError(f"inputs must have shape (T, {self.n_raw_inputs}), got {X.shape}")
+        return features.expand(_standardized(X, self.mean, self.std), self.input_features)
 
     def inverse_transform(self, X) -> np.ndarray:
-        """Undo the standardisation: back to raw input units."""
-        return np.asarray(X, dtype=np.float64) * self.std + self.mean
+        """Undo the standardisation: back to raw input units (the D raw columns)."""
+        return np.asarray(X, dtype=np.float64)[:, : self.n_raw_inputs] * self.std + self.mean
 
 
 def _split(split: str) -> str:
@@ -146,6 +165,35 @@ def _split_indices(T: int, test_fraction: float, rng, labels, stratify: bool):
     return order[n_test:], order[:n_test]
 
 
+def _power_of_two_scale(values: np.ndarray) -> np.ndarray:
+    """Per column, a power of two near the largest |value| (1/2 for an all-zero column).
+
+    Dividing by a power of two is exact in floating point, so statistics of X / 2^e scaled
+    back by 2^e equal those of X bit for bit, yet the sums and squares cannot overflow.
+    """
+    _, exponent = np.frexp(np.abs(values).max(axis=0, initial=0.0))
+    return np.ldexp(1.0, exponent - 1)  # 2^(e−1) ≤ max |x| < 2^e; 2^e itself may overflow
+
+
+def _moments(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and standard deviation per feature, overflow-free for any finite inputs (even ±1e308).
+
+    A feature with zero spread (relative to its mean) keeps std = 1.
+    """
+    scale = _power_of_two_scale(X)
+    scaled = X / scale
+    mean_s, std_s = scaled.mean(axis=0), scaled.std(axis=0)
+    mean, std = mean_s * scale, std_s * scale
+    std[std <= 1e-12 * np.maximum(1.0, np.abs(mean))] = 1.0
+    return mean, std
+
+
+def _standardized(X: np.ndarray, mean: np.ndarray, std: np.ndarray) -> np.ndarray:
+    """(X − mean) / std, computed in units of a power of two near std so huge values cannot overflow."""
+    scale = np.ldexp(1.0, np.frexp(std)[1] - 1)
+    return (X / scale - mean / scale) / (std / scale)
+
+
 def prepare(dataset: Dataset, test_fraction: float = 0.0, standardize: bool = True, seed: int = 0,
             problem: str | None = None, stratify: bool = False) -> PreparedData:
     """Shuffle and split `dataset` (seeded), fit standardisation on the training split, keep labels/targets.
@@ -168,10 +216,8 @@ def prepare(dataset: Dataset, test_fraction: float = 0.0, standardize: bool = Tr
         raise DataError(f"{dataset.name or 'the dataset'} leaves no training examples at test_fraction={test_fraction}")
     X_train, X_test = dataset.X[train], dataset.X[test]
     if standardize:
-        mean = X_train.mean(axis=0)
-        std = X_train.std(axis=0)
-        std[std <= 1e-12 * np.maximum(1.0, np.abs(mean))] = 1.0
-        X_train, X_test = (X_train - mean) / std, (X_test - mean) / std
+        mean, std = _moments(X_train)
+        X_train, X_test = _standardized(X_train, mean, std), _standardized(X_test, mean, std)
     else:
         mean, std = np.zeros(dataset.n_features), np.ones(dataset.n_features)
 

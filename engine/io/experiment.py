@@ -21,6 +21,8 @@ Keys and defaults (required keys have no default):
     network.init                "xavier_uniform"
     network.init_scale          0.5 (the a of init "uniform": w ~ U(−a, a))
     network.dtype               "float64" (or "float32")
+    network.input_features      [] (derived inputs, e.g. ["x1^2", "x2^2", "x1*x2"]: engine.data.features;
+                                sizes[0] counts them)
     training.divergence         "l2"
     training.label_smoothing    0.0
     training.batch_size         10
@@ -33,6 +35,11 @@ Keys and defaults (required keys have no default):
 
 Every problem raises `ExperimentError` naming the key, e.g.
 "training.batch_size: must be a whole number ≥ 1, got -3". `to_dict` writes every key.
+
+Limits, checked before memory is spent: the file is a regular file of at most
+`MAX_EXPERIMENT_BYTES`; at most `MAX_LAYERS` layers, `MAX_UNITS` units per layer and
+`MAX_PARAMETERS` parameters; init_scale at most `MAX_INIT_SCALE`. A key given twice in one
+object is refused (JSON would silently keep the last); a UTF-8 byte-order mark is accepted.
 """
 
 from __future__ import annotations
@@ -47,8 +54,10 @@ from engine.core import initializers, optimizers
 from engine.core.activations import ACTIVATIONS
 from engine.core.divergences import DIVERGENCES
 from engine.core.errors import ConfigurationError, ExperimentError
-from engine.core.network import DTYPES
+from engine.core.network import DTYPES, MAX_LAYERS, SOFTMAX_ONE_OUTPUT
 from engine.core.schedules import SCHEDULES, Schedule
+from engine.data.features import FEATURES
+from engine.data.reading import read_limited
 from engine.data.resources import resource_dir
 from engine.io import atomic
 from engine.io.dataset_settings import DatasetSettings, check_sizes
@@ -59,6 +68,8 @@ VERSION = 1
 MAX_SEED = 2**63 - 1
 MAX_UNITS = 100_000  # per layer
 MAX_PARAMETERS = 50_000_000  # 400 MB of float64
+MAX_EXPERIMENT_BYTES = 16 * 1024 * 1024  # drawn points included; a hand-written file is a few kB
+MAX_INIT_SCALE = 1e6  # w ~ U(−a, a): beyond this every activation saturates or overflows at once
 EXAMPLES_DIR = resource_dir("experiments")
 
 
@@ -71,12 +82,16 @@ class NetworkSettings:
     init: str = "xavier_uniform"
     init_scale: float = initializers.DEFAULT_UNIFORM_SCALE
     dtype: str = "float64"
+    input_features: tuple[str, ...] = ()
 
     @classmethod
     def from_dict(cls, data: Any) -> "NetworkSettings":
         s = Section(data, "network")
         key = s.key("sizes")
-        sizes = tuple(whole(n, join(key, i), 1, MAX_UNITS) for i, n in enumerate(array(s.take("sizes"), key, 2)))
+        listed = array(s.take("sizes"), key, 2)
+        if len(listed) - 1 > MAX_LAYERS:
+            raise ExperimentError(key, f"{len(listed) - 1:_} layers is more than the {MAX_LAYERS:_} allowed")
+        sizes = tuple(whole(n, join(key, i), 1, MAX_UNITS) for i, n in enumerate(listed))
         key = s.key("activations")
         names = array(s.take("activations"), key)
         if len(names) != len(sizes) - 1:
@@ -86,21 +101,32 @@ class NetworkSettings:
         for i, a in enumerate(acts[:-1]):
             if ACTIVATIONS[a].is_vector:
                 raise ExperimentError(join(key, i), f"{a} is only offered on the output layer, not layer {i + 1}")
+        if ACTIVATIONS[acts[-1]].is_vector and sizes[-1] < 2:
+            raise ExperimentError(join(key, len(acts) - 1), SOFTMAX_ONE_OUTPUT)
         n_params = sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:]))
         if n_params > MAX_PARAMETERS:
             raise ExperimentError(s.key("sizes"), f"{n_params:_} parameters is more than the {MAX_PARAMETERS:_} allowed")
         out = cls(
             sizes, acts,
             init=string(s.take("init", cls.init), s.key("init"), initializers.INITIALIZERS, "initialiser"),
-            init_scale=number(s.take("init_scale", cls.init_scale), s.key("init_scale"), 0.0, low_open=True),
+            init_scale=number(s.take("init_scale", cls.init_scale), s.key("init_scale"), 0.0, MAX_INIT_SCALE, low_open=True),
             dtype=string(s.take("dtype", cls.dtype), s.key("dtype"), DTYPES, "dtype"),
+            input_features=_input_features(s.take("input_features", []), s.key("input_features")),
         )
         s.finish()
         return out
 
     def to_dict(self) -> dict:
         return {"sizes": list(self.sizes), "activations": list(self.activations), "init": self.init,
-                "init_scale": self.init_scale, "dtype": self.dtype}
+                "init_scale": self.init_scale, "dtype": self.dtype, "input_features": list(self.input_features)}
+
+
+def _input_features(value: Any, key: str) -> tuple[str, ...]:
+    """Names from engine.data.features; whether they fit the data's dimension is checked at build."""
+    names = tuple(string(v, join(key, i), FEATURES, "input feature") for i, v in enumerate(array(value, key)))
+    if len(set(names)) != len(names):
+        raise ExperimentError(key, "an input feature is listed twice")
+    return names
 
 
 @dataclass(frozen=True)
@@ -252,9 +278,13 @@ class Experiment:
         network = NetworkSettings.from_dict(s.take("network"))
         training = TrainingSettings.from_dict(s.take("training", {}))
         s.finish()
+        try:
+            DIVERGENCES[training.divergence](training.label_smoothing).check_outputs(network.sizes[-1])
+        except ConfigurationError as exc:
+            raise ExperimentError("training.divergence", str(exc)) from None
         shape = dataset.shape()
-        if shape is not None:
-            check_sizes(network.sizes, *shape)
+        if shape is not None:  # n_0 counts the derived input features too
+            check_sizes(network.sizes, shape[0] + len(network.input_features), *shape[1:])
         return cls(dataset, network, training, seed, None if base_dir is None else Path(base_dir))
 
     def to_dict(self) -> dict:
@@ -269,17 +299,23 @@ class Experiment:
     # -- files --------------------------------------------------------------------------
     @classmethod
     def load(cls, path) -> "Experiment":
-        """Read an experiment file (UTF-8 JSON). OSError if it cannot be read."""
+        """Read an experiment file (UTF-8 JSON); ExperimentError naming the file if it cannot be read."""
         path = Path(path)
+        raw = read_limited(path, MAX_EXPERIMENT_BYTES, lambda reason, where: ExperimentError("", reason, where))
         try:
-            data = json.loads(path.read_bytes().decode("utf-8"), parse_constant=_no_constant)
+            data = json.loads(raw.decode("utf-8-sig"), parse_constant=_no_constant, object_pairs_hook=_no_duplicates)
+        except ExperimentError as exc:
+            raise ExperimentError("", exc.reason, path) from None
         except UnicodeDecodeError:
             raise ExperimentError("", f"{path} is not UTF-8 text") from None
         except json.JSONDecodeError as exc:
             raise ExperimentError("", f"{path} is not valid JSON: line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
         except (ValueError, RecursionError) as exc:
             raise ExperimentError("", f"{path} is not valid JSON: {exc}") from None
-        return cls.from_dict(data, base_dir=path.parent)
+        try:
+            return cls.from_dict(data, base_dir=path.parent)
+        except ExperimentError as exc:
+            raise ExperimentError(exc.key, exc.reason, path) from None
 
     def save(self, path) -> "Experiment":
         """Write atomically (the old file survives any failure); returns the experiment as saved.
@@ -299,7 +335,7 @@ class Experiment:
     # -- changes ------------------------------------------------------------------------
     def with_dataset_sizes(self, n_inputs: int, n_outputs: int) -> "Experiment":
         """n_0 and n_N replaced (the hidden sizes kept), e.g. after choosing another dataset."""
-        sizes = (n_inputs, *self.network.sizes[1:-1], n_outputs)
+        sizes = (n_inputs + len(self.network.input_features), *self.network.sizes[1:-1], n_outputs)
         return replace(self, network=replace(self.network, sizes=sizes)).validated()
 
     def with_network(self, network) -> "Experiment":
@@ -325,6 +361,16 @@ class Experiment:
             l2=float(trainer.l2), optimizer=OptimizerSettings(name, MappingProxyType(hyper)),
             schedule=trainer.schedule, evaluate_every=every)
         return replace(self, training=training).validated()
+
+
+def _no_duplicates(pairs: list) -> dict:
+    """A JSON object, refusing a key given twice (plain json.loads keeps the last one silently)."""
+    out = {}
+    for key, value in pairs:
+        if key in out:
+            raise ExperimentError("", f"the key {key!r} appears twice in one object; keep one")
+        out[key] = value
+    return out
 
 
 def _no_constant(name: str):

@@ -13,6 +13,8 @@ import csv
 import io
 import math
 
+import numpy as np
+
 from engine.io import atomic
 from engine.training.history import History
 
@@ -55,3 +57,14 @@ def save_history(path, history: History) -> None:
     writer.writerow(history_columns(history.n_layers))
     writer.writerows(history_rows(history))
     atomic.write_text(path, buffer.getvalue())
+
+
+def read_curve(path, column: str = "loss") -> tuple[np.ndarray, np.ndarray]:
+    """(step, column) of the rows of a history file where that column is filled, as float64 arrays."""
+    steps, values = [], []
+    with open(path, newline="", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            if row.get(column):
+                steps.append(float(row["step"]))
+                values.append(float(row[column]))
+    return np.array(steps), np.array(values)

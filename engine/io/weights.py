@@ -7,14 +7,21 @@ Written atomically: a failed write leaves the previous file intact.
 
 from __future__ import annotations
 
-import zipfile
 from pathlib import Path
 
 import numpy as np
 
 from engine.core.errors import DataError
-from engine.core.network import Network
+from engine.core.network import MAX_LAYERS, Network
+from engine.data.array_formats import read_members
 from engine.io import atomic
+from engine.io.experiment import MAX_PARAMETERS
+
+HEADER_BYTES = 64 * 1024
+"""Room for a member's .npy header, beyond its float64 data."""
+
+DESCRIPTION_BYTES = HEADER_BYTES + 64 * (MAX_LAYERS + 1)
+"""Largest `sizes` / `activations` member: MAX_LAYERS + 1 entries of at most 64 bytes each."""
 
 
 def save_weights(path, network: Network) -> None:
@@ -32,41 +39,48 @@ def save_weights(path, network: Network) -> None:
 def load_weights(path, network: Network | None = None) -> Network:
     """Read weights; into `network` (in place, every shape checked) or into a new Network.
 
-    Raises DataError naming the file and the layer that disagrees.
+    Only the members named above are read, each after its size is checked against what the
+    network needs (a zip bomb or thousands of extra members cost nothing). Raises DataError
+    naming the file and the layer that disagrees.
     """
     path = Path(path)
-    try:
-        with np.load(path, allow_pickle=False) as npz:
-            arrays = {name: npz[name] for name in npz.files}
-    except OSError as exc:
-        raise DataError(f"cannot read the weights: {exc.strerror or exc}", path) from None
-    except (ValueError, zipfile.BadZipFile, EOFError, KeyError) as exc:
-        raise DataError(f"not a readable weights file (.npz without pickled objects): {exc}", path) from None
-    sizes, activations = _description(arrays, path)
-    if network is None:
-        first = arrays.get("W1")
-        dtype = first.dtype if isinstance(first, np.ndarray) and first.dtype in (np.float32, np.float64) else np.float64
-        try:
-            network = Network(sizes, activations, dtype=dtype)
-        except ValueError as exc:
-            raise DataError(f"describes an impossible network: {exc}", path) from None
+    head = read_members(path, {"sizes": DESCRIPTION_BYTES, "activations": DESCRIPTION_BYTES}, "weights file (.npz)")
+    sizes, activations = _description(head, path)
+    created = network is None
+    if created:
+        network = _new_network(path, sizes, activations)
     _check_network(network, sizes, activations, path)
-    values = {}
+    limits = {}
+    for k in range(1, network.N + 1):
+        limits[f"W{k}"] = HEADER_BYTES + network.W[k].size * np.dtype(np.float64).itemsize
+        limits[f"b{k}"] = HEADER_BYTES + network.b[k].size * np.dtype(np.float64).itemsize
+    arrays = read_members(path, limits, "weights file (.npz)")
+    if created and arrays["W1"].dtype == np.float32:  # keep the file's float type
+        network = Network(sizes, activations, dtype="float32")
     for k in range(1, network.N + 1):
         for name, target in ((f"W{k}", network.W[k]), (f"b{k}", network.b[k])):
-            if name not in arrays:
-                raise DataError(f"layer {k}: {name} is missing", path)
             a = arrays[name]
             if a.shape != target.shape:
                 raise DataError(f"layer {k}: {name} has shape {a.shape} in the file but the network needs "
                                 f"{target.shape} (n_{k - 1} = {network.sizes[k - 1]}, n_{k} = {network.sizes[k]})", path)
             if a.dtype.kind not in "fiu" or not np.isfinite(a).all():
                 raise DataError(f"layer {k}: {name} must hold finite real numbers", path)
-            values[name] = a
     for k in range(1, network.N + 1):  # everything checked: now copy (in place, views stay valid)
-        network.W[k][...] = values[f"W{k}"]
-        network.b[k][...] = values[f"b{k}"]
+        network.W[k][...] = arrays[f"W{k}"]
+        network.b[k][...] = arrays[f"b{k}"]
     return network
+
+
+def _new_network(path: Path, sizes: list[int], activations: list[str]) -> Network:
+    """A network of the file's shape (float64), its size checked before any memory is taken."""
+    n_params = sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:]))
+    if len(sizes) - 1 > MAX_LAYERS or n_params > MAX_PARAMETERS:
+        raise DataError(f"describes {len(sizes) - 1:_} layers with {n_params:_} parameters, more than the "
+                        f"{MAX_LAYERS:_} layers and {MAX_PARAMETERS:_} parameters allowed", path)
+    try:
+        return Network(sizes, activations)
+    except ValueError as exc:
+        raise DataError(f"describes an impossible network: {exc}", path) from None
 
 
 def _description(arrays: dict, path: Path) -> tuple[list[int], list[str]]:

@@ -15,11 +15,14 @@ import numpy as np
 
 
 class _Columns:
-    """Named float columns that grow by doubling; `view(name)` is the filled part."""
+    """Named float columns that grow by doubling; `view(name)` is the filled part.
+
+    A width of None is a scalar column (1-D); an int w is a (rows, w) column, even for w = 1.
+    """
 
     def __init__(self, widths: dict[str, int], capacity: int = 1024):
         self._widths = widths
-        self._data = {n: np.full((capacity, w) if w > 1 else capacity, np.nan) for n, w in widths.items()}
+        self._data = {n: np.full(capacity if w is None else (capacity, w), np.nan) for n, w in widths.items()}
         self.size = 0
 
     def grow(self) -> int:
@@ -55,11 +58,11 @@ class History:
     def __init__(self, n_layers: int):
         self.n_layers = n_layers
         self.iterations = _Columns(
-            {"step": 1, "epoch": 1, "loss": 1, "learning_rate": 1, "gradient_norms": n_layers}
+            {"step": None, "epoch": None, "loss": None, "learning_rate": None, "gradient_norms": n_layers}
         )
         self.evaluations = _Columns(
-            {"step": 1, "epoch": 1, "train_loss": 1, "train_accuracy": 1,
-             "test_loss": 1, "test_accuracy": 1, "weight_norms": n_layers}
+            {"step": None, "epoch": None, "train_loss": None, "train_accuracy": None,
+             "test_loss": None, "test_accuracy": None, "weight_norms": n_layers}
         )
         self.events: list[Event] = []
 

@@ -152,10 +152,11 @@ class Trainer:
         return int(n)
 
     def _set_divergence(self, div) -> None:
-        self.divergence = div
         n_out = self.network.sizes[-1]
-        self.d = div.targets(self.targets, n_out, self.network.dtype)
-        self.d_test = None if self.targets_test is None else div.targets(self.targets_test, n_out, self.network.dtype)
+        div.check_outputs(n_out)
+        d = div.targets(self.targets, n_out, self.network.dtype)
+        d_test = None if self.targets_test is None else div.targets(self.targets_test, n_out, self.network.dtype)
+        self.divergence, self.d, self.d_test = div, d, d_test
 
     @property
     def learning_rate(self) -> float:
@@ -251,6 +252,20 @@ class Trainer:
     def epoch(self) -> float:
         """Passes over the training set so far (fractional)."""
         return self.samples_seen / len(self.x)
+
+    @property
+    def batch_position(self) -> tuple[np.ndarray, int, dict]:
+        """(this epoch's permutation of the training set, the cursor into it, the shuffling
+        generator's state): with θ and the optimiser's state, what the next batches depend on."""
+        return self._order.copy(), self._cursor, self._rng.bit_generator.state
+
+    def continue_from(self, iteration: int, samples_seen: int, order: np.ndarray, cursor: int, rng_state: dict) -> None:
+        """Resume counting and batching where a saved run stopped (engine.training.state checks the values)."""
+        rng = np.random.default_rng()
+        rng.bit_generator.state = rng_state
+        self._rng, self._order, self._cursor = rng, np.array(order, dtype=np.int64), int(cursor)
+        self.iteration, self.samples_seen = int(iteration), int(samples_seen)
+        self._phase_index, self.stopped = 0, None
 
     def _buffers_for(self, batch: int) -> tuple[Trace, Gradients, np.ndarray]:
         """Reused trace, gradient and target buffers for batches of `batch` samples."""

@@ -31,7 +31,7 @@ def test_train_writes_weights_history_and_experiment(tmp_path):
     r = cli("train", DEFAULT, "--steps", 50, "--learning-rate", 0.2, "--batch-size", 20, cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     out = tmp_path / "runs" / "default"
-    assert sorted(p.name for p in out.iterdir()) == ["experiment.json", "history.csv", "weights.npz"]
+    assert sorted(p.name for p in out.iterdir()) == ["experiment.json", "history.csv", "state.npz", "weights.npz"]
     assert "train loss" in r.stdout and "test  loss" in r.stdout
     run = build(Experiment.load(out / "experiment.json"))
     assert run.experiment.training.optimizer.learning_rate == 0.2 and run.experiment.training.batch_size == 20

@@ -59,7 +59,7 @@ def test_to_dict_round_trip_and_every_key_written():
     d = e.to_dict()
     assert Experiment.from_dict(d) == e
     assert json.loads(json.dumps(d)) == d
-    for section, keys in {"network": {"sizes", "activations", "init", "init_scale", "dtype"},
+    for section, keys in {"network": {"sizes", "activations", "init", "init_scale", "dtype", "input_features"},
                           "training": {"divergence", "label_smoothing", "batch_size", "shuffle", "l1", "l2",
                                        "optimizer", "schedule", "evaluate_every"}}.items():
         assert set(d[section]) == keys
@@ -140,7 +140,7 @@ BAD = [
     (doc(network__activations=["tanh", "sigmoid"]), "network.activations", "need 3 activations"),
     (doc(network__activations=["softmax", "tanh", "sigmoid"]), "network.activations[0]", "output layer"),
     (doc(network__init="glorot"), "network.init", "glorot"),
-    (doc(network__init_scale=0), "network.init_scale", "> 0"),
+    (doc(network__init_scale=0), "network.init_scale", "in (0, 1e+06]"),
     (doc(network__dtype="float16"), "network.dtype", "float16"),
     (doc(dataset__test_fraction=1.0), "dataset.test_fraction", "[0, 1)"),
     (doc(dataset__test_fraction=-0.1), "dataset.test_fraction", "[0, 1)"),

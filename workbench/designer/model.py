@@ -278,9 +278,12 @@ class NetworkEditor(QObject):
         net = self._network
         if n_inputs != net.sizes[0]:
             net = architecture.resize_inputs(net, n_inputs, self.next_rng(), self.init)
+        new_activation = problem != self.problem or net.activation_names[-1] != activation
+        if new_activation and n_outputs == 1:  # softmax cannot have one output: change it first
+            net, new_activation = architecture.set_activation(net, net.N, activation), False
         if n_outputs != net.sizes[-1]:
             net = architecture.resize_layer(net, net.N, n_outputs, self.next_rng(), self.init)
-        if problem != self.problem or net.activation_names[-1] != activation:
+        if new_activation:
             net = architecture.set_activation(net, net.N, activation)
         self.problem = problem
         self.feature_names = self._names(feature_names, n_inputs, "x")

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 from engine import Network
 from engine.analysis.contour import contour_segments
 from engine.analysis.decision_grid import DecisionGrid
+from engine.data import features
 
 from . import CLASS_COLOURS
 
@@ -84,8 +85,8 @@ class DecisionView(QWidget):
         self._network = Network(net.sizes, net.activations, dtype="float64")
         self._data = data
         X_train = data.inverse_transform(data.X_train)
-        X_test = data.inverse_transform(data.X_test) if data.n_test else np.empty((0, data.n_inputs))
-        if data.problem == "regression" and data.n_inputs == 1:
+        X_test = data.inverse_transform(data.X_test) if data.n_test else np.empty((0, data.n_raw_inputs))
+        if data.problem == "regression" and data.n_raw_inputs == 1:
             self._setup_regression_1d(run, X_train, X_test)
         else:
             self._setup_grid(run, X_train, X_test)
@@ -99,8 +100,8 @@ class DecisionView(QWidget):
     def _setup_grid(self, run, X_train, X_test) -> None:
         data = self._data
         self.kind = "binary" if data.problem == "binary" else data.problem
-        ax = list(self.axes) if data.n_inputs > 2 and max(self.axes) < data.n_inputs else [0, 1]
-        if data.n_inputs == 1:
+        ax = list(self.axes) if data.n_raw_inputs > 2 and max(self.axes) < data.n_raw_inputs else [0, 1]
+        if data.n_raw_inputs == 1:
             ax = [0, 0]
         self._shown_axes = tuple(ax)
         X_train, X_test = X_train[:, ax], X_test[:, ax]
@@ -109,10 +110,11 @@ class DecisionView(QWidget):
         # the grid lives in standardised coordinates; the rect maps it back to raw units
         mean, std = np.asarray(data.mean)[ax], np.asarray(data.std)[ax]
         s_lo, s_hi = (lo - mean) / std, (hi - mean) / std
-        fixed = self.fixed if data.n_inputs > 2 and self.fixed is not None and len(self.fixed) == data.n_inputs \
+        fixed = self.fixed if data.n_raw_inputs > 2 and self.fixed is not None and len(self.fixed) == data.n_raw_inputs \
             else None
-        self._grid = DecisionGrid(data.n_inputs, (s_lo[0], s_hi[0]), (s_lo[1], s_hi[1]), RESOLUTION,
-                                  axes=(ax[0], ax[1]), fixed=fixed)
+        expand = (lambda P: features.expand(P, data.input_features)) if data.input_features else None
+        self._grid = DecisionGrid(data.n_raw_inputs, (s_lo[0], s_hi[0]), (s_lo[1], s_hi[1]), RESOLUTION,
+                                  axes=(ax[0], ax[1]), fixed=fixed, expand=expand)
         self.image = pg.ImageItem(axisOrder="row-major")
         # an image of the final size first: setRect maps the image's pixels onto the rect
         # (multi-class: RGB; painting a float image before it has levels crashes pyqtgraph)
@@ -146,11 +148,11 @@ class DecisionView(QWidget):
             self.image.setLevels((float(t.min()), float(t.max())))
             self.caption.setText("colour: network output f(x; w)")
         names = list(data.feature_names or ()) + [f"x{m + 1}" for m in range(len(data.feature_names or ()),
-                                                                             data.n_inputs)]
+                                                                             data.n_raw_inputs)]
         self.plot.setLabel("bottom", names[ax[0]])
-        self.plot.setLabel("left", names[ax[1]] if data.n_inputs > 1 else "")
-        self.plot.setTitle(self.slice_caption if data.n_inputs > 2 else None)
-        if data.n_inputs == 1:  # one feature: the points on the line y = 0
+        self.plot.setLabel("left", names[ax[1]] if data.n_raw_inputs > 1 else "")
+        self.plot.setTitle(self.slice_caption if data.n_raw_inputs > 2 else None)
+        if data.n_raw_inputs == 1:  # one feature: the points on the line y = 0
             X_train, X_test = X_train * [1, 0], X_test * [1, 0]
         self._add_points(X_train, X_test)
         self.plot.setRange(xRange=(lo[0], hi[0]), yRange=(lo[1], hi[1]), padding=0)

@@ -1,0 +1,25 @@
+"""Forking a run: a second run that continues exactly where the first one is.
+
+The fork shares the data (read-only arrays) and copies everything that changes with training:
+θ, the optimiser's moments and step count, the batch permutation, cursor and shuffling
+generator, and the history so far. Trained on, parent and fork give bit-identical weights
+until a setting of one of them is changed.
+"""
+
+from __future__ import annotations
+
+import copy
+
+from engine.core.network import Network
+from engine.run import Run, assemble
+from engine.training.state import capture, restore
+
+
+def fork(run: Run) -> Run:
+    """A new Run in the exact state of `run` (between iterations)."""
+    state = capture(run.trainer)
+    network = Network(run.network.sizes, run.network.activations, dtype=run.network.dtype.name)
+    child = assemble(run.current_experiment(), run.dataset, run.data, network)
+    restore(child.trainer, state)
+    child.trainer.history = copy.deepcopy(run.trainer.history)
+    return child

@@ -1,0 +1,54 @@
+"""How a run ended, in one word: ok, diverged or plateau.
+
+    diverged  the trainer's guard stopped it (a non-finite loss, gradient or update)
+    plateau   classification whose training loss stopped moving while its accuracy stayed at
+              chance: over the last half of the evaluations the loss changed by less than
+              PLATEAU_CHANGE (relative) and the final training accuracy is at most the largest
+              class share + CHANCE_MARGIN (saturated units, a too-large or too-small step size)
+    ok        anything else (it may still be slow: look at the loss curve)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+PLATEAU_CHANGE = 0.01
+CHANCE_MARGIN = 0.05
+OUTCOMES = ("ok", "diverged", "plateau")
+
+
+def chance_accuracy(labels: np.ndarray) -> float:
+    """The accuracy of always answering the most frequent class (labels 0..K−1)."""
+    labels = np.asarray(labels)
+    return float(np.bincount(labels).max() / len(labels)) if len(labels) else float("nan")
+
+
+def outcome(trainer) -> str:
+    """ok / diverged / plateau for a trainer after training (reads its history's evaluations)."""
+    if trainer.stopped is not None and trainer.stopped.kind == "diverged":
+        return "diverged"
+    if not trainer.classification:
+        return "ok"
+    loss = trainer.history.evaluation("train_loss")
+    accuracy = trainer.history.evaluation("train_accuracy")
+    if len(loss) < 3:
+        return "ok"
+    recent = loss[len(loss) // 2:]
+    change = (recent.max() - recent.min()) / max(abs(recent[0]), 1e-12)
+    at_chance = accuracy[-1] <= chance_accuracy(trainer.targets) + CHANCE_MARGIN
+    return "plateau" if change < PLATEAU_CHANGE and at_chance else "ok"
+
+
+def _first_step(steps: np.ndarray, reached: np.ndarray) -> int | None:
+    hits = np.flatnonzero(reached)
+    return int(steps[hits[0]]) if len(hits) else None
+
+
+def iterations_to_target(history, target_accuracy: float | None, target_loss: float | None) -> int | None:
+    """The first evaluated iteration whose training accuracy ≥ target (or training loss ≤ target)."""
+    steps = history.evaluation("step")
+    if target_accuracy is not None:
+        return _first_step(steps, history.evaluation("train_accuracy") >= target_accuracy)
+    if target_loss is not None:
+        return _first_step(steps, history.evaluation("train_loss") <= target_loss)
+    return None

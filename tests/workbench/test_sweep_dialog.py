@@ -1,0 +1,71 @@
+"""The Sweep dialog: a grid of runs in the background, progress, cancel, a point per run, click to open."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from engine.io.experiment import Experiment
+from workbench.sweep.dialog import SweepDialog
+
+ROOT = Path(__file__).resolve().parents[2]
+DEFAULT = ROOT / "resources" / "experiments" / "default.json"
+
+
+@pytest.fixture
+def dialog(qtbot, tmp_path):
+    d = SweepDialog(Experiment.load(DEFAULT), "default")
+    qtbot.addWidget(d)
+    d.folder.setText(str(tmp_path / "sweep"))
+    d.workers.setValue(1)
+    d.steps.setValue(30)
+    d.show()
+    yield d
+    d.runner.cancel()
+    d.runner.wait(30)
+
+
+def test_sweep_dialog_runs_the_grid_and_plots_a_point_per_run(qtbot, dialog, tmp_path):
+    dialog.values1.setText("0.01,0.1,1")
+    dialog.seeds.setValue(2)
+    with qtbot.waitSignal(dialog.runner.finished, timeout=60_000):
+        dialog.run_button.click()
+    assert dialog.progress.value() == 6 and "6 runs" in dialog.status.text()
+    assert dialog.plot.points_shown == 6 and len(dialog.plot.scatter.points()) == 6
+    assert dialog.plot.curves_shown == 6
+    assert len(dialog.plot.curves_widget.getPlotItem().legend.items) == 3  # one entry per learning rate (≤ 5)
+    assert (tmp_path / "sweep" / "sweep.csv").read_text().count("\n") == 7
+    with qtbot.waitSignal(dialog.open_run, timeout=2000) as opened:
+        dialog.plot.run_clicked.emit(dialog.runner.points[3].name)
+    assert opened.args[0] == tmp_path / "sweep" / "runs" / dialog.runner.points[3].name / "experiment.json"
+    assert opened.args[0].exists()
+    dialog.metric_choice.setCurrentText("final test accuracy")
+    assert dialog.plot.metric == "test_accuracy"
+
+
+def test_sweep_dialog_two_keys_make_a_heatmap(qtbot, dialog):
+    dialog.values1.setText("0.1,1")
+    dialog.key2.setCurrentText("training.divergence")
+    dialog.seeds.setValue(1)
+    with qtbot.waitSignal(dialog.runner.finished, timeout=60_000):
+        dialog.run_button.click()
+    assert dialog.plot.points_shown == 4 and len(dialog.plot._cells) == 4
+
+
+def test_sweep_dialog_cancel_keeps_finished_runs(qtbot, dialog):
+    dialog.values1.setText("1e-3..1:8:log")
+    dialog.seeds.setValue(1)
+    dialog.runner.progress.connect(lambda done, total, row: dialog.cancel_button.click() if done == 1 else None)
+    with qtbot.waitSignal(dialog.runner.finished, timeout=60_000) as finished:
+        dialog.run_button.click()
+    assert 1 <= len(finished.args[0]) < 8 and "cancelled" in dialog.status.text()
+    assert dialog.run_button.isEnabled() and not dialog.cancel_button.isEnabled()
+
+
+def test_sweep_dialog_bad_value_is_refused_in_view_and_nothing_runs(qtbot, dialog):
+    dialog.key1.setCurrentText("training.batch_size")
+    dialog.values1.setText("10,-3")
+    dialog.run_button.click()
+    assert dialog.error.isVisible() and "training.batch_size" in dialog.error.text()
+    assert not dialog.runner.busy() and dialog.run_button.isEnabled()
