@@ -66,7 +66,9 @@ def handles(argv: list[str]) -> bool:
 
 def _parser() -> argparse.ArgumentParser:
     p = _Parser(prog=PROG, description="Backprop Workbench: see and teach how neural networks learn. "
-                f"Without a sub-command, '{PROG} [EXPERIMENT.json]' opens the application window.")
+                f"Without a sub-command, '{PROG} [EXPERIMENT.json]' opens the application window.",
+                epilog=f"'{PROG} --smoke-test OUT.png' checks an install: the window offscreen, 100 training "
+                "steps, the decision plot written to OUT.png, exit status 0.")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     t = sub.add_parser("train", help="train an experiment headless and write weights, history and experiment",
                        description="Train EXPERIMENT.json without the GUI. Writes DIR/weights.npz, DIR/history.csv "

@@ -4,6 +4,9 @@
     backprop-workbench EXPERIMENT.json         the window with that experiment loaded
     backprop-workbench train|gradcheck|datasets|export|--help …   engine.cli
     backprop-workbench record …                workbench.record_cli (draws with Qt, offscreen)
+    backprop-workbench --smoke-test OUT.png    start offscreen, train 100 steps, export the
+                                               decision plot, quit (packaging/smoke.sh)
+    backprop-workbench --startup-probe         print the time of the first paint, quit (bench/startup.py)
 """
 
 from __future__ import annotations
@@ -16,6 +19,14 @@ from engine import cli
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["--smoke-test"] and len(argv) == 2:
+        from .smoke import run_smoke
+
+        return run_smoke(argv[1])
+    if argv == ["--startup-probe"]:
+        from .smoke import first_paint_probe
+
+        return first_paint_probe()
     if argv and argv[0] == "record":
         return importlib.import_module("workbench.record_cli").main(argv[1:])
     if cli.handles(argv):

@@ -6,9 +6,11 @@ import sys
 import traceback
 
 from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
-from .settings import APPLICATION, ORGANIZATION
+from .icon import APP_ID, app_icon
+from .settings import APPLICATION, ORGANIZATION  # APPLICATION is also the X11 WM_CLASS (.desktop StartupWMClass)
 
 
 def install_excepthook(window_getter) -> None:
@@ -26,11 +28,19 @@ def install_excepthook(window_getter) -> None:
     sys.excepthook = hook
 
 
-def run_gui(experiment_path: str | None = None) -> int:
-    """Open the main window (with `experiment_path`, or the default experiment) and run the event loop."""
+def create_application() -> QApplication:
+    """The QApplication with the names the desktop matches it by (settings, WM_CLASS, Wayland app id) and its icon."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     QCoreApplication.setOrganizationName(ORGANIZATION)
     QCoreApplication.setApplicationName(APPLICATION)
+    QGuiApplication.setDesktopFileName(APP_ID)
+    QGuiApplication.setWindowIcon(app_icon())
+    return app
+
+
+def run_gui(experiment_path: str | None = None) -> int:
+    """Open the main window (with `experiment_path`, or the default experiment) and run the event loop."""
+    app = create_application()
     from .main_window import MainWindow
     from .session import Session
 

@@ -132,6 +132,9 @@ class MainWindow(QMainWindow):
         for a in self.actions_run.all():
             run.addAction(a)
             self.addAction(a)
+        run.addSeparator()
+        run.addAction(make_action(self, "S&weep…", "Ctrl+Shift+W", "Many runs of this experiment over a grid of "
+                                  "settings and seeds: step size against convergence", self.open_sweep))
         edit = mb.addMenu("&Edit")
         # one stack: network edits, weight edits, setting and dataset changes, in order
         stack = self.controller.undo_stack
@@ -153,6 +156,15 @@ class MainWindow(QMainWindow):
             tb.addAction(a)
             tb.widgetForAction(a).setFocusPolicy(Qt.NoFocus)
         self.export_actions = export_menu.install(self, f)  # File ▸ Export ▸ image, ONNX, record
+
+    def open_sweep(self) -> None:
+        """Run ▸ Sweep…: the experiment as it is now, over a grid (workbench.sweep); a clicked run opens here."""
+        from .sweep.dialog import SweepDialog
+
+        dialog = SweepDialog(self.worker.request(wc.ReadExperiment()), self.session.title.rstrip(" *"), self)
+        dialog.open_run.connect(lambda path: self.open_path(str(path)))
+        dialog.setAttribute(Qt.WA_DeleteOnClose)
+        dialog.show()
 
     # -- public accessors ----------------------------------------------------------------
     @property

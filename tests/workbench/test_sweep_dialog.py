@@ -69,3 +69,19 @@ def test_sweep_dialog_bad_value_is_refused_in_view_and_nothing_runs(qtbot, dialo
     dialog.run_button.click()
     assert dialog.error.isVisible() and "training.batch_size" in dialog.error.text()
     assert not dialog.runner.busy() and dialog.run_button.isEnabled()
+
+
+def test_sweep_from_the_run_menu_opens_a_clicked_run_in_the_window(qtbot, window, tmp_path):
+    action = next(a for a in window.findChildren(type(window.menuBar().actions()[0])) if a.text() == "S&weep…")
+    window.confirm_discard = lambda: True
+    action.trigger()
+    dialog = next(d for d in window.findChildren(SweepDialog))
+    dialog.folder.setText(str(tmp_path / "s"))
+    dialog.workers.setValue(1)
+    dialog.steps.setValue(10)
+    dialog.values1.setText("0.05,0.5")
+    dialog.seeds.setValue(1)
+    with qtbot.waitSignal(dialog.runner.finished, timeout=60_000):
+        dialog.run_button.click()
+    dialog.plot.run_clicked.emit(dialog.runner.points[1].name)
+    qtbot.waitUntil(lambda: window.session.experiment.training.optimizer.learning_rate == 0.5, timeout=10_000)
