@@ -14,7 +14,7 @@ import time
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Slot
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QPlainTextEdit, QVBoxLayout, QWidget
 
 from . import file_actions
 from .banner import Banner
@@ -25,6 +25,7 @@ from .panels import PANELS
 from .panels.base import CENTRE
 from .plots.curves import History
 from .run_controller import RunController
+from .run_keys import RunKeys
 from .session import Session
 from .settings import APPLICATION as APP_TITLE
 from .settings import Preferences
@@ -72,6 +73,8 @@ class MainWindow(QMainWindow):
         self.timer.start()
         self.update_title()
         self.decision.plot_widget.setFocus()
+        self.run_keys = RunKeys(self)
+        QApplication.instance().installEventFilter(self.run_keys)
 
     # -- construction --------------------------------------------------------------------
     def _build_panels(self) -> None:
@@ -324,6 +327,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self._closing = True
+        QApplication.instance().removeEventFilter(self.run_keys)
         self.preferences.save_layout(self)
         self.shutdown_worker()
         for panel in self.panels.values():
