@@ -30,6 +30,7 @@ from .session import Session
 from .settings import APPLICATION as APP_TITLE
 from .settings import Preferences
 from .status import build_labels, show_status
+from .window_size import place_on_screen
 from .worker import TrainingWorker
 from .worker import commands as wc
 
@@ -59,7 +60,7 @@ class MainWindow(QMainWindow):
         self._build_panels()
         self._build_menus()
         self.status_labels = build_labels(self.statusBar())
-        self.resize(1560, 940)
+        place_on_screen(self)  # fits any screen from 1280×720 up; a saved geometry wins
         self.preferences.restore_layout(self)
 
         self.frames = FrameScheduler(self.panels.values(), accept=lambda s: s.run_id == self.controller.run_id,
