@@ -26,8 +26,9 @@ def install_excepthook(window_getter) -> None:
     sys.excepthook = hook
 
 
-def run_gui(experiment_path: str | None = None) -> int:
-    """Open the main window (with `experiment_path`, or the default experiment) and run the event loop."""
+def run_gui(experiment_path: str | None = None, presentation: bool = False) -> int:
+    """Open the main window (with `experiment_path`, or the default experiment; in presentation
+    mode if asked) and run the event loop."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     QCoreApplication.setOrganizationName(ORGANIZATION)
     QCoreApplication.setApplicationName(APPLICATION)
@@ -48,6 +49,8 @@ def run_gui(experiment_path: str | None = None) -> int:
     if problem:
         window.show_error(problem)
     window.show()
+    if presentation:
+        window.presentation.enter()
     window.raise_()
     window.activateWindow()
     return app.exec()

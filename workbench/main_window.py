@@ -24,6 +24,7 @@ from .frames import FrameScheduler
 from .panels import PANELS
 from .panels.base import CENTRE
 from .plots.curves import History
+from .presentation import Presentation
 from .run_controller import RunController
 from .run_keys import RunKeys
 from .session import Session
@@ -58,6 +59,7 @@ class MainWindow(QMainWindow):
         self.panels: dict = {}
         self.docks: dict[str, QDockWidget] = {}
         self._build_panels()
+        self.presentation = Presentation(self)
         self._build_menus()
         self.status_labels = build_labels(self.statusBar())
         place_on_screen(self)  # fits any screen from 1280×720 up; a saved geometry wins
@@ -151,6 +153,12 @@ class MainWindow(QMainWindow):
         view = mb.addMenu("&View")
         for dock in self.docks.values():
             view.addAction(dock.toggleViewAction())
+        view.addSeparator()
+        self.action_presentation = make_action(self, "&Presentation mode", "F5", "Full screen, large text and lines, "
+                                               "decision view, loss and network only (F5 again leaves)",
+                                               self.presentation.toggle)
+        view.addAction(self.action_presentation)
+        self.addAction(self.action_presentation)
         tb = self.addToolBar("Run")
         tb.setObjectName("RunToolBar")
         for a in self.actions_run.all():
@@ -329,6 +337,7 @@ class MainWindow(QMainWindow):
             return
         self._closing = True
         QApplication.instance().removeEventFilter(self.run_keys)
+        self.presentation.leave()  # the normal layout is the one remembered
         self.preferences.save_layout(self)
         self.shutdown_worker()
         for panel in self.panels.values():

@@ -69,16 +69,31 @@ def _sub(n: int) -> str:
     return f"<sub>{n}</sub>"
 
 
+#: how much larger the designer's text is than normal (presentation mode sets it; see set_font_scale)
+_FONT_SCALE = {"scale": 1.0}
+
+
+def set_font_scale(scale: float) -> None:
+    """Every designer label at `scale` × its normal size (rebuild the view to apply)."""
+    _FONT_SCALE["scale"] = float(scale)
+
+
+def scaled_font(points: float, bold: bool = False) -> QFont:
+    """A font of `points` pt times the designer's font scale (enlarged, nothing under the 7.5 pt labels)."""
+    scale = _FONT_SCALE["scale"]
+    font = QFont()
+    font.setPointSizeF((points if scale == 1.0 else max(points, 7.5)) * scale)
+    font.setBold(bold)
+    return font
+
+
 class _Button(QGraphicsRectItem):
     """A small clickable label in the scene (layer header controls)."""
 
     def __init__(self, text: str, tip: str, callback, bold=False, parent=None):
         super().__init__(parent)
         self.label = QGraphicsSimpleTextItem(text, self)
-        font = QFont()
-        font.setPointSizeF(8.5)
-        font.setBold(bold)
-        self.label.setFont(font)
+        self.label.setFont(scaled_font(8.5, bold))
         r = self.label.boundingRect()
         self.setRect(QRectF(0, 0, r.width() + 8, r.height() + 2))
         self.label.setPos(4, 1)
@@ -405,12 +420,9 @@ class NetworkView(QGraphicsView):
         self._selection_item.setZValue(4)
         scene.addItem(self._selection_item)
         self._unit_items = []
-        font = QFont()
-        font.setPointSizeF(max(6.0, min(8.5, self._radius * 0.75)))
-        small_font = QFont(font)
-        small_font.setPointSizeF(font.pointSizeF() * 0.8)
-        label_font = QFont()
-        label_font.setPointSizeF(8.5)
+        unit_points = max(6.0, min(8.5, self._radius * 0.75))
+        font, small_font = scaled_font(unit_points), scaled_font(unit_points * 0.8)
+        label_font = scaled_font(8.5)
         r = self._radius
         for c, (units, ys) in enumerate(self._cols):
             x = self._xs[c]
@@ -478,9 +490,7 @@ class NetworkView(QGraphicsView):
             shown = len(self._cols[k - 1][0]) * len(self._cols[k][0])
             t = QGraphicsSimpleTextItem(f"W({k}): {net.sizes[k - 1]}×{net.sizes[k]} = "
                                         f"{net.sizes[k - 1] * net.sizes[k]:,} weights, {shown} drawn")
-            f = QFont()
-            f.setPointSizeF(7.5)
-            t.setFont(f)
+            t.setFont(scaled_font(7.5))
             t.setBrush(QColor("#666666"))
             br = t.boundingRect()
             t.setPos((xa + xb) / 2 - br.width() / 2, self.scene().sceneRect().height() - MARGIN_BOTTOM + 6)
