@@ -343,7 +343,8 @@ class NetworkView(QGraphicsView):
         self.scene().setSceneRect(0, 0, w, h)
         span = w - MARGIN_LEFT - MARGIN_RIGHT
         self._xs = [MARGIN_LEFT + span * c / net.N for c in range(net.N + 1)]
-        top, bottom = MARGIN_TOP, h - MARGIN_BOTTOM
+        scale = _FONT_SCALE["scale"]  # larger header text needs a taller header band
+        top, bottom = MARGIN_TOP * scale, h - MARGIN_BOTTOM * scale
         self._cols = []  # (shown unit indices, their y)
         slots_max = max(len(shown_units(n)) + (n > MAX_SHOWN) for n in net.sizes)
         spacing = min(46.0, (bottom - top) / max(slots_max, 1))
@@ -493,7 +494,7 @@ class NetworkView(QGraphicsView):
             t.setFont(scaled_font(7.5))
             t.setBrush(QColor("#666666"))
             br = t.boundingRect()
-            t.setPos((xa + xb) / 2 - br.width() / 2, self.scene().sceneRect().height() - MARGIN_BOTTOM + 6)
+            t.setPos((xa + xb) / 2 - br.width() / 2, self.scene().sceneRect().height() - MARGIN_BOTTOM * _FONT_SCALE["scale"] + 6)
             self.scene().addItem(t)
 
     def _make_headers(self) -> None:
