@@ -337,14 +337,22 @@ class NetworkView(QGraphicsView):
         """Header control of column c: 'more', 'fewer', 'before', 'after', 'remove', 'activation'."""
         return self._headers[c][name]
 
+    @staticmethod
+    def _margin_top() -> float:
+        """The header band (three rows of labels and buttons) grows with the text."""
+        return MARGIN_TOP + 35 * (_FONT_SCALE["scale"] - 1.0)
+
+    @staticmethod
+    def _margin_bottom() -> float:
+        return MARGIN_BOTTOM + 14 * (_FONT_SCALE["scale"] - 1.0)
+
     def _layout(self) -> None:
         net = self.network
         w, h = max(self.viewport().width(), 320), max(self.viewport().height(), 200)
         self.scene().setSceneRect(0, 0, w, h)
         span = w - MARGIN_LEFT - MARGIN_RIGHT
         self._xs = [MARGIN_LEFT + span * c / net.N for c in range(net.N + 1)]
-        scale = _FONT_SCALE["scale"]  # larger header text needs a taller header band
-        top, bottom = MARGIN_TOP * scale, h - MARGIN_BOTTOM * scale
+        top, bottom = self._margin_top(), h - self._margin_bottom()
         self._cols = []  # (shown unit indices, their y)
         slots_max = max(len(shown_units(n)) + (n > MAX_SHOWN) for n in net.sizes)
         spacing = min(46.0, (bottom - top) / max(slots_max, 1))
@@ -494,7 +502,7 @@ class NetworkView(QGraphicsView):
             t.setFont(scaled_font(7.5))
             t.setBrush(QColor("#666666"))
             br = t.boundingRect()
-            t.setPos((xa + xb) / 2 - br.width() / 2, self.scene().sceneRect().height() - MARGIN_BOTTOM * _FONT_SCALE["scale"] + 6)
+            t.setPos((xa + xb) / 2 - br.width() / 2, self.scene().sceneRect().height() - self._margin_bottom() + 6)
             self.scene().addItem(t)
 
     def _make_headers(self) -> None:
