@@ -14,7 +14,7 @@ import time
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Slot
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QPlainTextEdit, QVBoxLayout, QWidget
 
 from . import file_actions
 from .banner import Banner
@@ -24,11 +24,14 @@ from .frames import FrameScheduler
 from .panels import PANELS
 from .panels.base import CENTRE
 from .plots.curves import History
+from .presentation import Presentation
 from .run_controller import RunController
+from .run_keys import RunKeys
 from .session import Session
 from .settings import APPLICATION as APP_TITLE
 from .settings import Preferences
 from .status import build_labels, show_status
+from .window_size import place_on_screen
 from .worker import TrainingWorker
 from .worker import commands as wc
 
@@ -56,9 +59,10 @@ class MainWindow(QMainWindow):
         self.panels: dict = {}
         self.docks: dict[str, QDockWidget] = {}
         self._build_panels()
+        self.presentation = Presentation(self)
         self._build_menus()
         self.status_labels = build_labels(self.statusBar())
-        self.resize(1560, 940)
+        place_on_screen(self)  # fits any screen from 1280×720 up; a saved geometry wins
         self.preferences.restore_layout(self)
 
         self.frames = FrameScheduler(self.panels.values(), accept=lambda s: s.run_id == self.controller.run_id,
@@ -72,6 +76,8 @@ class MainWindow(QMainWindow):
         self.timer.start()
         self.update_title()
         self.decision.plot_widget.setFocus()
+        self.run_keys = RunKeys(self)
+        QApplication.instance().installEventFilter(self.run_keys)
 
     # -- construction --------------------------------------------------------------------
     def _build_panels(self) -> None:
@@ -150,6 +156,12 @@ class MainWindow(QMainWindow):
         view = mb.addMenu("&View")
         for dock in self.docks.values():
             view.addAction(dock.toggleViewAction())
+        view.addSeparator()
+        self.action_presentation = make_action(self, "&Presentation mode", "F5", "Full screen, large text and lines, "
+                                               "decision view, loss and network only (F5 again leaves)",
+                                               self.presentation.toggle)
+        view.addAction(self.action_presentation)
+        self.addAction(self.action_presentation)
         tb = self.addToolBar("Run")
         tb.setObjectName("RunToolBar")
         for a in self.actions_run.all():
@@ -336,6 +348,8 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self._closing = True
+        QApplication.instance().removeEventFilter(self.run_keys)
+        self.presentation.leave()  # the normal layout is the one remembered
         self.preferences.save_layout(self)
         self.shutdown_worker()
         for panel in self.panels.values():

@@ -32,7 +32,9 @@ def run_smoke(out: str, steps: int = 100, timeout: float = 60.0) -> int:
     from .app import create_application
 
     app = create_application()
+    from . import exporting
     from .main_window import MainWindow
+    from .worker import commands as wc
 
     with tempfile.TemporaryDirectory() as tmp:
         window = MainWindow(settings=QSettings(os.path.join(tmp, "smoke.ini"), QSettings.IniFormat))
@@ -42,8 +44,8 @@ def run_smoke(out: str, steps: int = 100, timeout: float = 60.0) -> int:
             if app.windowIcon().isNull():
                 raise RuntimeError("the application icon was not found")
             for _ in range(steps):
-                window.worker.send("step")
-            # commands run in order: this call comes back after the last step
+                window.send(wc.Step())
+            # commands run in order: this request is answered after the last step (a check, as tests do)
             reached = window.worker.call(lambda run: run.trainer.iteration, timeout=timeout)
             if reached != steps:
                 raise RuntimeError(f"trained {reached} iterations, expected {steps}")
@@ -52,7 +54,7 @@ def run_smoke(out: str, steps: int = 100, timeout: float = 60.0) -> int:
                 raise RuntimeError("the worker did not report the last iteration")
             window.refresh()  # the decision view as of iteration `steps`
             app.processEvents()
-            window.export_plot("decision", out)
+            exporting.export_plot(window.plot_views()["decision"], out)
             if not Path(out).is_file() or Path(out).stat().st_size == 0:
                 raise RuntimeError(f"{out} was not written")
         except Exception as e:  # noqa: BLE001 - one line, no traceback
