@@ -10,6 +10,7 @@ from .curves import AccuracyPanel, GradientNormPanel, LossPanel
 from .dataset import DataPanel
 from .decision import DecisionPanel
 from .inspector import InspectorDockPanel
+from .landscape import LandscapePanel
 from .messages import MessagesPanel
 from .network import NetworkPanel
 
@@ -23,4 +24,5 @@ PANELS = [
     GradientNormPanel,
     MessagesPanel,
     NetworkPanel,
+    LandscapePanel,
 ]
