@@ -6,6 +6,7 @@ the View menu's order and, weighted by `frame_share`, the order frames visit the
 """
 
 from .controls import RunControlsPanel
+from .curvature import CurvaturePanel
 from .curves import AccuracyPanel, GradientNormPanel, LossPanel
 from .dataset import DataPanel
 from .decision import DecisionPanel
@@ -25,4 +26,5 @@ PANELS = [
     MessagesPanel,
     NetworkPanel,
     LandscapePanel,
+    CurvaturePanel,
 ]
