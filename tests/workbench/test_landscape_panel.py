@@ -76,3 +76,16 @@ def test_landscape_probe_keeps_training_bit_identical():
     assert np.array_equal(final.network.parameters, ref.network.parameters)
     assert final._rng.bit_generator.state == ref._rng.bit_generator.state
     assert isinstance(core.latest().probes["landscape"], LandscapePayload)
+
+
+def test_landscape_dock_open_while_training_is_bit_identical_to_headless(qtbot, window):
+    panel = open_dock(qtbot, window)
+    window.toggle_run()
+    wait_snapshot(qtbot, window, lambda s: s.state == "running" and s.iteration >= 30 and "landscape" in s.probes)
+    window.pause()
+    snap = wait_snapshot(qtbot, window, lambda s: s.state == "paused" and not s.mid_iteration)
+    qtbot.waitUntil(lambda: panel.view.payload is not None)
+    ref = Session().build().trainer
+    for _ in range(snap.iteration):
+        ref.step()
+    np.testing.assert_array_equal(snap.parameters, ref.network.parameters)
