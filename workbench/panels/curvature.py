@@ -38,10 +38,10 @@ class CurvaturePayload:
 
 
 class CurvatureProbe:
-    """The spectrum at θ (dense up to 3000 parameters, else Lanczos extremes); every 2 s while training."""
+    """The spectrum at θ (dense up to 3000 parameters, else Lanczos extremes); every 5 s while training."""
 
     name = "curvature"
-    interval = 2.0
+    interval = 5.0
 
     def compute(self, trainer, paused: bool):
         theta = np.array(trainer.network.parameters, dtype=np.float64)
