@@ -10,6 +10,7 @@ from .curvature import CurvaturePanel
 from .curves import AccuracyPanel, GradientNormPanel, LossPanel
 from .dataset import DataPanel
 from .decision import DecisionPanel
+from .function import FunctionPanel
 from .inspector import InspectorDockPanel
 from .landscape import LandscapePanel
 from .messages import MessagesPanel
@@ -27,4 +28,5 @@ PANELS = [
     NetworkPanel,
     LandscapePanel,
     CurvaturePanel,
+    FunctionPanel,
 ]
