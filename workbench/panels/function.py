@@ -117,12 +117,12 @@ class FunctionPanel(BasePanel):
         for label in v.labels:
             v.plot.removeItem(label)
         v.labels, pieces = [], []
-        for level in levels(Z):
+        for n, level in enumerate(levels(Z)):
             seg = contour_segments(Z, level, xs, ys)
             if len(seg):
                 pieces.append(seg)
                 label = pg.TextItem(f"{level:.3g}", color="w", anchor=(0.5, 0.5))
-                label.setPos(*seg[len(seg) // 2])
+                label.setPos(*seg[int(len(seg) * ((0.5 + 0.29 * n) % 1.0))])  # staggered: labels do not pile up
                 v.plot.addItem(label)
                 v.labels.append(label)
         points = np.concatenate(pieces) if pieces else np.empty((0, 2))

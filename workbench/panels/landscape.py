@@ -156,12 +156,12 @@ class LandscapeView(QWidget):
         self.labels = []
         pieces = []
         Z = s.loss.T  # Z[r, c] at (a[c], b[r])
-        for level in level_values(s.loss):
+        for n, level in enumerate(level_values(s.loss)):
             seg = contour_segments(Z, level, s.a, s.b)
             if len(seg):
                 pieces.append(seg)
                 label = pg.TextItem(f"{level:.3g}", color="w", anchor=(0.5, 0.5))
-                label.setPos(*seg[len(seg) // 2])
+                label.setPos(*seg[int(len(seg) * ((0.5 + 0.29 * n) % 1.0))])  # staggered: labels do not pile up
                 self.plot.addItem(label)
                 self.labels.append(label)
         points = np.concatenate(pieces) if pieces else np.empty((0, 2))
