@@ -197,6 +197,3 @@ class LandscapePanel(BasePanel):
         if paint and self.view.isVisible():
             paint_scene(self.view.plot_widget.scene())
         return False
-
-    def plots(self) -> dict:
-        return {"landscape": self.view.plot_widget}
