@@ -13,13 +13,15 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
+import numpy as np
+
 from engine.core.errors import WorkbenchError
 from engine.core.network import Network
 from engine.io.experiment import Experiment
 from engine.run import assemble
 from engine.training import edits
 
-from .commands import DatasetChange, SettingsChange
+from .commands import DatasetChange, ParametersChange, SettingsChange
 from .designer import default_output
 from .inspector import WeightEditCommand
 from .session import with_seed, with_settings
@@ -201,6 +203,15 @@ class RunController:
 
     def set_weight(self, k: int, i: int, j: int, value: float) -> None:
         self.send(wc.SetWeight(k, i, j, float(value)))
+
+    def edit_parameters(self, old, new, text: str) -> None:
+        """A whole-θ edit (paused): undoable, applied by the worker in place."""
+        self.undo_stack.push(ParametersChange(self, old, new, text))
+
+    def set_parameters(self, theta) -> None:
+        theta = np.array(theta, dtype=np.float64)
+        theta.flags.writeable = False
+        self.send(wc.SetParameters(theta))
 
     # -- the network ---------------------------------------------------------------------
     def before_network_edit(self) -> None:

@@ -6,10 +6,13 @@ the View menu's order and, weighted by `frame_share`, the order frames visit the
 """
 
 from .controls import RunControlsPanel
+from .curvature import CurvaturePanel
 from .curves import AccuracyPanel, GradientNormPanel, LossPanel
 from .dataset import DataPanel
 from .decision import DecisionPanel
+from .function import FunctionPanel
 from .inspector import InspectorDockPanel
+from .landscape import LandscapePanel
 from .messages import MessagesPanel
 from .network import NetworkPanel
 
@@ -23,4 +26,7 @@ PANELS = [
     GradientNormPanel,
     MessagesPanel,
     NetworkPanel,
+    LandscapePanel,
+    CurvaturePanel,
+    FunctionPanel,
 ]

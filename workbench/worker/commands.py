@@ -68,6 +68,13 @@ class SetWeight:
 
 
 @dataclass(frozen=True)
+class SetParameters:
+    """θ ← theta, the whole flat parameter vector, in place (paused only; e.g. a step off a saddle)."""
+
+    theta: object  # a read-only float64 array of the network's parameter count
+
+
+@dataclass(frozen=True)
 class WantProbe:
     """The panel of probe `name` is open (its probe runs while paused) / on screen (also while training)."""
 

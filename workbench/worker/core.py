@@ -162,6 +162,21 @@ class TrainingCore:
         with np.errstate(all="ignore"):
             self._edited_loss = float(tr.metrics(tr.x, tr.d, tr.targets)[0])
 
+    def _set_parameters(self, command: c.SetParameters) -> None:
+        """θ ← theta, in place, while paused."""
+        if self.run is None:
+            return
+        if self.running:
+            raise WorkbenchError("pause the training before editing the weights")
+        tr = self.run.trainer
+        theta = np.asarray(command.theta, dtype=np.float64)
+        if theta.shape != tr.network.parameters.shape:  # a stale edit from another network
+            raise WorkbenchError(f"the network has {tr.network.parameters.size} parameters, the edit {theta.size}")
+        tr.network.parameters[...] = theta
+        self._edit_count += 1
+        with np.errstate(all="ignore"):
+            self._edited_loss = float(tr.metrics(tr.x, tr.d, tr.targets)[0])
+
     def _load(self, command: c.Load) -> None:
         self.run = command.run
         self.run_id += 1
@@ -177,6 +192,7 @@ class TrainingCore:
     HANDLERS = {
         c.Start: _start, c.Pause: _pause, c.Toggle: _toggle, c.Step: _step_command, c.StepPhase: _phase,
         c.Configure: _configure, c.SetSpeed: _set_speed, c.Load: _load, c.SetWeight: _set_weight,
+        c.SetParameters: _set_parameters,
         c.WantProbe: _want_probe, c.Stop: _stop, c.ReadParameters: _read_parameters,
         c.SaveWeights: _save_weights, c.SaveHistory: _save_history, c.ReadExperiment: _read_experiment,
         c.SaveOnnx: _save_onnx, c.Call: _call,
