@@ -26,6 +26,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from workbench.main_window import MainWindow  # noqa: E402
 from workbench.session import Session  # noqa: E402
 from workbench.worker import Rows, Snapshot  # noqa: E402
+from workbench.worker import commands as c  # noqa: E402
 
 
 def headless_rate(seconds: float) -> float:
@@ -60,7 +61,7 @@ def gui_rate_and_latency(app, window, seconds: float):
         state["last"] = now
 
     probe.timeout.connect(tick)
-    window.worker.send("run")
+    window.worker.send(c.Start())
     spin(app, 0.5)  # warm up
     core = window.worker.core
     timer.start()
@@ -81,10 +82,10 @@ def pause_latency(app, window, repeats: int = 10) -> list[float]:
     out = []
     worker = window.worker
     for _ in range(repeats):
-        worker.send("run")
+        worker.send(c.Start())
         spin(app, 0.15)
         t0 = time.perf_counter()
-        worker.send("pause")
+        worker.send(c.Pause())
         while True:
             s = worker.latest()
             if s is not None and s.state == "paused" and s.time > t0:
@@ -158,12 +159,12 @@ def main() -> None:
         gui_runs.append(gui)
         p99s.append(p99)
         worsts.append(worst)
-        window.worker.send("pause")
+        window.worker.send(c.Pause())
         spin(app, 0.2)
     pauses = pause_latency(app, window)
-    window.worker.send("pause")
+    window.worker.send(c.Pause())
     spin(app, 0.2)
-    window.worker.send("load", Session().build())  # a fresh (empty) history for the loss plot test
+    window.worker.send(c.Load(Session().build()))  # a fresh (empty) history for the loss plot test
     window._expected_run_id += 1
     spin(app, 0.3)
     redraws = loss_redraws(app, window)

@@ -43,8 +43,6 @@ from PySide6.QtWidgets import (
 from engine.core.errors import WorkbenchError
 from engine.core.network import Network
 from engine.io.experiment import Experiment
-from engine.io.history_csv import save_history
-from engine.io.weights import save_weights
 from engine.run import assemble
 from engine.training import edits as architecture
 
@@ -55,10 +53,12 @@ from .datapanel import CAPTION, DatasetPanel
 from .designer import DesignerPanel, default_output
 from .exporting import menu as export_menu
 from .inspector import InspectorPanel, WeightEditCommand
+from .panels.inspector import InspectorProbe
 from .plots.curves import AccuracyView, GradientNormView, History, LossView
 from .plots.decision import DecisionView
 from .session import Session, with_seed
 from .worker import TrainingWorker
+from .worker import commands as wc
 
 FRAME_MS = 33  # ~30 Hz: how often the window pulls a snapshot
 #: which plot each frame redraws while training (accuracy only when evaluated anew)
@@ -188,8 +188,9 @@ class MainWindow(QMainWindow):
         self.worker: TrainingWorker | None = None
         self._load_run(first=True, sync_panel=True)
         inspector_dock = self.docks["InspectorDock"]
-        inspector_dock.visibilityChanged.connect(lambda on: self.worker.send("inspector", bool(on)))
-        self.worker.core.inspector_wanted = not inspector_dock.isHidden()
+        inspector_dock.visibilityChanged.connect(
+            lambda on: self.worker.send(wc.WantProbe("inspector", not inspector_dock.isHidden(), bool(on))))
+        self.worker.core.probes.want("inspector", not inspector_dock.isHidden())
         if start_worker:
             self.worker.start()
         self.timer = QTimer(self)
@@ -358,11 +359,11 @@ class MainWindow(QMainWindow):
         self.accuracy_view.setEnabled(run.data.problem != "regression")
         self.controls.load(self.session.settings())
         if first:
-            self.worker = TrainingWorker(run)
+            self.worker = TrainingWorker(run, probes=[InspectorProbe()])
             self.worker.failed.connect(self.show_error)
         else:
             self._expected_run_id += 1
-            self.worker.send("load", run)  # the worker owns it from here on
+            self.worker.send(wc.Load(run))  # the worker owns it from here on
         self.banner.hide()
 
     # -- the panels ----------------------------------------------------------------------
@@ -407,9 +408,9 @@ class MainWindow(QMainWindow):
 
     def _pause_and_read(self):
         """Pause the worker and read its exact current θ (a copy), between two iterations."""
-        self.worker.send("pause")
+        self.worker.send(wc.Pause())
         try:
-            return self.worker.call(lambda run: run.network.parameters.copy())
+            return self.worker.request(wc.ReadParameters())
         except Exception:  # noqa: BLE001 - the snapshot's weights are the fallback
             return None
 
@@ -433,7 +434,7 @@ class MainWindow(QMainWindow):
         resume = self._resume_after_edit or self._running()
         self._resume_after_edit = False
         if resume:
-            self.worker.send("pause")
+            self.worker.send(wc.Pause())
         try:
             experiment = self.session.experiment.with_network(network)
             _, dataset, data = self._run_data
@@ -444,7 +445,7 @@ class MainWindow(QMainWindow):
         self.session.replace(experiment)
         self._install_run(run)
         if resume:
-            self.worker.send("run")
+            self.worker.send(wc.Start())
         sizes = "-".join(map(str, network.sizes))
         self.log_message(f"network {sizes} ({', '.join(network.activation_names)}): training goes on from "
                          "the current weights; the iteration count and the curves restart at 0")
@@ -467,7 +468,7 @@ class MainWindow(QMainWindow):
         self.undo_stack.push(WeightEditCommand(k, i, j, value, old, apply=self._set_weight))
 
     def _set_weight(self, k: int, i: int, j: int, value: float) -> None:
-        self.worker.send("set_weight", (k, i, j, float(value)))
+        self.worker.send(wc.SetWeight(k, i, j, float(value)))
 
     # dataset
     @Slot(object)
@@ -521,7 +522,7 @@ class MainWindow(QMainWindow):
             self.log_message(f"dataset {name}" + (f"; re-initialised {', '.join(changed)}" if changed else
                                                   "; weights kept") + "; iterations and curves restart at 0")
             if resume:
-                self.worker.send("run")
+                self.worker.send(wc.Start())
 
         if not changed:
             do_it()
@@ -531,7 +532,7 @@ class MainWindow(QMainWindow):
             with self._quiet():
                 self.data_panel.set_section(old_section, exp.base_dir, seed=exp.dataset_seed)
             if resume:
-                self.worker.send("run")
+                self.worker.send(wc.Start())
 
         self.banner.ask(f"{name} needs a network with {n_in} inputs and {n_out} outputs: the "
                         f"{' and '.join(changed)} will be re-initialised (hidden layers keep their weights; "
@@ -593,23 +594,23 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def toggle_run(self) -> None:
-        self.worker.send("toggle")
+        self.worker.send(wc.Toggle())
 
     @Slot()
     def run_training(self) -> None:
-        self.worker.send("run")
+        self.worker.send(wc.Start())
 
     @Slot()
     def pause(self) -> None:
-        self.worker.send("pause")
+        self.worker.send(wc.Pause())
 
     @Slot()
     def step_iteration(self) -> None:
-        self.worker.send("step")
+        self.worker.send(wc.Step())
 
     @Slot()
     def step_phase(self) -> None:
-        self.worker.send("phase")
+        self.worker.send(wc.StepPhase())
 
     @Slot()
     def reset_run(self) -> None:
@@ -643,13 +644,13 @@ class MainWindow(QMainWindow):
             # Trainer.configure ignores optimizer_params given alone (it takes the current
             # optimiser object as a replacement); naming the optimiser applies them in place
             command["optimizer"] = self.session.settings()["optimizer"]
-        self.worker.send("configure", command)
+        self.worker.send(wc.Configure(command))
         self.log_message("changed " + ", ".join(f"{k} = {v}" for k, v in changes.items()))
         self._update_title()
 
     @Slot(object)
     def set_speed(self, speed) -> None:
-        self.worker.send("speed", speed)
+        self.worker.send(wc.SetSpeed(speed))
 
     @Slot()
     def undo(self) -> None:
@@ -665,7 +666,7 @@ class MainWindow(QMainWindow):
         from .session import with_settings
         self.session.replace(with_settings(self.session.experiment, settings))
         self.controls.load(settings)
-        self.worker.send("configure", settings)
+        self.worker.send(wc.Configure(settings))
         with self._quiet():
             self.designer.editor.set_divergence(settings["divergence"])
         self._update_title()
@@ -722,13 +723,15 @@ class MainWindow(QMainWindow):
             self._next_frame = done + (done - now) * (1.0 / GUI_SHARE - 1.0)
 
     def _inspector_has_news(self, snap) -> bool:
-        return (snap.inspector is not None and snap.inspector is not self.inspector.state
+        state = snap.probes.get("inspector")
+        return (state is not None and state is not self.inspector.state
                 and not self.docks["InspectorDock"].isHidden() and self.inspector.isVisible())
 
     def _show_inspector(self, snap) -> None:
-        if snap.inspector is not None and (not self.docks["InspectorDock"].isHidden() or not self.isVisible()):
+        state = snap.probes.get("inspector")
+        if state is not None and (not self.docks["InspectorDock"].isHidden() or not self.isVisible()):
             with np.errstate(all="ignore"):  # huge (diverging) weights: show what there is
-                self.inspector.show_state(snap.inspector)  # a no-op for the state it already shows
+                self.inspector.show_state(state)  # a no-op for the state it already shows
 
     def _redraw_network(self, snap, paint: bool) -> None:
         view = self.designer.view
@@ -737,8 +740,8 @@ class MainWindow(QMainWindow):
         view.update_weights(snap.parameters, snap.gradient)
         if snap.state != "running" and snap.mid_iteration:
             # step-through: the layer the next phase computes is highlighted
-            phase = snap.next_phase.split()
-            layer = int(phase[-1]) if phase[-1].isdigit() else (len(self._meta[0]) - 1)
+            phase = snap.next_phase
+            layer = phase.layer if phase.layer else (len(self._meta[0]) - 1)
             view.select_layer(layer, emit=False)
         if paint and view.isVisible():
             QCoreApplication.sendPostedEvents(view.scene(), QEvent.MetaCall)
@@ -900,11 +903,11 @@ class MainWindow(QMainWindow):
     # -- export --------------------------------------------------------------------------
     def export_weights(self, path) -> None:
         """The current W^(k), b^(k) as .npz (read in the worker thread, between iterations)."""
-        self.worker.call(lambda run: save_weights(path, run.network))
+        self.worker.request(wc.SaveWeights(path=str(path)))
 
     def export_history(self, path) -> None:
         """The whole history as CSV, one row per logged step (engine.io.history_csv format)."""
-        self.worker.call(lambda run: save_history(path, run.trainer.history))
+        self.worker.request(wc.SaveHistory(path=str(path)))
 
     def export_plot(self, name: str, path) -> None:
         exporting.export_plot(self.plot_views()[name], path)

@@ -7,6 +7,7 @@ import sys
 import numpy as np
 import pytest
 
+from engine.training.trainer import Phase
 from tests.workbench.gui_support import wait_snapshot
 from workbench.app import install_excepthook
 
@@ -72,11 +73,11 @@ def test_phase_stepping_reports_next_phase(qtbot, window):
     wait_snapshot(qtbot, w, lambda s: s.state == "paused")
     w.step_phase()
     snap = wait_snapshot(qtbot, w, lambda s: s.mid_iteration)
-    assert snap.next_phase == "forward layer 2"
+    assert str(snap.next_phase) == "forward layer 2"
     assert "next: forward layer 2" in w.status_labels["state"].text()
     for _ in range(6):  # forward 2, 3, divergence, backward 3, 2, 1 → next is update
         w.step_phase()
-    snap = wait_snapshot(qtbot, w, lambda s: s.next_phase == "update")
+    snap = wait_snapshot(qtbot, w, lambda s: s.next_phase == Phase("update"))
     assert snap.iteration == 0
     w.step_phase()
     snap = wait_snapshot(qtbot, w, lambda s: s.iteration == 1)

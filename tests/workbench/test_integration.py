@@ -59,7 +59,7 @@ def test_select_weight_edit_and_undo(qtbot, window):
     w.docks["InspectorDock"].show()
     w.docks["InspectorDock"].raise_()
     w.step_iteration()
-    wait_snapshot(qtbot, w, lambda s: s.iteration == 1 and s.inspector is not None)
+    wait_snapshot(qtbot, w, lambda s: s.iteration == 1 and s.probes.get("inspector") is not None)
     view = w.designer.view
     p = view.mapFromScene(view.edge_point(2, 1, 0, 0.1))  # near its start: edges cross in the middle
     qtbot.mouseClick(view.viewport(), Qt.LeftButton, pos=p)
@@ -83,7 +83,7 @@ def test_select_weight_edit_and_undo(qtbot, window):
 def test_inspector_step_bar_is_bit_identical_to_headless(qtbot, window):
     w = window
     w.docks["InspectorDock"].show()
-    wait_snapshot(qtbot, w, lambda s: s.state == "paused" and s.inspector is not None)
+    wait_snapshot(qtbot, w, lambda s: s.state == "paused" and s.probes.get("inspector") is not None)
     bar = w.inspector.step_bar
     N = len(w._meta[0]) - 1
     phases = 2 * N + 2
@@ -92,7 +92,7 @@ def test_inspector_step_bar_is_bit_identical_to_headless(qtbot, window):
         button = next(b for b in (bar.forward_button, bar.backward_button, bar.update_button) if b.isEnabled())
         button.click()
         # the phase label advances (consecutive labels always differ)
-        snap = wait_snapshot(qtbot, w, lambda s, label=label: w.inspector.state is s.inspector
+        snap = wait_snapshot(qtbot, w, lambda s, label=label: w.inspector.state is s.probes.get("inspector")
                              and bar.next_label.text() != label)
     assert snap.iteration == 2 and not snap.mid_iteration
     headless = build(w.session.experiment)
@@ -176,7 +176,7 @@ def test_units_are_numbered_from_one_in_designer_and_inspector(qtbot, window):
     """Signals and APIs stay 0-based (W[i, j]); both panels show w_ij^(k) with i, j from 1."""
     w = window
     w.step_iteration()
-    wait_snapshot(qtbot, w, lambda s: s.iteration == 1 and s.inspector is not None)
+    wait_snapshot(qtbot, w, lambda s: s.iteration == 1 and s.probes.get("inspector") is not None)
     w.designer.view.select_weight(2, 0, 3)  # engine indices: W^(2)[0, 3]
     assert w.inspector.selection() == (2, 0, 3)
     weight = w.inspector.weight

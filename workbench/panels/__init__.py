@@ -1,0 +1,1 @@
+"""The panels the window docks: one module each, listed once in PANELS."""
