@@ -111,7 +111,7 @@ def loss_redraws(app, window, n: int = 1_000_000, seconds: float = 2.0) -> float
                         ev, (), 0.0)
 
     h.update(snap(0, n - 200_000))
-    view = window.loss_view
+    view = window.panels["LossDock"].view
     view.refresh()
     view.plot.enableAutoRange()
     frames = 0
@@ -164,8 +164,7 @@ def main() -> None:
     pauses = pause_latency(app, window)
     window.worker.send(c.Pause())
     spin(app, 0.2)
-    window.worker.send(c.Load(Session().build()))  # a fresh (empty) history for the loss plot test
-    window._expected_run_id += 1
+    window.controller.install_run(Session().build())  # a fresh (empty) history for the loss plot test
     spin(app, 0.3)
     redraws = loss_redraws(app, window)
     frame_ms = 1000 * np.median(window.frame_costs) if window.frame_costs else float("nan")

@@ -8,8 +8,7 @@ import traceback
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication
 
-ORGANIZATION = "BackpropWorkbench"
-APPLICATION = "Backprop Workbench"
+from .settings import APPLICATION, ORGANIZATION
 
 
 def install_excepthook(window_getter) -> None:

@@ -17,13 +17,13 @@ def make_window(qtbot, settings, session=None, show=True) -> MainWindow:
 
 
 def snapshot(window):
-    return window._last_snapshot
+    return window.last_snapshot
 
 
 def wait_snapshot(qtbot, window, predicate, timeout=10_000):
     """Wait until the window has pulled a snapshot that satisfies `predicate`."""
     def ok():
-        s = window._last_snapshot
+        s = window.last_snapshot
         assert s is not None and predicate(s)
     qtbot.waitUntil(ok, timeout=timeout)
-    return window._last_snapshot
+    return window.last_snapshot

@@ -52,7 +52,7 @@ def test_export_error_is_shown_not_raised(qtbot, window, tmp_path):
     trained(qtbot, w, 2)
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
-    assert not w._guarded("weights", w.export_weights, str(blocker / "w.npz"))
+    assert not w.export_guarded("weights", w.export_weights, str(blocker / "w.npz"))
     assert w.banner.isVisible() and "Could not export weights" in w.banner.label.text()
 
 
@@ -61,7 +61,7 @@ def test_save_and_open_experiment(qtbot, window, tmp_path):
     w.controls.set_learning_rate(0.05)
     assert w.session.dirty
     path = tmp_path / "exp.json"
-    assert w._save_to(str(path))
+    assert w.save_to(str(path))
     assert not w.session.dirty and "exp.json" in w.windowTitle()
     assert w.open_path(str(path))
     assert w.controls.lr_spin.value() == 0.05

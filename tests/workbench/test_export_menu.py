@@ -31,7 +31,7 @@ def test_png_at_a_size_or_dpi_with_a_title(qtbot, window, tmp_path):
     w = window
     trained(qtbot, w, 20)
     w.refresh()
-    view = w.loss_view
+    view = w.plot_views()["loss"]
     exporting.export_plot(view, tmp_path / "big.png", size=(1920, 1080))
     big = QImage(str(tmp_path / "big.png"))
     assert (big.width(), big.height()) == (1920, 1080)
@@ -146,7 +146,7 @@ def test_onnx_standardisation_refused_when_the_inputs_are_not_standardised(qtbot
     doc = default_experiment().to_dict()
     doc["dataset"]["standardize"] = False
     w = make_window(qtbot, settings, Session(Experiment.from_dict(doc)))
-    assert not w._guarded("the ONNX model", menu.export_onnx, w, tmp_path / "m.onnx", True)
+    assert not w.export_guarded("the ONNX model", menu.export_onnx, w, tmp_path / "m.onnx", True)
     assert "does not standardise" in w.banner.label.text() and not (tmp_path / "m.onnx").exists()
     menu.export_onnx(w, tmp_path / "m.onnx")  # without: fine, and no standardisation metadata
     import onnx

@@ -56,7 +56,7 @@ def test_run_pause_step_change_settings_close(qtbot, window):
     # switch the divergence L2 ↔ cross-entropy while running: training continues
     for name in ("l2", "bce"):
         w.controls.divergence.setCurrentText(name)
-        before = w._last_snapshot.iteration
+        before = w.last_snapshot.iteration
         snap = wait_snapshot(qtbot, w, lambda s, before=before, name=name: s.iteration > before + 100
                              and any(e.name == "divergence" and e.value == name for e in s.events))
         assert snap.state == "running" and np.isfinite(snap.loss)

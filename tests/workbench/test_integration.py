@@ -39,12 +39,12 @@ def test_add_layer_trains_on_and_undo_restores(qtbot, window):
     new_sizes = worker_read(w, lambda run: run.network.sizes)
     assert new_sizes == (before_sizes[0], 3, *before_sizes[1:])
     old_net = w.undo_stack.command(w.undo_stack.index() - 1).old  # weights at the edit
-    run_id = w._expected_run_id
+    run_id = w.controller.run_id
     snap = wait_snapshot(qtbot, w, lambda s: s.run_id == run_id and s.state == "running" and s.iteration > 20)
     assert np.isfinite(snap.loss)  # training continued on the new network
     assert w.session.experiment.network.sizes == new_sizes
     undo_key(qtbot, w)
-    qtbot.waitUntil(lambda: w._expected_run_id == run_id + 1)
+    qtbot.waitUntil(lambda: w.controller.run_id == run_id + 1)
     w.pause()
     theta, sizes = worker_read(w, lambda run: (run.network.parameters.copy(), run.network.sizes))
     assert sizes == before_sizes
@@ -85,7 +85,7 @@ def test_inspector_step_bar_is_bit_identical_to_headless(qtbot, window):
     w.docks["InspectorDock"].show()
     wait_snapshot(qtbot, w, lambda s: s.state == "paused" and s.probes.get("inspector") is not None)
     bar = w.inspector.step_bar
-    N = len(w._meta[0]) - 1
+    N = len(w.controller.view_run.network.sizes) - 1
     phases = 2 * N + 2
     for _ in range(2 * phases):
         label = bar.next_label.text()
@@ -113,7 +113,7 @@ def test_other_dataset_same_sizes_swaps_data_keeping_weights(qtbot, window):
     assert x_after.shape != x_before.shape or not np.array_equal(x_after, x_before)
     np.testing.assert_array_equal(theta_after, theta)
     w.run_training()
-    run_id = w._expected_run_id
+    run_id = w.controller.run_id
     wait_snapshot(qtbot, w, lambda s: s.run_id == run_id and s.iteration > 20)
 
 

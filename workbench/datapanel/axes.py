@@ -82,6 +82,11 @@ class AxisPicker(QWidget):
             if (i, j) != self._axes:
                 self.set_slice_axes(i, j)
 
+    @property
+    def feature_count(self) -> int:
+        """How many features the picker offers (those of the data it was last given)."""
+        return len(self._names)
+
     def needed(self) -> bool:
         """True when the data has more than two features, so a slice must be chosen."""
         return len(self._names) > 2

@@ -3,7 +3,7 @@
 `install(window, menu)` adds the actions (and Record to the run toolbar); the functions below do
 the work and raise on failure, the dialogs only collect choices. The window provides
 `worker.call(fn)` (fn(run) in the worker thread, between iterations), `plot_views()`, `decision`,
-`loss_view`, `designer.view`, `_guarded(what, fn, *args)` (shows the error) and `_last_dir()`.
+`designer.view`, `export_guarded(what, fn, *args)` (shows the error) and `preferences.last_dir()`.
 """
 
 from __future__ import annotations
@@ -61,9 +61,9 @@ def export_image(window, what: str, path, size=None, dpi=None, title=None, legen
 def export_figure(window, path, size=(1920, 1080), title=None) -> None:
     """Decision view, loss curve and network diagram in one PNG (for a slide)."""
     caption = None
-    if window._last_snapshot is not None:
-        caption = f"iteration t = {window._last_snapshot.iteration}"
-    save_image(compose_figure(window.decision, window.loss_view, window.designer.view, size, title, caption), path)
+    if window.last_snapshot is not None:
+        caption = f"iteration t = {window.last_snapshot.iteration}"
+    save_image(compose_figure(window.decision, window.plot_views()["loss"], window.designer.view, size, title, caption), path)
 
 
 def export_onnx(window, path, include_standardization: bool = False) -> None:
@@ -151,19 +151,19 @@ def _image_dialog(window) -> None:
     c = dialog.choice()
     kinds = "PNG image (*.png)" if c["what"] == FIGURE else "PNG image (*.png);;SVG drawing (*.svg)"
     name = "figure" if c["what"] == FIGURE else c["what"]
-    path, _ = QFileDialog.getSaveFileName(window, "Export image", os.path.join(window._last_dir(), name), kinds)
+    path, _ = QFileDialog.getSaveFileName(window, "Export image", os.path.join(window.preferences.last_dir(), name), kinds)
     if path:
         if not path.lower().endswith((".png", ".svg")):
             path += ".png"
-        window._guarded(f"the {name} image", export_image, window, c["what"], path, c["size"], c["dpi"], c["title"],
+        window.export_guarded(f"the {name} image", export_image, window, c["what"], path, c["size"], c["dpi"], c["title"],
                         c["legend"])
 
 
 def _onnx_dialog(window, include_standardization: bool) -> None:
-    path, _ = QFileDialog.getSaveFileName(window, "Export ONNX model", os.path.join(window._last_dir(), "model.onnx"),
+    path, _ = QFileDialog.getSaveFileName(window, "Export ONNX model", os.path.join(window.preferences.last_dir(), "model.onnx"),
                                           "ONNX model (*.onnx)")
     if path:
-        window._guarded("the ONNX model", export_onnx, window, path, include_standardization)
+        window.export_guarded("the ONNX model", export_onnx, window, path, include_standardization)
 
 
 def _record_dialog(window) -> None:
@@ -171,7 +171,7 @@ def _record_dialog(window) -> None:
     if dialog.exec() != QDialog.Accepted:
         return
     c = dialog.choice()
-    path, _ = QFileDialog.getSaveFileName(window, "Record training", os.path.join(window._last_dir(), "training.gif"),
+    path, _ = QFileDialog.getSaveFileName(window, "Record training", os.path.join(window.preferences.last_dir(), "training.gif"),
                                           "Animated GIF (*.gif);;MP4 video (*.mp4)")
     if not path:
         return
@@ -181,7 +181,7 @@ def _record_dialog(window) -> None:
     bar.setWindowModality(Qt.WindowModal)
     QApplication.setOverrideCursor(Qt.WaitCursor)
     try:
-        window._guarded(f"the recording {Path(path).name}", record_training, window, path, c["steps"], c["frames"],
+        window.export_guarded(f"the recording {Path(path).name}", record_training, window, path, c["steps"], c["frames"],
                         c["size"], c["view"], lambda f, n: bar.setValue(f))
     finally:
         QApplication.restoreOverrideCursor()

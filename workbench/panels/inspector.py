@@ -1,8 +1,18 @@
-"""The inspector panel: every number of the forward and backward pass (workbench.inspector)."""
+"""The inspector panel (workbench.inspector): every number of the forward and backward pass.
+
+Its data comes from the first probe: `InspectorProbe` copies the trainer's trace, gradients
+and network into an `InspectorState` between iterations.
+"""
 
 from __future__ import annotations
 
-from ..inspector import InspectorState
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
+
+from ..inspector import InspectorPanel, InspectorState
+from ..worker import commands as wc
+from .base import BasePanel, scrolled
 
 
 class InspectorProbe:
@@ -13,3 +23,41 @@ class InspectorProbe:
 
     def compute(self, trainer, paused: bool) -> InspectorState:
         return InspectorState.from_trainer(trainer, paused=paused)
+
+
+class InspectorDockPanel(BasePanel):
+    name, title, area, tab_with = "InspectorDock", "Inspector", Qt.LeftDockWidgetArea, "RunControlsDock"
+    probe = InspectorProbe()
+
+    def __init__(self, host):
+        self.host = host
+        self.inspector = InspectorPanel()
+        self.widget = scrolled(self.inspector, horizontal=True)
+        self.inspector.phaseRequested.connect(lambda: host.send(wc.StepPhase()))
+        self.inspector.weightEdited.connect(self._weight_edited)
+        self.inspector.selectionChanged.connect(
+            lambda k, i, j: host.panels["NetworkDesignerDock"].view.select_weight(k, i, j, emit=False))
+
+    def _weight_edited(self, k: int, i: int, j: int, value: float) -> None:
+        self.host.controller.edit_weight(k, i, j, value, old=self.inspector.weight_value(k, i, j))
+
+    def has_news(self, snapshot) -> bool:
+        state = snapshot.probes.get("inspector")
+        return (state is not None and state is not self.inspector.state
+                and not self.dock.isHidden() and self.inspector.isVisible())
+
+    def show(self, snapshot, paint: bool) -> bool:
+        state = snapshot.probes.get("inspector")
+        if state is not None and (not self.dock.isHidden() or not self.host.isVisible()):
+            with np.errstate(all="ignore"):  # huge (diverging) weights: show what there is
+                self.inspector.show_state(state)  # a no-op for the state it already shows
+        if not (paint and self.inspector.isVisible()):
+            return False
+        # paint now, while the worker holds off (its plots: as for the curves)
+        plots = [p for p in self.inspector.findChildren(pg.GraphicsView) if p.isVisible()]
+        for _ in range(2):  # a paint (axis ticks) dirties a plot once more: settle it now
+            for plot in plots:
+                QCoreApplication.sendPostedEvents(plot.scene(), QEvent.MetaCall)
+            self.inspector.repaint()
+        # its new texts re-lay it out and repaint in posted events: the worker holds off until they ran
+        return True

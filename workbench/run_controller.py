@@ -1,0 +1,327 @@
+"""The run controller: every change to what is being trained, as public methods the window's
+actions and the undo commands (workbench.commands) call.
+
+Install a run, change settings / dataset / network, new seed, reset. A designer edit or another
+dataset builds a new run on the GUI thread with `engine.run.assemble` (same data and settings,
+the given weights) and hands it to the worker (`Load`): the iteration count and the curves
+restart at 0. It edits the experiment through the window's `Session` and keeps the three
+editing panels (designer, dataset, run controls) in step with it; their signals during that
+are not user edits (`quiet`).
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from engine.core.errors import WorkbenchError
+from engine.core.network import Network
+from engine.io.experiment import Experiment
+from engine.run import assemble
+from engine.training import edits
+
+from .commands import DatasetChange, SettingsChange
+from .designer import default_output
+from .inspector import WeightEditCommand
+from .session import with_seed, with_settings
+from .worker import commands as wc
+
+#: the errors that mean "this experiment cannot be set up", said in words, never a traceback
+SETUP_ERRORS = (WorkbenchError, OSError, KeyError, TypeError, ValueError)
+
+
+def output_names(data) -> list[str]:
+    """The network's output names for `data`: targets, P(class 1) for a single binary output, or classes."""
+    if data.problem == "regression":
+        return list(data.target_names)
+    if data.problem == "binary" and data.n_outputs == 1 and len(data.class_names) == 2:
+        return [f"P({data.class_names[1]})"]
+    return list(data.class_names)
+
+
+def padded_names(names, n: int, stem: str) -> list[str]:
+    """The first n of `names`, then stem1, stem2, … for the units without one."""
+    names = [str(s) for s in list(names or [])[:n]]
+    return names + [f"{stem}{m + 1}" for m in range(len(names), n)]
+
+
+class RunController:
+    """Owns which run the window shows: its id, data and the panels' view of it."""
+
+    def __init__(self, host):
+        self.host = host
+        #: the worker's run id the window expects (older snapshots are ignored)
+        self.run_id = 1
+        #: (dataset section, Dataset, PreparedData) of the current run
+        self.run_data = None
+        #: the current run as the views see it: data and sizes only (never its live weights)
+        self.view_run = None
+        self._syncing = 0
+        self._resume_after_edit = False
+
+    # -- the editing panels --------------------------------------------------------------
+    @property
+    def designer(self):
+        return self.host.panels["NetworkDesignerDock"].designer
+
+    @property
+    def data_panel(self):
+        return self.host.panels["DatasetDock"].data_panel
+
+    @property
+    def controls(self):
+        return self.host.panels["RunControlsDock"].controls
+
+    @property
+    def undo_stack(self):
+        """The window's one undo stack (the designer's): network, weight, setting and dataset changes."""
+        return self.designer.editor.undo_stack
+
+    @property
+    def session(self):
+        return self.host.session
+
+    def send(self, command) -> None:
+        self.host.send(command)
+
+    @contextmanager
+    def quiet(self):
+        """While the controller updates a panel itself, the panel's signals are not user edits."""
+        self._syncing += 1
+        try:
+            yield
+        finally:
+            self._syncing -= 1
+
+    @property
+    def syncing(self) -> bool:
+        return self._syncing > 0
+
+    def running(self) -> bool:
+        s = self.host.last_snapshot
+        return s is not None and s.state == "running"
+
+    # -- runs ----------------------------------------------------------------------------
+    def load_run(self, sync_panel: bool = False, clear_undo: bool = False) -> bool:
+        """Build a fresh run of the session's experiment and install it; False (and a message) if it cannot."""
+        try:
+            run = self.session.build()
+        except SETUP_ERRORS as e:
+            self.host.show_error(f"Could not set up the experiment: {e}")
+            return False
+        exp = self.session.experiment
+        section = exp.dataset.to_dict()
+        if sync_panel:
+            with self.quiet():
+                self.data_panel.set_section(section, exp.base_dir, seed=exp.dataset_seed)
+        self.run_data = (section, run.dataset, run.data)
+        self.sync_designer(run.network.copy(), run.data, clear_undo=clear_undo)
+        self.install_run(run)
+        return True
+
+    def install_run(self, run) -> None:
+        """Show `run` in every panel and hand it to the worker (which owns it from then on)."""
+        self.view_run = run
+        for panel in self.host.panels.values():
+            panel.set_run(run)
+        if self.host.worker is None:
+            self.host.start_worker(run)
+        else:
+            self.run_id += 1
+            self.send(wc.Load(run))
+        self.host.banner.hide()
+
+    def reset(self) -> None:
+        """The same seed again: identical initial weights and batch order."""
+        self.load_run()
+
+    def new_seed(self) -> None:
+        seed = int(self.session.experiment.to_dict().get("seed", 0)) + 1
+        self.session.replace(with_seed(self.session.experiment, seed))
+        self.host.log_message(f"new seed {seed}")
+        self.load_run()
+        self.host.update_title()
+
+    def sync_designer(self, network: Network, data, clear_undo: bool = False) -> None:
+        """Show `network` (a copy the designer may keep) with the data's feature and class names."""
+        ed = self.designer.editor
+        exp = self.session.experiment
+        ed.problem = data.problem
+        ed.feature_names = padded_names(data.feature_names, network.sizes[0], "x")
+        ed.output_names = padded_names(output_names(data), network.sizes[-1], "y")
+        ed.divergence = exp.training.divergence
+        ed.init = exp.network.init
+        ed.seed = int(exp.seed)
+        with self.quiet():
+            ed.set_network(network, clear_undo=clear_undo)
+
+    def read_parameters(self):
+        """Pause the worker and read its exact current θ (a copy), between two iterations."""
+        self.send(wc.Pause())
+        try:
+            return self.host.worker.request(wc.ReadParameters())
+        except Exception:  # noqa: BLE001 - the snapshot's weights are the fallback
+            return None
+
+    # -- settings ------------------------------------------------------------------------
+    def change_settings(self, changes: dict) -> None:
+        """Record a setting change in the experiment (undoable) and apply it at the worker's next update."""
+        old = self.session.settings()
+        try:
+            self.session.change_settings(changes)
+        except SETUP_ERRORS as e:
+            self.host.show_error(f"Not applied: {e}")
+            self.controls.load(self.session.settings())  # show what is in effect
+            return
+        self.undo_stack.push(SettingsChange(self, old, self.session.settings(), "change " + ", ".join(changes)))
+        if "divergence" in changes:
+            with self.quiet():  # the designer's note on the output pair
+                self.designer.editor.set_divergence(changes["divergence"])
+        command = dict(changes)
+        if "optimizer_params" in command and "optimizer" not in command:
+            # Trainer.configure ignores optimizer_params given alone (it takes the current
+            # optimiser object as a replacement); naming the optimiser applies them in place
+            command["optimizer"] = self.session.settings()["optimizer"]
+        self.send(wc.Configure(command))
+        self.host.log_message("changed " + ", ".join(f"{k} = {v}" for k, v in changes.items()))
+        self.host.update_title()
+
+    def restore_settings(self, settings: dict) -> None:
+        """SettingsChange undo / redo: only the training settings change, not network or data."""
+        self.session.replace(with_settings(self.session.experiment, settings))
+        self.controls.load(settings)
+        self.send(wc.Configure(settings))
+        with self.quiet():
+            self.designer.editor.set_divergence(settings["divergence"])
+        self.host.update_title()
+
+    # -- weights -------------------------------------------------------------------------
+    def edit_weight(self, k: int, i: int, j: int, value: float, old: float) -> None:
+        """An inspector edit (paused): undoable, applied by the worker in place."""
+        self.undo_stack.push(WeightEditCommand(k, i, j, value, old, apply=self.set_weight))
+
+    def set_weight(self, k: int, i: int, j: int, value: float) -> None:
+        self.send(wc.SetWeight(k, i, j, float(value)))
+
+    # -- the network ---------------------------------------------------------------------
+    def before_network_edit(self) -> None:
+        """The designer is about to edit: pause, and let it start from the weights trained so far."""
+        self._resume_after_edit = self.running()
+        theta = self.read_parameters()
+        if theta is not None:
+            self.designer.editor.set_live_parameters(theta)
+
+    def network_changed(self, network) -> None:
+        """A designer edit, undo or redo: the experiment follows and the trainer is rebuilt on it.
+
+        Same data and settings, the given weights (nothing re-initialised beyond what the edit
+        drew); the trainer starts afresh: iteration count and history restart at 0.
+        """
+        if self.syncing:
+            return
+        resume = self._resume_after_edit or self.running()
+        self._resume_after_edit = False
+        if resume:
+            self.send(wc.Pause())
+        try:
+            experiment = self.session.experiment.with_network(network)
+            _, dataset, data = self.run_data
+            run = assemble(experiment, dataset, data, network.copy())
+        except (WorkbenchError, ValueError, TypeError) as e:
+            self.host.show_error(f"Network not applied: {e}")
+            return
+        self.session.replace(experiment)
+        self.install_run(run)
+        if resume:
+            self.send(wc.Start())
+        sizes = "-".join(map(str, network.sizes))
+        self.host.log_message(f"network {sizes} ({', '.join(network.activation_names)}): training goes on from "
+                              "the current weights; the iteration count and the curves restart at 0")
+        self.host.status_message(f"network {sizes}: iterations and curves restart at 0 (Ctrl+Z undoes)")
+        self.host.update_title()
+
+    # -- the dataset ---------------------------------------------------------------------
+    def _adapted_network(self, choice):
+        """The current network (trained weights) with its ends fitted to `choice`; what changed."""
+        theta = self.read_parameters()
+        ed = self.designer.editor
+        net = ed.network
+        if theta is not None and theta.shape == net.parameters.shape:
+            net = Network(net.sizes, net.activation_names, theta, net.dtype)
+        else:
+            net = net.copy()
+        new, changed = net, []
+        n_in, n_out = choice.n_inputs, choice.n_outputs
+        if n_in != net.sizes[0]:
+            new = edits.resize_inputs(new, n_in, ed.next_rng(), ed.init)
+            changed.append(f"input layer ({net.sizes[0]} → {n_in} units)")
+        if not (n_out == net.sizes[-1] or (choice.problem == "binary" and net.sizes[-1] == 2)):
+            new = edits.resize_layer(new, new.N, n_out, ed.next_rng(), ed.init)
+            changed.append(f"output layer ({net.sizes[-1]} → {n_out} units)")
+        return net, new, changed
+
+    def dataset_chosen(self, choice) -> None:
+        """Another dataset from the panel: swap it in, adapting the network's ends if needed (undoable)."""
+        if self.syncing:
+            return
+        resume = self.running()
+        net, new, changed = self._adapted_network(choice)
+        exp = self.session.experiment
+        old_section, _, old_data = self.run_data
+        doc = exp.to_dict()
+        doc["dataset"] = dict(choice.section)
+        if choice.problem != old_data.problem:
+            activation, divergence = default_output(choice.problem)
+            new = edits.set_activation(new, new.N, activation)
+            doc["training"]["divergence"] = divergence
+        doc["network"]["sizes"] = list(new.sizes)
+        doc["network"]["activations"] = list(new.activation_names)
+        try:
+            experiment = Experiment.from_dict(doc, base_dir=exp.base_dir)
+        except WorkbenchError as e:
+            self.host.show_error(f"Dataset not used: {e}")
+            return
+        before = (exp, net, self.run_data)
+        after = (experiment, new, (dict(choice.section), choice.dataset, choice.data))
+        name = choice.dataset.name or choice.source
+
+        def use_it():
+            self.undo_stack.push(DatasetChange(self, before, after, f"Use dataset {name}"))
+            if changed:
+                self.host.banner.show_message(
+                    f"Now training on {name}. Re-initialised: {' and '.join(changed)}; the hidden layers kept "
+                    "their weights. Ctrl+Z brings the previous dataset and network back.", "info")
+            self.host.log_message(f"dataset {name}" + (f"; re-initialised {', '.join(changed)}" if changed else
+                                                       "; weights kept") + "; iterations and curves restart at 0")
+            if resume:
+                self.send(wc.Start())
+
+        if not changed:
+            use_it()
+            return
+
+        def cancel():
+            with self.quiet():
+                self.data_panel.set_section(old_section, exp.base_dir, seed=exp.dataset_seed)
+            if resume:
+                self.send(wc.Start())
+
+        self.host.banner.ask(f"{name} needs a network with {choice.n_inputs} inputs and {choice.n_outputs} outputs: "
+                             f"the {' and '.join(changed)} will be re-initialised (hidden layers keep their weights; "
+                             "undo with Ctrl+Z).", "Re-initialise and use it", use_it, cancel)
+
+    def install_dataset(self, experiment, network, data, update_panel: bool) -> None:
+        """DatasetChange: make (experiment, network, data) current and rebuild the run on them."""
+        section, dataset, prepared = data
+        try:
+            run = assemble(experiment, dataset, prepared, network.copy())
+        except WorkbenchError as e:
+            self.host.show_error(f"Dataset not used: {e}")
+            return
+        self.session.replace(experiment)
+        if update_panel:
+            with self.quiet():
+                self.data_panel.set_section(section, experiment.base_dir, seed=experiment.dataset_seed)
+        self.run_data = data
+        self.sync_designer(network.copy(), prepared)
+        self.install_run(run)
+        self.host.update_title()
