@@ -112,3 +112,31 @@ class History:
 
     def evaluation(self, name: str) -> np.ndarray:
         return self.evaluations.view(name)
+
+    # -- as named arrays (a trained-state file keeps the history beside θ) ---------------
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        """Every filled column as "history_iterations_<name>" / "history_evaluations_<name>" (copies)."""
+        out = {}
+        for group, cols in (("iterations", self.iterations), ("evaluations", self.evaluations)):
+            for name in cols._widths:
+                out[f"history_{group}_{name}"] = cols.view(name).copy()
+        return out
+
+    @classmethod
+    def from_arrays(cls, n_layers: int, arrays: dict[str, np.ndarray]) -> "History":
+        """The history `to_arrays` wrote (ValueError if a column is missing or of another shape)."""
+        history = cls(n_layers)
+        for group, cols in (("iterations", history.iterations), ("evaluations", history.evaluations)):
+            columns = {name: np.asarray(arrays.get(f"history_{group}_{name}")) for name in cols._widths}
+            sizes = {len(a) if a.ndim else -1 for a in columns.values()}
+            if len(sizes) != 1 or -1 in sizes:
+                raise ValueError(f"the history's {group} columns are missing or of different lengths")
+            for name, a in columns.items():
+                want = (len(a), cols._widths[name]) if cols._widths[name] > 1 else (len(a),)
+                if a.shape != want or a.dtype.kind != "f":
+                    raise ValueError(f"the history column {name} has shape {a.shape}, expected {want}")
+                while cols._data[name].shape[0] < len(a):
+                    cols._data[name] = np.full((2 * cols._data[name].shape[0],) + cols._data[name].shape[1:], np.nan)
+                cols._data[name][:len(a)] = a
+            cols.size = sizes.pop()
+        return history

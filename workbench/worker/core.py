@@ -18,7 +18,9 @@ import numpy as np
 
 from engine.core.errors import WorkbenchError
 from engine.io.history_csv import save_history
-from engine.io.weights import save_weights
+from engine.io.state_file import save_state
+from engine.io.weights import load_weights, save_weights
+from engine.training.recovery import Recovery
 
 from . import commands as c
 from .probes import ProbeRunner
@@ -40,6 +42,7 @@ class TrainingCore:
 
     def __init__(self, run=None, on_error=None, yield_point=None, probes=()):
         self.run = None
+        self.recovery = Recovery()  # states to go back to after a divergence (engine.training.recovery)
         #: called between iterations; the thread version waits there while the GUI draws
         self._yield = yield_point or (lambda: None)
         self.run_id = 0
@@ -87,6 +90,8 @@ class TrainingCore:
 
     def _start(self, _) -> None:
         self.running = self.run is not None
+        if self.running:
+            self.recovery.continue_after_divergence(self.run.trainer)
         self._edited_loss = None
         self._next_due = time.perf_counter()
 
@@ -99,6 +104,8 @@ class TrainingCore:
     def _step_command(self, _) -> None:
         self.running = False
         self._edited_loss = None
+        if self.run is not None:
+            self.recovery.continue_after_divergence(self.run.trainer)
         self._step()
 
     def _phase(self, _) -> None:
@@ -131,6 +138,14 @@ class TrainingCore:
     def _save_history(self, command: c.SaveHistory) -> None:
         save_history(command.path, self.run.trainer.history)
 
+    def _save_state(self, command: c.SaveState) -> int:
+        save_state(command.path, self.run.trainer, with_history=True)
+        return self.run.trainer.iteration
+
+    def _load_weights(self, command: c.LoadWeights) -> None:
+        load_weights(command.path, self.run.network)
+        self._edit_count += 1
+
     def _call(self, command: c.Call):
         return command.fn(self.run)
 
@@ -153,6 +168,8 @@ class TrainingCore:
     def _load(self, command: c.Load) -> None:
         self.run = command.run
         self.run_id += 1
+        self.recovery = Recovery()
+        self.recovery.record(self.run.trainer)
         self.running = False
         self._edited_loss = None
         self.probes.clear()
@@ -167,6 +184,7 @@ class TrainingCore:
         c.Configure: _configure, c.SetSpeed: _set_speed, c.Load: _load, c.SetWeight: _set_weight,
         c.WantProbe: _want_probe, c.Stop: _stop, c.ReadParameters: _read_parameters,
         c.SaveWeights: _save_weights, c.SaveHistory: _save_history, c.Call: _call,
+        c.SaveState: _save_state, c.LoadWeights: _load_weights,
     }
 
     # -- training ------------------------------------------------------------------------
@@ -175,6 +193,7 @@ class TrainingCore:
             return False
         with np.errstate(all="ignore"):  # overflow is reported as a divergence, in words
             ok = self.run.trainer.step()
+        self.recovery.record(self.run.trainer)
         if not ok:
             self._after_stop_check()
         return ok
