@@ -12,6 +12,7 @@ from .decision import DecisionPanel
 from .inspector import InspectorDockPanel
 from .messages import MessagesPanel
 from .network import NetworkPanel
+from .runs import RunsPanel
 
 PANELS = [
     DecisionPanel,
@@ -23,4 +24,5 @@ PANELS = [
     GradientNormPanel,
     MessagesPanel,
     NetworkPanel,
+    RunsPanel,
 ]

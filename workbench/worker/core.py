@@ -30,6 +30,8 @@ from .snapshot import Rows, Snapshot
 BURST_SECONDS = 0.008
 #: seconds of pending probe generators after each burst (and per slice while paused)
 PROBE_SLICE = 0.002
+#: iterations between two states kept for going back after a divergence (a copy of θ each)
+RECOVERY_EVERY = 50
 #: the GUI shows at most this many snapshots a second
 SNAPSHOT_INTERVAL = 1.0 / 30.0
 
@@ -42,7 +44,7 @@ class TrainingCore:
 
     def __init__(self, run=None, on_error=None, yield_point=None, probes=()):
         self.run = None
-        self.recovery = Recovery()  # states to go back to after a divergence (engine.training.recovery)
+        self.recovery = Recovery(RECOVERY_EVERY)  # states to go back to after a divergence (engine.training.recovery)
         #: called between iterations; the thread version waits there while the GUI draws
         self._yield = yield_point or (lambda: None)
         self.run_id = 0
@@ -168,7 +170,7 @@ class TrainingCore:
     def _load(self, command: c.Load) -> None:
         self.run = command.run
         self.run_id += 1
-        self.recovery = Recovery()
+        self.recovery = Recovery(RECOVERY_EVERY)
         self.recovery.record(self.run.trainer)
         self.running = False
         self._edited_loss = None
