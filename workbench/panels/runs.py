@@ -48,11 +48,24 @@ class RunsPanel(BasePanel):
             return False
         if not comparison.same_start():
             self.host.log_message("the siblings' networks differ in shape: they start from different weights")
+        comparison, current = self._without_current(comparison, experiment)
         self.widget.clear()
-        self.probe.set_comparison(comparison)
+        self.probe.set_comparison(comparison, current)
         self._generation = self.probe.generation
         self.host.status_message(f"comparing {', '.join(comparison.labels)} in lockstep with this run")
         return True
+
+    @staticmethod
+    def _without_current(comparison, experiment):
+        """The current run stands for the sibling of its own setting (same seed: same start)."""
+        same = [i for i, r in enumerate(comparison.runs) if r.experiment.to_dict() == experiment.to_dict()]
+        if not same:
+            return comparison, None
+        i = same[0]
+        keep = [j for j in range(len(comparison.runs)) if j != i]
+        rest = Comparison(comparison.key, [comparison.labels[j] for j in keep], [comparison.runs[j] for j in keep],
+                          [comparison.initial_loss[j] for j in keep])
+        return rest, (f"this run: {comparison.labels[i]}", comparison.initial_loss[i])
 
     def remove(self) -> None:
         self.probe.set_comparison(None)

@@ -4,7 +4,7 @@ The siblings (engine.runs.comparison.Comparison: one setting differs, same seed 
 W^(k) at the start and the same mini-batches) are separate runs: stepping them never touches
 the current trainer or its random stream. Each time the probe is due it brings every sibling
 up to the current run's iteration t (at most CATCH_UP updates per sibling at once), so the
-worker's time is shared between the runs; the payload holds copies, thinned to ≤ POINTS.
+worker's time is shared between the runs; the payload holds copies: the mini-batch series as ≤ POINTS block means.
 """
 
 from __future__ import annotations
@@ -38,22 +38,26 @@ class SiblingView:
     parameters: np.ndarray
 
 
-def _thin(n: int) -> slice:
-    return slice(None, None, max(1, n // POINTS))
+def _means(a: np.ndarray) -> np.ndarray:
+    """Means over ≤ POINTS consecutive blocks (the curve of a noisy mini-batch series)."""
+    block = max(1, len(a) // POINTS)
+    n = len(a) // block * block
+    return a[:n].reshape(-1, block, *a.shape[1:]).mean(axis=1) if n else a[:0].astype(float)
 
 
-def view_of(label: str, run, initial_loss: float) -> SiblingView:
-    t = run.trainer
+def view_of(label: str, t, initial_loss: float) -> SiblingView:
+    """Copies of trainer `t`'s curves and final metrics (read only: also for the current run)."""
     h = t.history
-    s = _thin(len(h))
+    block = max(1, len(h) // POINTS)
     ev = h.evaluation("step")
     final = {m: float(h.evaluation(m)[-1]) if len(ev) else float("nan")
              for m in ("train_loss", "train_accuracy", "test_loss", "test_accuracy")}
     final["iterations_to_target"] = iterations_to_target(h, TARGET_ACCURACY, None) if t.classification else None
-    loss = h.loss[s].copy()
+    loss = _means(h.loss)
     scale = initial_loss if initial_loss and np.isfinite(initial_loss) else 1.0
-    return SiblingView(label, t.iteration, outcome(t), h.step[s].copy(), loss, loss / scale, ev.copy(),
-                       1.0 - h.evaluation("train_accuracy"), np.sqrt((h.gradient_norms[s] ** 2).sum(axis=1)),
+    steps = h.step[block - 1::block][:len(loss)].copy()
+    return SiblingView(label, t.iteration, outcome(t), steps, loss, loss / scale, ev.copy(),
+                       1.0 - h.evaluation("train_accuracy"), _means(np.sqrt((h.gradient_norms ** 2).sum(axis=1))),
                        final, t.network.parameters.copy())
 
 
@@ -69,17 +73,21 @@ class ComparisonProbe:
         self.comparison = None
         self.generation = 0
         self._generation_now = 0
+        self.current = None
 
-    def set_comparison(self, comparison) -> None:
-        """GUI thread: hand over a new comparison (None: none); the worker owns it from then on."""
+    def set_comparison(self, comparison, current: tuple[str, float] | None = None) -> None:
+        """GUI thread: hand over a new comparison (None: none); the worker owns it from then on.
+
+        current: (label, initial loss) when the current run is one of the compared runs (the
+        sibling of its own setting is then left out of `comparison`)."""
         with self._lock:
             self.generation += 1
-            self._incoming = (self.generation, comparison)
+            self._incoming = (self.generation, comparison, current)
 
     def _take_incoming(self) -> None:
         with self._lock:
             if self._incoming is not None:
-                self._generation_now, self.comparison = self._incoming
+                self._generation_now, self.comparison, self.current = self._incoming
                 self._incoming = None
 
     def compute(self, trainer, paused: bool):
@@ -92,5 +100,7 @@ class ComparisonProbe:
             left = min(trainer.iteration - t.iteration, CATCH_UP)
             if left > 0 and (t.stopped is None or t.stopped.kind != "diverged"):
                 t.run(steps=left)
-        return (self._generation_now, c.key,
-                tuple(view_of(label, run, c.initial_loss[i]) for i, (label, run) in enumerate(zip(c.labels, c.runs))))
+        views = tuple(view_of(label, run.trainer, c.initial_loss[i]) for i, (label, run) in enumerate(zip(c.labels, c.runs)))
+        if self.current is not None:
+            views = (view_of(self.current[0], trainer, self.current[1]),) + views
+        return self._generation_now, c.key, views
