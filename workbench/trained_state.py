@@ -31,18 +31,16 @@ def sidecar_path(path) -> Path:
 
 
 def save_sidecar(window, path) -> str | None:
-    """Write (or remove a stale) NAME.state.npz for the experiment saved at `path`; an error text or None."""
+    """Write NAME.state.npz for the experiment saved at `path` (removed again if the run has not
+    trained: nothing to continue); an error text or None."""
     side = sidecar_path(path)
-    snap = window.last_snapshot
-    iteration = 0 if snap is None else snap.iteration
     try:
-        if iteration == 0 and not (snap is not None and snap.mid_iteration):
+        iteration = window.worker.request(wc.SaveState(path=str(side)))
+        if iteration == 0:
             side.unlink(missing_ok=True)
-            window.session.saved_iteration = 0
-            return None
-        window.session.saved_iteration = window.worker.request(wc.SaveState(path=str(side)))
     except STATE_ERRORS as e:
         return f"the experiment is saved, its trained state is not: {e}"
+    window.session.saved_iteration = iteration
     return None
 
 
@@ -61,7 +59,7 @@ def restore_sidecar(run, path) -> str | None:
 def unsaved_training(window) -> int | None:
     """The iteration trained past the last save/open, or None if the trained state is saved."""
     snap = window.last_snapshot
-    saved = getattr(window.session, "saved_iteration", 0)
+    saved = window.session.saved_iteration
     if snap is None or snap.run_id != window.controller.run_id or snap.iteration <= saved:
         return None
     return snap.iteration

@@ -126,6 +126,7 @@ class RunsWidget(QWidget):
         self.plot.clear()
         self.legend.clear()
         self.plot.setLabel("left", MODES[self.mode.currentIndex()])
+        self.plot.setTitle(None if self.views else "Compare… trains runs that differ in one setting from the same start")
         for i, view in enumerate(self.views):
             if view.label in self.hidden:
                 continue
