@@ -27,6 +27,7 @@ from .plots.curves import History
 from .presentation import Presentation
 from .run_controller import RunController
 from .run_keys import RunKeys
+from .run_notices import RunNotices
 from .session import Session
 from .settings import APPLICATION as APP_TITLE
 from .settings import Preferences
@@ -47,6 +48,7 @@ class MainWindow(QMainWindow):
         self.history = History()
         self.worker: TrainingWorker | None = None
         self.controller = RunController(self)
+        self.notices = RunNotices(self)
         self._announced_stop = None
         self._closing = False
         #: ask before discarding unsaved changes; tests replace it
@@ -67,7 +69,7 @@ class MainWindow(QMainWindow):
 
         self.frames = FrameScheduler(self.panels.values(), accept=lambda s: s.run_id == self.controller.run_id,
                                      on_snapshot=self._take_snapshot, after_frame=self.statusBar().repaint)
-        self.controller.load_run(sync_panel=True, clear_undo=True)
+        self.controller.load_run(sync_panel=True, clear_undo=True, restore_state=True)
         if start_worker:
             self.worker.start()
         self.timer = QTimer(self)
@@ -271,6 +273,7 @@ class MainWindow(QMainWindow):
 
     def _take_snapshot(self, snap) -> None:
         self.history.update(snap)
+        self.notices.update(snap)
         show_status(self.status_labels, snap)
         if snap.stopped_kind == "diverged" and (snap.run_id, snap.stopped_step) != self._announced_stop:
             self._announced_stop = (snap.run_id, snap.stopped_step)

@@ -15,6 +15,7 @@ from .inspector import InspectorDockPanel
 from .landscape import LandscapePanel
 from .messages import MessagesPanel
 from .network import NetworkPanel
+from .runs import RunsPanel
 
 PANELS = [
     DecisionPanel,
@@ -29,4 +30,5 @@ PANELS = [
     LandscapePanel,
     CurvaturePanel,
     FunctionPanel,
+    RunsPanel,
 ]

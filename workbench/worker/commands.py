@@ -129,6 +129,20 @@ class SaveOnnx(Reply):
 
 
 @dataclass(frozen=True)
+class SaveState(Reply):
+    """The trainer's state and history to `path` (.npz, engine.io.state_file); answers the iteration."""
+
+    path: str = ""
+
+
+@dataclass(frozen=True)
+class LoadWeights(Reply):
+    """W^(1..N), b^(1..N) from `path` into the network (shapes checked, engine.io.weights)."""
+
+    path: str = ""
+
+
+@dataclass(frozen=True)
 class Call(Reply):
     """fn(run) in the worker thread, for tests that read the live engine objects; the GUI never sends it."""
 
