@@ -144,10 +144,11 @@ def export_all(window, folder) -> list[Path]:
     SVG) into `folder`; returns the files."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    written = [folder / "weights.npz", folder / "history.csv", folder / "experiment.json"]
+    written = [folder / "weights.npz", folder / "history.csv", folder / "experiment.json", folder / "state.npz"]
     window.export_weights(written[0])
     window.export_history(written[1])
     window.worker.request(wc.ReadExperiment()).save(written[2])
+    window.worker.request(wc.SaveState(path=str(written[3])))  # θ, optimiser, batch order: --resume continues it
     for name, view in window.plot_views().items():
         for ext in ("png", "svg"):
             p = folder / f"{name}.{ext}"

@@ -3,8 +3,7 @@
 The window owns the `Session` (experiment document, file, dirty flag), the `TrainingWorker`
 and the `RunController`. It never touches the live engine objects: it queues commands to the
 worker and, on a ~30 Hz timer, the `FrameScheduler` pulls the worker's latest snapshot and
-hands it to the panels. Every change to what is trained — network edits, weight edits,
-setting changes, dataset changes — is a QUndoCommand on one stack (the designer's), so
+hands it to the panels. Every change to what is trained is a QUndoCommand on one stack, so
 Edit ▸ Undo / Redo (Ctrl+Z / Ctrl+Shift+Z) undo them in order.
 """
 
@@ -32,6 +31,7 @@ from .session import Session
 from .settings import APPLICATION as APP_TITLE
 from .settings import Preferences
 from .status import build_labels, show_status
+from .sweep.dialog import SWEEP_TIP, open_sweep
 from .window_size import place_on_screen
 from .worker import TrainingWorker
 from .worker import commands as wc
@@ -141,8 +141,7 @@ class MainWindow(QMainWindow):
             run.addAction(a)
             self.addAction(a)
         run.addSeparator()
-        run.addAction(make_action(self, "S&weep…", "Ctrl+Shift+W", "Many runs of this experiment over a grid of "
-                                  "settings and seeds: step size against convergence", self.open_sweep))
+        run.addAction(make_action(self, "S&weep…", "Ctrl+Shift+W", SWEEP_TIP, lambda: open_sweep(self)))
         edit = mb.addMenu("&Edit")
         # one stack: network edits, weight edits, setting and dataset changes, in order
         stack = self.controller.undo_stack
@@ -170,15 +169,6 @@ class MainWindow(QMainWindow):
             tb.addAction(a)
             tb.widgetForAction(a).setFocusPolicy(Qt.NoFocus)
         self.export_actions = export_menu.install(self, f)  # File ▸ Export ▸ image, ONNX, record
-
-    def open_sweep(self) -> None:
-        """Run ▸ Sweep…: the experiment as it is now, over a grid (workbench.sweep); a clicked run opens here."""
-        from .sweep.dialog import SweepDialog
-
-        dialog = SweepDialog(self.worker.request(wc.ReadExperiment()), self.session.title.rstrip(" *"), self)
-        dialog.open_run.connect(lambda path: self.open_path(str(path)))
-        dialog.setAttribute(Qt.WA_DeleteOnClose)
-        dialog.show()
 
     # -- public accessors ----------------------------------------------------------------
     @property
