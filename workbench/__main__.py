@@ -2,6 +2,7 @@
 
     backprop-workbench                         the application window
     backprop-workbench EXPERIMENT.json         the window with that experiment loaded
+    backprop-workbench --presentation [EXPERIMENT.json]   the same, in presentation mode (F5 leaves it)
     backprop-workbench train|gradcheck|datasets|export|--help …   engine.cli
     backprop-workbench record …                workbench.record_cli (draws with Qt, offscreen)
     backprop-workbench --smoke-test OUT.png    start offscreen, train 100 steps, export the
@@ -36,9 +37,12 @@ def main(argv: list[str] | None = None) -> int:
             if argv[0] in ("-h", "--help"):
                 print(f"\nand, drawn by the application's views (offscreen):\n  record    training as an animated GIF or "
                       f"MP4 (see '{cli.PROG} record --help')")
+    presentation = "--presentation" in argv
+    argv = [a for a in argv if a != "--presentation"]
     if len(argv) > 1 or (argv and argv[0].startswith("-")):
         print(f"{cli.PROG}: error: expected at most one EXPERIMENT.json or a sub-command "
-              f"({', '.join(sorted(cli.SUBCOMMANDS | {'record'}))}); see '{cli.PROG} --help'", file=sys.stderr)
+              f"({', '.join(sorted(cli.SUBCOMMANDS | {'record'}))}), optionally with --presentation; "
+              f"see '{cli.PROG} --help'", file=sys.stderr)
         return 2
     try:
         app = importlib.import_module("workbench.app")
@@ -47,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
         reason = "the GUI is not available yet" if missing else f"the GUI cannot start: {exc}"
         print(f"{cli.PROG}: error: {reason}", file=sys.stderr)
         return 2
-    return app.run_gui(argv[0] if argv else None)
+    return app.run_gui(argv[0] if argv else None, presentation=presentation)
 
 
 if __name__ == "__main__":

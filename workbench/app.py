@@ -38,8 +38,9 @@ def create_application() -> QApplication:
     return app
 
 
-def run_gui(experiment_path: str | None = None) -> int:
-    """Open the main window (with `experiment_path`, or the default experiment) and run the event loop."""
+def run_gui(experiment_path: str | None = None, presentation: bool = False) -> int:
+    """Open the main window (with `experiment_path`, or the default experiment; in presentation
+    mode if asked) and run the event loop."""
     app = create_application()
     from .main_window import MainWindow
     from .session import Session
@@ -58,6 +59,8 @@ def run_gui(experiment_path: str | None = None) -> int:
     if problem:
         window.show_error(problem)
     window.show()
+    if presentation:
+        window.presentation.enter()
     window.raise_()
     window.activateWindow()
     return app.exec()

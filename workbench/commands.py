@@ -46,3 +46,17 @@ class DatasetChange(QUndoCommand):
 
     def undo(self) -> None:
         self.controller.install_dataset(*self.before, update_panel=True)
+
+
+class ParametersChange(QUndoCommand):
+    """The whole θ `old` → `new` (e.g. the step off a saddle along the most negative eigenvector)."""
+
+    def __init__(self, controller, old, new, text: str):
+        super().__init__(text)
+        self.controller, self.old, self.new = controller, old, new
+
+    def redo(self) -> None:
+        self.controller.set_parameters(self.new)
+
+    def undo(self) -> None:
+        self.controller.set_parameters(self.old)

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from engine.core.errors import WorkbenchError
 
-from . import exporting
+from . import exporting, trained_state
 from .controls import make_action
 from .session import Session
 from .settings import APPLICATION
@@ -32,6 +32,8 @@ def build_file_menu(window, menu):
     recent = window.recent_menu = menu.addMenu("Open &recent")
     add("&Save", QKeySequence.Save, "Save the experiment", lambda: save(window))
     add("Save &as…", QKeySequence.SaveAs, "Save the experiment under a new name", lambda: save_as(window))
+    add("Load &weights…", None, "W^(k), b^(k) from a weights.npz into this network (shapes checked)",
+        lambda: trained_state.load_weights_dialog(window))
     menu.addSeparator()
     add("Export &weights (.npz)…", None, "W1..WN and b1..bN of the current weights",
         lambda: export_dialog(window, "weights", "NumPy archive (*.npz)", window.export_weights))
@@ -49,10 +51,13 @@ def build_file_menu(window, menu):
 
 def ask_discard(window) -> bool:
     """True when the open experiment may be replaced (saved first if the user says so)."""
-    if not window.session.dirty:
+    trained = trained_state.unsaved_training(window)
+    if not window.session.dirty and trained is None:
         return True
+    what = "The experiment has unsaved changes" if window.session.dirty else \
+        f"The run has trained to iteration {trained} since it was saved"
     answer = QMessageBox.question(
-        window, APPLICATION, "The experiment has unsaved changes. Save them first?",
+        window, APPLICATION, f"{what}. Save them first?",
         QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel, QMessageBox.Save)
     if answer == QMessageBox.Save:
         return save(window)
@@ -77,7 +82,7 @@ def open_path(window, path: str) -> bool:
         return False
     old = window.session
     window.session = session
-    if not window.controller.load_run(sync_panel=True, clear_undo=True):
+    if not window.controller.load_run(sync_panel=True, clear_undo=True, restore_state=True):
         window.session = old
         return False
     add_recent(window, path)
@@ -107,9 +112,13 @@ def save_to(window, path: str) -> bool:
     except (OSError, WorkbenchError, ValueError, TypeError) as e:
         window.show_error(f"Could not save to {path}: {e}. The experiment is still open; nothing is lost.")
         return False
+    problem = trained_state.save_sidecar(window, path)
     add_recent(window, path)
     window.update_title()
-    window.status_message(f"saved {path}", 4000)
+    if problem is not None:
+        window.show_error(problem)
+        return False
+    window.status_message(f"saved {path}" + (" with its trained state" if window.session.saved_iteration else ""), 4000)
     return True
 
 
@@ -135,10 +144,11 @@ def export_all(window, folder) -> list[Path]:
     SVG) into `folder`; returns the files."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    written = [folder / "weights.npz", folder / "history.csv", folder / "experiment.json"]
+    written = [folder / "weights.npz", folder / "history.csv", folder / "experiment.json", folder / "state.npz"]
     window.export_weights(written[0])
     window.export_history(written[1])
     window.worker.request(wc.ReadExperiment()).save(written[2])
+    window.worker.request(wc.SaveState(path=str(written[3])))  # θ, optimiser, batch order: --resume continues it
     for name, view in window.plot_views().items():
         for ext in ("png", "svg"):
             p = folder / f"{name}.{ext}"

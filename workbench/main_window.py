@@ -3,8 +3,7 @@
 The window owns the `Session` (experiment document, file, dirty flag), the `TrainingWorker`
 and the `RunController`. It never touches the live engine objects: it queues commands to the
 worker and, on a ~30 Hz timer, the `FrameScheduler` pulls the worker's latest snapshot and
-hands it to the panels. Every change to what is trained — network edits, weight edits,
-setting changes, dataset changes — is a QUndoCommand on one stack (the designer's), so
+hands it to the panels. Every change to what is trained is a QUndoCommand on one stack, so
 Edit ▸ Undo / Redo (Ctrl+Z / Ctrl+Shift+Z) undo them in order.
 """
 
@@ -14,7 +13,7 @@ import time
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Slot
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QPlainTextEdit, QVBoxLayout, QWidget
 
 from . import file_actions
 from .banner import Banner
@@ -24,11 +23,16 @@ from .frames import FrameScheduler
 from .panels import PANELS
 from .panels.base import CENTRE
 from .plots.curves import History
+from .presentation import Presentation
 from .run_controller import RunController
+from .run_keys import RunKeys
+from .run_notices import RunNotices
 from .session import Session
 from .settings import APPLICATION as APP_TITLE
 from .settings import Preferences
 from .status import build_labels, show_status
+from .sweep.dialog import SWEEP_TIP, open_sweep
+from .window_size import place_on_screen
 from .worker import TrainingWorker
 from .worker import commands as wc
 
@@ -44,6 +48,7 @@ class MainWindow(QMainWindow):
         self.history = History()
         self.worker: TrainingWorker | None = None
         self.controller = RunController(self)
+        self.notices = RunNotices(self)
         self._announced_stop = None
         self._closing = False
         #: ask before discarding unsaved changes; tests replace it
@@ -56,14 +61,15 @@ class MainWindow(QMainWindow):
         self.panels: dict = {}
         self.docks: dict[str, QDockWidget] = {}
         self._build_panels()
+        self.presentation = Presentation(self)
         self._build_menus()
         self.status_labels = build_labels(self.statusBar())
-        self.resize(1560, 940)
+        place_on_screen(self)  # fits any screen from 1280×720 up; a saved geometry wins
         self.preferences.restore_layout(self)
 
         self.frames = FrameScheduler(self.panels.values(), accept=lambda s: s.run_id == self.controller.run_id,
                                      on_snapshot=self._take_snapshot, after_frame=self.statusBar().repaint)
-        self.controller.load_run(sync_panel=True, clear_undo=True)
+        self.controller.load_run(sync_panel=True, clear_undo=True, restore_state=True)
         if start_worker:
             self.worker.start()
         self.timer = QTimer(self)
@@ -72,6 +78,8 @@ class MainWindow(QMainWindow):
         self.timer.start()
         self.update_title()
         self.decision.plot_widget.setFocus()
+        self.run_keys = RunKeys(self)
+        QApplication.instance().installEventFilter(self.run_keys)
 
     # -- construction --------------------------------------------------------------------
     def _build_panels(self) -> None:
@@ -133,8 +141,7 @@ class MainWindow(QMainWindow):
             run.addAction(a)
             self.addAction(a)
         run.addSeparator()
-        run.addAction(make_action(self, "S&weep…", "Ctrl+Shift+W", "Many runs of this experiment over a grid of "
-                                  "settings and seeds: step size against convergence", self.open_sweep))
+        run.addAction(make_action(self, "S&weep…", "Ctrl+Shift+W", SWEEP_TIP, lambda: open_sweep(self)))
         edit = mb.addMenu("&Edit")
         # one stack: network edits, weight edits, setting and dataset changes, in order
         stack = self.controller.undo_stack
@@ -150,21 +157,18 @@ class MainWindow(QMainWindow):
         view = mb.addMenu("&View")
         for dock in self.docks.values():
             view.addAction(dock.toggleViewAction())
+        view.addSeparator()
+        self.action_presentation = make_action(self, "&Presentation mode", "F5", "Full screen, large text and lines, "
+                                               "decision view, loss and network only (F5 again leaves)",
+                                               self.presentation.toggle)
+        view.addAction(self.action_presentation)
+        self.addAction(self.action_presentation)
         tb = self.addToolBar("Run")
         tb.setObjectName("RunToolBar")
         for a in self.actions_run.all():
             tb.addAction(a)
             tb.widgetForAction(a).setFocusPolicy(Qt.NoFocus)
         self.export_actions = export_menu.install(self, f)  # File ▸ Export ▸ image, ONNX, record
-
-    def open_sweep(self) -> None:
-        """Run ▸ Sweep…: the experiment as it is now, over a grid (workbench.sweep); a clicked run opens here."""
-        from .sweep.dialog import SweepDialog
-
-        dialog = SweepDialog(self.worker.request(wc.ReadExperiment()), self.session.title.rstrip(" *"), self)
-        dialog.open_run.connect(lambda path: self.open_path(str(path)))
-        dialog.setAttribute(Qt.WA_DeleteOnClose)
-        dialog.show()
 
     # -- public accessors ----------------------------------------------------------------
     @property
@@ -259,6 +263,7 @@ class MainWindow(QMainWindow):
 
     def _take_snapshot(self, snap) -> None:
         self.history.update(snap)
+        self.notices.update(snap)
         show_status(self.status_labels, snap)
         if snap.stopped_kind == "diverged" and (snap.run_id, snap.stopped_step) != self._announced_stop:
             self._announced_stop = (snap.run_id, snap.stopped_step)
@@ -336,6 +341,8 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self._closing = True
+        QApplication.instance().removeEventFilter(self.run_keys)
+        self.presentation.leave()  # the normal layout is the one remembered
         self.preferences.save_layout(self)
         self.shutdown_worker()
         for panel in self.panels.values():

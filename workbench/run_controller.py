@@ -13,13 +13,16 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
+import numpy as np
+
 from engine.core.errors import WorkbenchError
 from engine.core.network import Network
 from engine.io.experiment import Experiment
 from engine.run import assemble
 from engine.training import edits
 
-from .commands import DatasetChange, SettingsChange
+from . import trained_state
+from .commands import DatasetChange, ParametersChange, SettingsChange
 from .designer import default_output
 from .inspector import WeightEditCommand
 from .session import with_seed, with_settings
@@ -101,13 +104,18 @@ class RunController:
         return s is not None and s.state == "running"
 
     # -- runs ----------------------------------------------------------------------------
-    def load_run(self, sync_panel: bool = False, clear_undo: bool = False) -> bool:
-        """Build a fresh run of the session's experiment and install it; False (and a message) if it cannot."""
+    def load_run(self, sync_panel: bool = False, clear_undo: bool = False, restore_state: bool = False) -> bool:
+        """Build a fresh run of the session's experiment and install it; False (and a message) if it cannot.
+
+        restore_state: continue from the trained state saved beside the file (workbench.trained_state)."""
         try:
             run = self.session.build()
         except SETUP_ERRORS as e:
             self.host.show_error(f"Could not set up the experiment: {e}")
             return False
+        restored = trained_state.restore_sidecar(run, self.session.path) if restore_state and self.session.path else None
+        if restore_state:
+            self.session.saved_iteration = run.trainer.iteration
         exp = self.session.experiment
         section = exp.dataset.to_dict()
         if sync_panel:
@@ -116,6 +124,9 @@ class RunController:
         self.run_data = (section, run.dataset, run.data)
         self.sync_designer(run.network.copy(), run.data, clear_undo=clear_undo)
         self.install_run(run)
+        if restored is not None:
+            self.host.log_message(restored)
+            self.host.status_message(restored, 10000)
         return True
 
     def install_run(self, run) -> None:
@@ -201,6 +212,15 @@ class RunController:
 
     def set_weight(self, k: int, i: int, j: int, value: float) -> None:
         self.send(wc.SetWeight(k, i, j, float(value)))
+
+    def edit_parameters(self, old, new, text: str) -> None:
+        """A whole-θ edit (paused): undoable, applied by the worker in place."""
+        self.undo_stack.push(ParametersChange(self, old, new, text))
+
+    def set_parameters(self, theta) -> None:
+        theta = np.array(theta, dtype=np.float64)
+        theta.flags.writeable = False
+        self.send(wc.SetParameters(theta))
 
     # -- the network ---------------------------------------------------------------------
     def before_network_edit(self) -> None:

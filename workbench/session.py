@@ -72,6 +72,7 @@ class Session:
         self.experiment = experiment if experiment is not None else default_experiment()
         self.path = path
         self.dirty = False
+        self.saved_iteration = 0  # the iteration of the trained state saved / opened with the file
 
     @classmethod
     def open(cls, path) -> "Session":

@@ -45,9 +45,8 @@ def run_smoke(out: str, steps: int = 100, timeout: float = 60.0) -> int:
                 raise RuntimeError("the application icon was not found")
             for _ in range(steps):
                 window.send(wc.Step())
-            # commands run in order: this request is answered after the last step
-            reached = int(window.worker.request(wc.ReadExperiment(), timeout=timeout) is not None
-                          and window.worker.latest().iteration)
+            # commands run in order: this request is answered after the last step (a check, as tests do)
+            reached = window.worker.call(lambda run: run.trainer.iteration, timeout=timeout)
             if reached != steps:
                 raise RuntimeError(f"trained {reached} iterations, expected {steps}")
             snap = window.worker.latest

@@ -15,15 +15,19 @@ import numpy as np
 
 from engine.core.errors import ConfigurationError, DataError
 from engine.io import atomic
+from engine.training.history import History
 from engine.training.state import capture, restore
 
 MAX_MEMBERS = 64
 MAX_BYTES = 2 * 1024**3  # uncompressed, all members: θ and a few optimiser buffers of 50M parameters fit
 
 
-def save_state(path, trainer) -> None:
-    """Write the trainer's state atomically (between iterations only)."""
+def save_state(path, trainer, with_history: bool = False) -> None:
+    """Write the trainer's state atomically (between iterations only); with_history: its
+    history too (the GUI's sidecar, so reopening continues the curves)."""
     arrays = capture(trainer)
+    if with_history:
+        arrays.update(trainer.history.to_arrays())
     with atomic.atomic_open(path, "wb") as f:
         np.savez(f, **arrays)
 
@@ -56,10 +60,17 @@ def read_state(path) -> dict[str, np.ndarray]:
         raise DataError(f"not a readable state file: {exc}", path) from None
 
 
-def load_state(path, trainer) -> None:
-    """Continue `trainer` from the state in `path`; DataError names the file and the mismatch."""
+def load_state(path, trainer, with_history: bool = False) -> None:
+    """Continue `trainer` from the state in `path`; DataError names the file and the mismatch.
+
+    with_history: also take the history the file keeps (none kept: the history starts empty)."""
     arrays = read_state(path)
     try:
+        history = None
+        if with_history and any(name.startswith("history_") for name in arrays):
+            history = History.from_arrays(trainer.history.n_layers, arrays)
         restore(trainer, arrays)
-    except ConfigurationError as exc:
+    except (ConfigurationError, ValueError) as exc:
         raise DataError(str(exc), Path(path)) from None
+    if history is not None:
+        trainer.history = history

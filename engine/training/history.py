@@ -180,6 +180,28 @@ class Series:
         self.envelopes.extend(merged)
         self._block *= 2
 
+    def to_arrays(self, prefix: str) -> dict[str, np.ndarray]:
+        """Everything the series holds, as named copies (for a trained-state file)."""
+        return {prefix + "recent": self.recent.rows().copy(), prefix + "envelopes": self.envelopes.rows().copy(),
+                prefix + "counters": np.array([self.count, self._block, self._fold_at], dtype=np.int64)}
+
+    def restore(self, arrays: dict[str, np.ndarray], prefix: str) -> None:
+        """Take back what `to_arrays` wrote (ValueError if it does not fit these columns)."""
+        try:
+            recent, envelopes = np.asarray(arrays[prefix + "recent"]), np.asarray(arrays[prefix + "envelopes"])
+            count, block, fold_at = (int(v) for v in np.asarray(arrays[prefix + "counters"]).reshape(3))
+        except (KeyError, ValueError, TypeError):
+            raise ValueError(f"the history's {prefix.strip('_')} part is missing or damaged") from None
+        w = len(self.columns)
+        if recent.ndim != 2 or recent.shape[1] != w or envelopes.ndim != 2 or envelopes.shape[1] != 3 * w + 1 \
+                or recent.dtype.kind != "f" or envelopes.dtype.kind != "f" or count < len(recent) or block < 1:
+            raise ValueError(f"the history's {prefix.strip('_')} part does not fit {w} columns")
+        self.recent.clear()
+        self.recent.extend(recent)
+        self.envelopes.clear()
+        self.envelopes.extend(envelopes)
+        self.count, self._block, self._fold_at, self._spilled = count, block, max(fold_at, self._keep), 0
+
     # -- reading -----------------------------------------------------------------------
     def view(self, name: str, start: int = 0) -> np.ndarray:
         """Full-resolution values of column `name` from row `start` on (as far back as kept).
@@ -271,3 +293,19 @@ class History:
     def evaluation(self, name: str) -> np.ndarray:
         """An evaluation column; "weight_norms" gives all N as (evaluations, N)."""
         return self.evaluations.view(name)
+
+    # -- as named arrays (a trained-state file keeps the history beside θ) ---------------
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        """Both series as "history_<group>_recent" / "_envelopes" / "_counters" arrays (copies)."""
+        out = {}
+        for group in ("iterations", "evaluations"):
+            out.update(getattr(self, group).to_arrays(f"history_{group}_"))
+        return out
+
+    @classmethod
+    def from_arrays(cls, n_layers: int, arrays: dict[str, np.ndarray]) -> "History":
+        """The history `to_arrays` wrote (ValueError if a part is missing or of another shape)."""
+        history = cls(n_layers)
+        for group in ("iterations", "evaluations"):
+            getattr(history, group).restore(arrays, f"history_{group}_")
+        return history

@@ -29,14 +29,18 @@ def outcome(trainer) -> str:
         return "diverged"
     if not trainer.classification:
         return "ok"
-    loss = trainer.history.evaluation("train_loss")
-    accuracy = trainer.history.evaluation("train_accuracy")
+    h = trainer.history
+    return "plateau" if is_plateau(h.evaluation("train_loss"), h.evaluation("train_accuracy"),
+                                   chance_accuracy(trainer.targets)) else "ok"
+
+
+def is_plateau(loss: np.ndarray, accuracy: np.ndarray, chance: float) -> bool:
+    """Evaluated training losses flat over their last half and the last accuracy at chance."""
     if len(loss) < 3:
-        return "ok"
+        return False
     recent = loss[len(loss) // 2:]
     change = (recent.max() - recent.min()) / max(abs(recent[0]), 1e-12)
-    at_chance = accuracy[-1] <= chance_accuracy(trainer.targets) + CHANCE_MARGIN
-    return "plateau" if change < PLATEAU_CHANGE and at_chance else "ok"
+    return bool(change < PLATEAU_CHANGE and accuracy[-1] <= chance + CHANCE_MARGIN)
 
 
 def _first_step(steps: np.ndarray, reached: np.ndarray) -> int | None:

@@ -97,7 +97,7 @@ def test_export_all_writes_the_experiment_and_trained_state(qtbot, window, tmp_p
     trained(qtbot, w, 10)
     w.refresh()
     files = w.export_all(tmp_path / "out")
-    assert {"weights.npz", "history.csv", "experiment.json"} <= {p.name for p in files}
+    assert {"weights.npz", "history.csv", "experiment.json", "state.npz"} <= {p.name for p in files}
     saved = Experiment.load(tmp_path / "out" / "experiment.json")
     assert saved.network.sizes == w.session.experiment.network.sizes and saved.seed == w.session.experiment.seed
 

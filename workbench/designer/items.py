@@ -41,16 +41,35 @@ def sub(n: int) -> str:
 
 
 
+
+#: how much larger the designer's text is than normal (presentation mode sets it; see set_font_scale)
+_FONT_SCALE = {"scale": 1.0}
+
+
+def set_font_scale(scale: float) -> None:
+    """Every designer label at `scale` × its normal size (rebuild the view to apply)."""
+    _FONT_SCALE["scale"] = float(scale)
+
+
+def font_scale() -> float:
+    return _FONT_SCALE["scale"]
+
+
+def scaled_font(points: float, bold: bool = False) -> QFont:
+    """A font of `points` pt times the designer's font scale (enlarged, nothing under the 7.5 pt labels)."""
+    scale = _FONT_SCALE["scale"]
+    font = QFont()
+    font.setPointSizeF((points if scale == 1.0 else max(points, 7.5)) * scale)
+    font.setBold(bold)
+    return font
+
 class Button(QGraphicsRectItem):
     """A small clickable label in the scene (layer header controls)."""
 
     def __init__(self, text: str, tip: str, callback, bold=False, parent=None):
         super().__init__(parent)
         self.label = QGraphicsSimpleTextItem(text, self)
-        font = QFont()
-        font.setPointSizeF(8.5)
-        font.setBold(bold)
-        self.label.setFont(font)
+        self.label.setFont(scaled_font(8.5, bold))
         r = self.label.boundingRect()
         self.setRect(QRectF(0, 0, r.width() + 8, r.height() + 2))
         self.label.setPos(4, 1)

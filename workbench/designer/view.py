@@ -53,11 +53,16 @@ from .items import (
     Button,
     EdgeLayer,
     edge_paths,
+    font_scale,
     mix,
+    scaled_font,
+    set_font_scale,
     shown_units,
 )
 from .model import NetworkEditor
 from .tooltips import edge_tooltip, unit_tooltip
+
+__all__ = ["NetworkView", "set_font_scale"]
 
 
 class NetworkView(EditingActions, QGraphicsView):
@@ -69,6 +74,15 @@ class NetworkView(EditingActions, QGraphicsView):
     weightSelected = Signal(int, int, int)
     unitSelected = Signal(int, int)
     layerSelected = Signal(int)
+
+    @staticmethod
+    def _margin_top() -> float:
+        """The header band (three rows of labels and buttons) grows with the text."""
+        return MARGIN_TOP + 35 * (font_scale() - 1.0)
+
+    @staticmethod
+    def _margin_bottom() -> float:
+        return MARGIN_BOTTOM + 14 * (font_scale() - 1.0)
 
     def __init__(self, editor: NetworkEditor, parent=None):
         super().__init__(parent)
@@ -177,7 +191,7 @@ class NetworkView(EditingActions, QGraphicsView):
         self.scene().setSceneRect(0, 0, w, h)
         span = w - MARGIN_LEFT - MARGIN_RIGHT
         self._xs = [MARGIN_LEFT + span * c / net.N for c in range(net.N + 1)]
-        top, bottom = MARGIN_TOP, h - MARGIN_BOTTOM
+        top, bottom = self._margin_top(), h - self._margin_bottom()
         self._cols = []  # (shown unit indices, their y)
         slots_max = max(len(shown_units(n)) + (n > MAX_SHOWN) for n in net.sizes)
         spacing = min(46.0, (bottom - top) / max(slots_max, 1))
@@ -225,12 +239,9 @@ class NetworkView(EditingActions, QGraphicsView):
         self._selection_item.setZValue(4)
         scene.addItem(self._selection_item)
         self._unit_items = []
-        font = QFont()
-        font.setPointSizeF(max(6.0, min(8.5, self._radius * 0.75)))
-        small_font = QFont(font)
-        small_font.setPointSizeF(font.pointSizeF() * 0.8)
-        label_font = QFont()
-        label_font.setPointSizeF(8.5)
+        unit_points = max(6.0, min(8.5, self._radius * 0.75))
+        font, small_font = scaled_font(unit_points), scaled_font(unit_points * 0.8)
+        label_font = scaled_font(8.5)
         r = self._radius
         for c, (units, ys) in enumerate(self._cols):
             x = self._xs[c]
@@ -298,12 +309,10 @@ class NetworkView(EditingActions, QGraphicsView):
             shown = len(self._cols[k - 1][0]) * len(self._cols[k][0])
             t = QGraphicsSimpleTextItem(f"W({k}): {net.sizes[k - 1]}×{net.sizes[k]} = "
                                         f"{net.sizes[k - 1] * net.sizes[k]:,} weights, {shown} drawn")
-            f = QFont()
-            f.setPointSizeF(7.5)
-            t.setFont(f)
+            t.setFont(scaled_font(7.5))
             t.setBrush(QColor("#666666"))
             br = t.boundingRect()
-            t.setPos((xa + xb) / 2 - br.width() / 2, self.scene().sceneRect().height() - MARGIN_BOTTOM + 6)
+            t.setPos((xa + xb) / 2 - br.width() / 2, self.scene().sceneRect().height() - self._margin_bottom() + 6)
             self.scene().addItem(t)
 
     def _make_headers(self) -> None:

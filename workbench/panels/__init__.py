@@ -6,12 +6,16 @@ the View menu's order and, weighted by `frame_share`, the order frames visit the
 """
 
 from .controls import RunControlsPanel
+from .curvature import CurvaturePanel
 from .curves import AccuracyPanel, GradientNormPanel, LossPanel
 from .dataset import DataPanel
 from .decision import DecisionPanel
+from .function import FunctionPanel
 from .inspector import InspectorDockPanel
+from .landscape import LandscapePanel
 from .messages import MessagesPanel
 from .network import NetworkPanel
+from .runs import RunsPanel
 
 PANELS = [
     DecisionPanel,
@@ -23,4 +27,8 @@ PANELS = [
     GradientNormPanel,
     MessagesPanel,
     NetworkPanel,
+    LandscapePanel,
+    CurvaturePanel,
+    FunctionPanel,
+    RunsPanel,
 ]

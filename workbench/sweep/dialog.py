@@ -44,6 +44,7 @@ DEFAULT_VALUES = {"training.optimizer.learning_rate": "1e-4..10:13:log", "traini
 METRICS = {"final training loss": "train_loss", "final test loss": "test_loss",
            "final training accuracy": "train_accuracy", "final test accuracy": "test_accuracy"}
 NONE = "(none)"
+SWEEP_TIP = "Many runs of this experiment over a grid of settings and seeds: step size against convergence"
 
 
 def default_folder(name: str) -> Path:
@@ -220,3 +221,15 @@ class SweepDialog(QDialog):
             self.runner.cancel()
             return
         super().keyPressEvent(event)
+
+
+def open_sweep(window) -> SweepDialog:
+    """Run ▸ Sweep…: the experiment as it is now (a typed worker request), over a grid; a clicked run
+    opens in `window`."""
+    from ..worker import commands as wc
+
+    dialog = SweepDialog(window.worker.request(wc.ReadExperiment()), window.session.title.rstrip(" *"), window)
+    dialog.open_run.connect(lambda path: window.open_path(str(path)))
+    dialog.setAttribute(Qt.WA_DeleteOnClose)
+    dialog.show()
+    return dialog

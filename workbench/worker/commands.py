@@ -68,6 +68,13 @@ class SetWeight:
 
 
 @dataclass(frozen=True)
+class SetParameters:
+    """θ ← theta, the whole flat parameter vector, in place (paused only; e.g. a step off a saddle)."""
+
+    theta: object  # a read-only float64 array of the network's parameter count
+
+
+@dataclass(frozen=True)
 class WantProbe:
     """The panel of probe `name` is open (its probe runs while paused) / on screen (also while training)."""
 
@@ -119,6 +126,20 @@ class SaveOnnx(Reply):
 
     path: str = ""
     include_standardization: bool = False
+
+
+@dataclass(frozen=True)
+class SaveState(Reply):
+    """The trainer's state and history to `path` (.npz, engine.io.state_file); answers the iteration."""
+
+    path: str = ""
+
+
+@dataclass(frozen=True)
+class LoadWeights(Reply):
+    """W^(1..N), b^(1..N) from `path` into the network (shapes checked, engine.io.weights)."""
+
+    path: str = ""
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,9 @@ import numpy as np
 from engine.core.errors import ConfigurationError, WorkbenchError
 from engine.io.history_csv import save_history
 from engine.io.onnx_export import save_onnx
-from engine.io.weights import save_weights
+from engine.io.state_file import save_state
+from engine.io.weights import load_weights, save_weights
+from engine.training.recovery import Recovery
 
 from . import commands as c
 from .probes import ProbeRunner
@@ -29,6 +31,8 @@ from .snapshot import Rows, Snapshot
 BURST_SECONDS = 0.008
 #: seconds of pending probe generators after each burst (and per slice while paused)
 PROBE_SLICE = 0.002
+#: iterations between two states kept for going back after a divergence (a copy of θ each)
+RECOVERY_EVERY = 50
 #: the GUI shows at most this many snapshots a second
 SNAPSHOT_INTERVAL = 1.0 / 30.0
 
@@ -41,6 +45,7 @@ class TrainingCore:
 
     def __init__(self, run=None, on_error=None, yield_point=None, probes=()):
         self.run = None
+        self.recovery = Recovery(RECOVERY_EVERY)  # states to go back to after a divergence (engine.training.recovery)
         #: called between iterations; the thread version waits there while the GUI draws
         self._yield = yield_point or (lambda: None)
         self.run_id = 0
@@ -88,6 +93,8 @@ class TrainingCore:
 
     def _start(self, _) -> None:
         self.running = self.run is not None
+        if self.running:
+            self.recovery.continue_after_divergence(self.run.trainer)
         self._edited_loss = None
         self._next_due = time.perf_counter()
 
@@ -100,6 +107,8 @@ class TrainingCore:
     def _step_command(self, _) -> None:
         self.running = False
         self._edited_loss = None
+        if self.run is not None:
+            self.recovery.continue_after_divergence(self.run.trainer)
         self._step()
 
     def _phase(self, _) -> None:
@@ -143,6 +152,14 @@ class TrainingCore:
         mean, scale = (data.mean, data.std) if data.standardized else (None, None)
         save_onnx(command.path, self.run.network, mean, scale, command.include_standardization)
 
+    def _save_state(self, command: c.SaveState) -> int:
+        save_state(command.path, self.run.trainer, with_history=True)
+        return self.run.trainer.iteration
+
+    def _load_weights(self, command: c.LoadWeights) -> None:
+        load_weights(command.path, self.run.network)
+        self._edit_count += 1
+
     def _call(self, command: c.Call):
         return command.fn(self.run)
 
@@ -162,9 +179,26 @@ class TrainingCore:
         with np.errstate(all="ignore"):
             self._edited_loss = float(tr.metrics(tr.x, tr.d, tr.targets)[0])
 
+    def _set_parameters(self, command: c.SetParameters) -> None:
+        """θ ← theta, in place, while paused."""
+        if self.run is None:
+            return
+        if self.running:
+            raise WorkbenchError("pause the training before editing the weights")
+        tr = self.run.trainer
+        theta = np.asarray(command.theta, dtype=np.float64)
+        if theta.shape != tr.network.parameters.shape:  # a stale edit from another network
+            raise WorkbenchError(f"the network has {tr.network.parameters.size} parameters, the edit {theta.size}")
+        tr.network.parameters[...] = theta
+        self._edit_count += 1
+        with np.errstate(all="ignore"):
+            self._edited_loss = float(tr.metrics(tr.x, tr.d, tr.targets)[0])
+
     def _load(self, command: c.Load) -> None:
         self.run = command.run
         self.run_id += 1
+        self.recovery = Recovery(RECOVERY_EVERY)
+        self.recovery.record(self.run.trainer)
         self.running = False
         self._edited_loss = None
         self.probes.clear()
@@ -177,9 +211,10 @@ class TrainingCore:
     HANDLERS = {
         c.Start: _start, c.Pause: _pause, c.Toggle: _toggle, c.Step: _step_command, c.StepPhase: _phase,
         c.Configure: _configure, c.SetSpeed: _set_speed, c.Load: _load, c.SetWeight: _set_weight,
+        c.SetParameters: _set_parameters,
         c.WantProbe: _want_probe, c.Stop: _stop, c.ReadParameters: _read_parameters,
         c.SaveWeights: _save_weights, c.SaveHistory: _save_history, c.ReadExperiment: _read_experiment,
-        c.SaveOnnx: _save_onnx, c.Call: _call,
+        c.SaveOnnx: _save_onnx, c.Call: _call, c.SaveState: _save_state, c.LoadWeights: _load_weights,
     }
 
     # -- training ------------------------------------------------------------------------
@@ -188,6 +223,7 @@ class TrainingCore:
             return False
         with np.errstate(all="ignore"):  # overflow is reported as a divergence, in words
             ok = self.run.trainer.step()
+        self.recovery.record(self.run.trainer)
         if not ok:
             self._after_stop_check()
         return ok

@@ -1,0 +1,69 @@
+"""The Runs dock: Compare… builds siblings from the same start, trained in lockstep by the worker."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from engine.io.experiment import Experiment
+from engine.io.experiment_keys import set_key
+from engine.run import build
+from tests.workbench.gui_support import wait_snapshot
+from workbench.runs.compare_dialog import parse_values
+
+
+def _steps(qtbot, w, n):
+    start = wait_snapshot(qtbot, w, lambda s: True).iteration
+    for _ in range(n):
+        w.step_iteration()
+    wait_snapshot(qtbot, w, lambda s: s.iteration == start + n)
+
+
+def _runs(window):
+    return window.panels["RunsDock"]
+
+
+def test_compare_l2_vs_cross_entropy_trains_siblings_in_lockstep(qtbot, window):
+    panel = _runs(window)
+    wait_snapshot(qtbot, window, lambda s: True)
+    assert panel.compare("L2 vs cross-entropy")
+    _steps(qtbot, window, 30)
+    qtbot.waitUntil(lambda: len(panel.widget.views) == 2 and all(v.iteration == 30 for v in panel.widget.views),
+                    timeout=10_000)
+    views = panel.widget.views
+    assert [v.label for v in views] == ["this run: divergence = bce", "divergence = l2"]  # the run is the bce one
+    for value, view in zip(("bce", "l2"), views):  # each sibling is exactly its headless run
+        doc = window.session.experiment.to_dict()
+        set_key(doc, "training.divergence", value)
+        headless = build(Experiment.from_dict(doc))
+        headless.trainer.run(steps=30)
+        assert np.array_equal(view.parameters, headless.network.parameters)
+    assert panel.widget.table.rowCount() == 2
+    assert len(panel.widget.plot.listDataItems()) == 2  # overlaid
+    panel.widget.mode.setCurrentIndex(1)  # normalised: both start near 1
+    first = [item.getData()[1][0] for item in panel.widget.plot.listDataItems()]
+    assert all(0.5 < y < 2.0 for y in first)
+
+
+def test_compare_hide_a_run_and_remove_all(qtbot, window):
+    panel = _runs(window)
+    wait_snapshot(qtbot, window, lambda s: True)
+    assert panel.compare(None, "training.optimizer.learning_rate", (0.01, 0.1))
+    _steps(qtbot, window, 5)
+    qtbot.waitUntil(lambda: len(panel.widget.views) == 2, timeout=10_000)
+    from PySide6.QtCore import Qt
+    panel.widget.table.item(0, 0).setCheckState(Qt.Unchecked)
+    assert len(panel.widget.plot.listDataItems()) == 1
+    panel.widget.table.item(1, 0).setText("fast")
+    assert panel.widget.plot.legend.items[0][1].text == "fast"
+    panel.remove()
+    assert panel.widget.table.rowCount() == 0
+
+
+def test_compare_refuses_a_bad_key_with_a_message(qtbot, window):
+    panel = _runs(window)
+    assert not panel.compare(None, "training.no_such_key", (1, 2))
+    assert "Cannot compare" in window.banner.label.text()
+
+
+def test_compare_values_are_parsed_as_numbers_or_names():
+    assert parse_values("0.1, 1, adam, true") == (0.1, 1, "adam", True)

@@ -1,0 +1,61 @@
+"""Space, → and Shift+→ drive training whatever has focus in the window.
+
+A focused spin box would otherwise take these keys (a space blanks its text, → moves its
+cursor). `RunKeys`, an application event filter, sees the shortcut-override query first: in a
+spin box it commits the typed value (interpretText, so nothing typed is lost) and lets the
+window's action fire instead. Free-text fields (a line edit outside a spin box, an editable text
+box) keep their keys: there a space is a character.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtWidgets import QAbstractSpinBox, QLineEdit, QPlainTextEdit, QTextEdit, QWidget
+
+#: (key, modifiers) of the run actions: Run/Pause, Step, Step phase
+RUN_KEYS = {(Qt.Key_Space, Qt.NoModifier), (Qt.Key_Right, Qt.NoModifier), (Qt.Key_Right, Qt.ShiftModifier)}
+
+
+def spin_box_of(widget: QWidget | None) -> QAbstractSpinBox | None:
+    """The spin box `widget` is (or whose line edit it is), else None."""
+    while widget is not None:
+        if isinstance(widget, QAbstractSpinBox):
+            return widget
+        if not isinstance(widget, QLineEdit):
+            return None
+        widget = widget.parentWidget()
+    return None
+
+
+def types_text(widget: QWidget) -> bool:
+    """A free-text field, where Space and → are editing keys."""
+    if isinstance(widget, QLineEdit):
+        return True
+    return isinstance(widget, (QPlainTextEdit, QTextEdit)) and not widget.isReadOnly()
+
+
+class RunKeys(QObject):
+    """Application event filter: the run keys reach `window`'s actions from any focused widget."""
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.window = window
+
+    def _inside(self, obj) -> bool:
+        """`obj` is a widget of the window (floating docks included)."""
+        widget = obj if isinstance(obj, QWidget) else None
+        while widget is not None and widget is not self.window:
+            widget = widget.parentWidget()
+        return widget is not None
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt override
+        if event.type() != QEvent.ShortcutOverride or not self._inside(obj):
+            return False
+        mods = event.modifiers() & ~Qt.KeypadModifier
+        if (event.key(), mods) not in RUN_KEYS:
+            return False
+        spin = spin_box_of(obj)
+        if spin is not None:
+            spin.interpretText()  # commit what was typed; the action then fires
+            return True  # the override is not accepted: the shortcut map triggers the action
+        return False if types_text(obj) else True
