@@ -20,6 +20,7 @@ LARGE_PRODUCT = 50_000_000
 
 _controllers: list | None = None
 _current: int | None = None
+_frozen = False
 
 
 def cores() -> int:
@@ -50,10 +51,20 @@ def _blas_controllers() -> list:
 def use_threads(n: int) -> None:
     """Set every BLAS library to n threads (only when that differs from the last setting)."""
     global _current
-    if n != _current:
+    if n != _current and not _frozen:
         for lib in _blas_controllers():
             lib.set_num_threads(n)
         _current = n
+
+
+def freeze(n: int) -> None:
+    """Set n threads once and ignore every later change: for processes where several threads run
+    BLAS (the GUI and its training worker). Changing OpenBLAS's thread count while another
+    thread is inside a BLAS call can crash the process, so a multi-threaded program picks once."""
+    global _frozen
+    _frozen = False
+    use_threads(n)
+    _frozen = True
 
 
 def use_threads_for(flops: float) -> int:

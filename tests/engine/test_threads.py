@@ -41,3 +41,21 @@ def test_without_threadpoolctl_nothing_changes(monkeypatch):
     monkeypatch.setattr(threads, "_current", None)
     assert not threads.available()
     assert threads.use_threads_for(1e12) == threads.cores()  # the policy answers; nothing to set
+
+
+def test_frozen_thread_count_ignores_later_changes(monkeypatch):
+    calls = []
+
+    class Lib:
+        user_api = "blas"
+
+        def set_num_threads(self, n):
+            calls.append(n)
+
+    monkeypatch.setattr(threads, "_controllers", [Lib()])
+    monkeypatch.setattr(threads, "_current", None)
+    monkeypatch.setattr(threads, "_frozen", False)
+    threads.freeze(1)
+    threads.use_threads(2)
+    threads.use_threads_for(10**12)
+    assert calls == [1]

@@ -11,6 +11,8 @@ import threading
 
 from PySide6.QtCore import QThread, Signal
 
+from engine.core import threads
+
 from . import commands as c
 from .core import TrainingCore
 from .snapshot import Snapshot
@@ -24,6 +26,9 @@ class TrainingWorker(QThread):
     def __init__(self, run=None, parent=None, probes=()):
         super().__init__(parent)
         self.setObjectName("TrainingWorker")
+        # the GUI thread and this one both run BLAS: one thread each, chosen once (never switched
+        # while the other may be inside a product — OpenBLAS can crash then)
+        threads.freeze(1)
         self.commands: queue.Queue = queue.Queue()
         #: cleared by the GUI thread while it draws a frame. The worker then waits between
         #: iterations instead of competing for the GIL: PySide releases the GIL around most
