@@ -17,6 +17,20 @@ from . import commands as c
 from .core import TrainingCore
 from .snapshot import Snapshot
 
+_garbage_collector = None
+
+
+def collect_garbage_in_gui_thread() -> None:
+    """Python's cyclic garbage collector runs in whichever thread allocates when it is due; if that
+    is this worker and the garbage holds Qt widgets, they are destroyed off the GUI thread, which
+    deadlocks or crashes Qt. So automatic collection is switched off and the GUI thread collects
+    on a timer (pyqtgraph's GarbageCollector), once per process."""
+    global _garbage_collector
+    if _garbage_collector is None:
+        from pyqtgraph.util.garbage_collector import GarbageCollector
+
+        _garbage_collector = GarbageCollector(interval=1.0)
+
 
 class TrainingWorker(QThread):
     """Runs a `TrainingCore` in its own thread; commands arrive through `send` (a queue)."""
@@ -29,6 +43,7 @@ class TrainingWorker(QThread):
         # the GUI thread and this one both run BLAS: one thread each, chosen once (never switched
         # while the other may be inside a product — OpenBLAS can crash then)
         threads.freeze(1)
+        collect_garbage_in_gui_thread()
         self.commands: queue.Queue = queue.Queue()
         #: cleared by the GUI thread while it draws a frame. The worker then waits between
         #: iterations instead of competing for the GIL: PySide releases the GIL around most
