@@ -1,11 +1,7 @@
 """The `Dataset` record: T labelled examples, inputs X (T, D) with class labels or regression targets.
 
-Input convention for every built-in generator: the noise-free inputs lie in [-1, 1] per
-coordinate (noise may push points slightly outside). `noise` is always the standard deviation
-of Gaussian jitter: added to the inputs for classification sets (for `gaussians` and `blobs`
-the noise-free point is the cluster centre, so `noise` is the cluster spread) and added to the
-target y = g(x) for regression sets. All randomness comes from `np.random.default_rng(seed)`,
-so the same parameters and seed give identical arrays.
+Where examples come from: engine.data.toys (seeded generators), engine.data.bundled, and the file
+formats in engine.data.formats.
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ from engine.core.errors import ConfigurationError
 from engine.io import atomic
 from engine.io.experiment import Experiment
 from engine.progress import Progress
-from engine.sweep.execute import run_sweep
+from engine.sweep.execute import InProcessExecutor, run_sweep
 from engine.sweep.grid import grid, parse_vary
 from engine.sweep.job import Job
 from engine.sweep.summary import summary_svg
@@ -73,20 +73,6 @@ def _ignore_interrupts() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-class _InProcess(cf.Executor):
-    """--workers 1: the runs one after another in this process (no process start at all)."""
-
-    def submit(self, fn, /, *args, **kwargs):
-        future = cf.Future()
-        try:
-            future.set_result(fn(*args, **kwargs))
-        except BaseException as exc:  # delivered through the future, as a pool would
-            if isinstance(exc, KeyboardInterrupt):
-                raise
-            future.set_exception(exc)
-        return future
-
-
 def executor_for(workers: int | None, scheduler: str | None):
     """(executor, Dask client or None, runs in flight): a process pool (fork: no re-import per
     worker), an in-process runner for one worker, or a Dask cluster's executor."""
@@ -103,7 +89,7 @@ def executor_for(workers: int | None, scheduler: str | None):
         return client.get_executor(pure=False), client, 2 * slots
     workers = workers or os.cpu_count() or 1
     if workers == 1:
-        return _InProcess(), None, 1
+        return InProcessExecutor(), None, 1
     context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
     return cf.ProcessPoolExecutor(workers, mp_context=context, initializer=_ignore_interrupts), None, 2 * workers
 

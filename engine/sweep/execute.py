@@ -27,6 +27,18 @@ from engine.sweep.job import METRICS, Job, run_job
 RESULT = "result.json"
 
 
+class InProcessExecutor(cf.Executor):
+    """One worker: the runs one after another in this process (no process start at all)."""
+
+    def submit(self, fn, /, *args, **kwargs):
+        future = cf.Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except Exception as exc:  # delivered through the future, as a pool would (Ctrl-C is not caught)
+            future.set_exception(exc)
+        return future
+
+
 def columns(keys: list[str]) -> list[str]:
     """sweep.csv's header: the run, each varied key, the seed, the outcome and the metrics."""
     return ["run", *[k for k in keys if k != "seed"], "seed", "status", "iterations", *METRICS,

@@ -17,21 +17,11 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from engine.core.errors import WorkbenchError
-from engine.sweep.execute import run_sweep
+from engine.sweep.execute import InProcessExecutor, run_sweep
 from engine.sweep.grid import Axis, GridPoint
 from engine.sweep.job import Job
 
 POLL_MS = 50
-
-
-class _InProcess(cf.Executor):
-    def submit(self, fn, /, *args, **kwargs):
-        future = cf.Future()
-        try:
-            future.set_result(fn(*args, **kwargs))
-        except Exception as exc:  # delivered through the future, as a pool would
-            future.set_exception(exc)
-        return future
 
 
 class SweepRunner(QObject):
@@ -78,7 +68,7 @@ class SweepRunner(QObject):
     def _work(self, jobs: list[Job], keys: list[str], workers: int) -> None:
         try:
             if workers <= 1:
-                executor, window = _InProcess(), 1
+                executor, window = InProcessExecutor(), 1
             else:
                 executor = cf.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
                 window = 2 * workers
