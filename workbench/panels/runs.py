@@ -15,7 +15,7 @@ from .base import BasePanel
 
 
 class RunsPanel(BasePanel):
-    name, title, area, tab_with = "RunsDock", "Runs", Qt.RightDockWidgetArea, "LossDock"
+    name, title, area, tab_with, visible = "RunsDock", "Runs", Qt.RightDockWidgetArea, "LossDock", False
 
     def __init__(self, host):
         self.host = host
@@ -49,6 +49,8 @@ class RunsPanel(BasePanel):
         if not comparison.same_start():
             self.host.log_message("the siblings' networks differ in shape: they start from different weights")
         comparison, current = self._without_current(comparison, experiment)
+        self.dock.show()  # hidden at first start (View ▸ Runs): a comparison brings it to the front
+        self.dock.raise_()
         self.widget.clear()
         self.probe.set_comparison(comparison, current)
         self._generation = self.probe.generation
