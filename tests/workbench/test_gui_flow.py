@@ -20,12 +20,16 @@ def test_run_pause_step_change_settings_close(qtbot, window):
     snap = wait_snapshot(qtbot, w, lambda s: s.state == "paused")
     assert snap.iteration == 0
     assert "press Space" in w.status_labels["state"].text()  # a first-time user is told how to start
+    def full_loss(run):
+        t = run.trainer
+        return t.metrics(t.x, t.d, t.targets)[0]
+
+    before = w.worker.call(full_loss)
 
     w.toggle_run()  # Run (Space)
     snap = wait_snapshot(qtbot, w, lambda s: s.state == "running" and s.iteration > 300)
-    # the whole curve from iteration 1 (older rows as envelope means: the history is bounded)
-    _, _, loss, _ = w.history.iterations.curve("step", "loss")
-    assert np.mean(loss[-50:]) < np.mean(loss[:50])  # learning
+    assert w.worker.call(full_loss) < before  # learning (the full training-set loss; the plotted
+    # history is bounded and may start late when this machine is loaded)
 
     w.toggle_run()  # Pause
     paused = wait_snapshot(qtbot, w, lambda s: s.state == "paused")
