@@ -16,6 +16,7 @@ from engine.data.toys import BUILTIN
 from engine.io.dataset_settings import DatasetSettings
 from engine.io.experiment import Experiment, default_experiment
 from engine.run import build
+from tests.engine.test_table_import import PENGUINS  # the same hand-made table
 from workbench.datapanel import CAPTION, DatasetChoice, DatasetPanel, PointDrawingTool
 from workbench.datapanel.panel import TAB_DRAW, TAB_IMPORT
 
@@ -380,18 +381,6 @@ def test_gzipped_idx_pair_dropped_by_its_labels_file(qtbot, panel, tmp_path):
 
 # ---- real tables (issue 15) ----------------------------------------------------------------
 
-PENGUINS = """species,island,bill_length_mm,flipper_length_mm,sex
-Adelie,Torgersen,39.1,181,male
-Adelie,Torgersen,39.5,186,female
-Adelie,Torgersen,NA,NA,NA
-Adelie,Biscoe,37.8,174,female
-Gentoo,Biscoe,46.1,211,female
-Gentoo,Biscoe,50.0,230,male
-Gentoo,Biscoe,47.5,NA,
-Chinstrap,Dream,46.5,192,female
-Chinstrap,Dream,50.0,196,male
-Chinstrap,Dream,51.3,193,male
-"""
 
 
 def reload(qtbot, panel, change, ok=True):
