@@ -67,3 +67,13 @@ def test_the_function_check_counts_body_lines(tmp_path, lines, expected):
     body = "\n".join(f"    x{i} = {i}" for i in range(lines))
     (tmp_path / "m.py").write_text(f'def f():\n    """Doc."""\n{body}\n')
     assert long_functions(tmp_path / "m.py") == expected
+
+
+def test_every_undo_command_lives_in_one_module():
+    """workbench/commands.py holds every QUndoCommand subclass (one place to read what undo does)."""
+    homes = set()
+    for path in sources():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef) and any(getattr(b, "id", None) == "QUndoCommand" for b in node.bases):
+                homes.add(path.relative_to(ROOT).as_posix())
+    assert homes == {"workbench/commands.py"}

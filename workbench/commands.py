@@ -1,14 +1,20 @@
-"""Undoable window-level changes that share the network designer's QUndoStack.
+"""Every undoable change, as a QUndoCommand on the one stack the window's Ctrl+Z / Ctrl+Shift+Z act on.
 
-One stack holds, in the order they were made: the designer's structural edits (its own
-`NetworkEdit` commands), weight edits from the inspector (`WeightEditCommand`), training
-setting changes and dataset changes (below). Ctrl+Z / Ctrl+Shift+Z in the window act on it.
-Each command calls the public methods of the `RunController` (workbench.run_controller).
+In the order they are usually made: the designer's structural edits (`NetworkEdit` and its
+subclasses, which install networks through the designer's `NetworkEditor`), a weight w_ij^(k)
+set in the inspector (`WeightEditCommand`), training settings, another dataset and a whole θ.
+The window-level commands call the public methods of the `RunController` (workbench.run_controller).
+Each command holds the state before and after, so undo and redo restore it bit for bit.
 """
 
 from __future__ import annotations
 
+from typing import Callable
+
 from PySide6.QtGui import QUndoCommand
+
+from engine.core.network import Network
+from engine.training import edits as architecture
 
 
 class SettingsChange(QUndoCommand):
@@ -60,3 +66,99 @@ class ParametersChange(QUndoCommand):
 
     def undo(self) -> None:
         self.controller.set_parameters(self.old)
+
+
+# -- the network designer's structural edits --------------------------------------------
+class NetworkEdit(QUndoCommand):
+    """One structural edit: `redo` installs the new network, `undo` puts the old one back.
+
+    Both networks are computed when the command is made (a refused edit raises
+    ConfigurationError there and is never pushed).
+    """
+
+    def __init__(self, editor, new: Network, text: str):
+        super().__init__(text)
+        self.editor = editor
+        self.old = editor.network
+        self.new = new
+
+    def redo(self) -> None:
+        self.editor.install(self.new)
+
+    def undo(self) -> None:
+        self.editor.install(self.old)
+
+
+class AddLayer(NetworkEdit):
+    """A hidden layer that becomes layer `position` (1 ≤ position ≤ N)."""
+
+    def __init__(self, editor, position: int, units: int, activation: str, rng):
+        new = architecture.insert_layer(editor.network, position, units, activation, rng, editor.init)
+        super().__init__(editor, new, f"Add layer {position} ({units} {activation})")
+        self.position = position
+
+
+class RemoveLayer(NetworkEdit):
+    """Remove hidden layer k."""
+
+    def __init__(self, editor, k: int, rng):
+        new = architecture.remove_layer(editor.network, k, rng, editor.init)
+        super().__init__(editor, new, f"Remove layer {k}")
+        self.k = k
+
+
+class ChangeUnits(NetworkEdit):
+    """Give layer k `units` units (kept units keep their weights)."""
+
+    def __init__(self, editor, k: int, units: int, rng):
+        old = editor.network.sizes[k] if 1 <= k <= editor.network.N else None
+        new = architecture.resize_layer(editor.network, k, units, rng, editor.init)
+        super().__init__(editor, new, f"Layer {k}: {old} → {units} units")
+        self.k, self.units = k, units
+
+
+class SetActivation(NetworkEdit):
+    """Layer k with activation `name`; every weight kept."""
+
+    def __init__(self, editor, k: int, name: str):
+        new = architecture.set_activation(editor.network, k, name)
+        super().__init__(editor, new, f"Layer {k}: {name}")
+        self.k, self.name = k, name
+
+
+# -- the inspector's weight edit ---------------------------------------------------------
+class WeightEditCommand(QUndoCommand):
+    """Undoable edit of w_ij^(k): redo calls apply(k, i, j, new), undo calls apply(k, i, j, old).
+
+    Push it on the main window's QUndoStack (push runs redo once). Consecutive edits of the
+    same weight merge into one command that undoes to the first old value.
+    """
+
+    ID = 0x7701
+
+    def __init__(self, k: int, i: int, j: int, new: float, old: float,
+                 apply: Callable[[int, int, int, float], None], parent: QUndoCommand | None = None):
+        super().__init__(parent)
+        self.k, self.i, self.j = int(k), int(i), int(j)
+        self.new, self.old = float(new), float(old)
+        self.apply = apply
+        self._update_text()
+
+    def _update_text(self) -> None:
+        self.setText(f"set w_{self.i + 1},{self.j + 1}^({self.k}) to {self.new:.6g}")
+
+    def redo(self) -> None:
+        self.apply(self.k, self.i, self.j, self.new)
+
+    def undo(self) -> None:
+        self.apply(self.k, self.i, self.j, self.old)
+
+    def id(self) -> int:
+        return self.ID
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not isinstance(other, WeightEditCommand) or (other.k, other.i, other.j) != (self.k, self.i, self.j):
+            return False
+        self.new = other.new
+        self._update_text()
+        return True

@@ -22,9 +22,8 @@ from engine.run import assemble
 from engine.training import edits
 
 from . import trained_state
-from .commands import DatasetChange, ParametersChange, SettingsChange
+from .commands import DatasetChange, ParametersChange, SettingsChange, WeightEditCommand
 from .designer import default_output
-from .inspector import WeightEditCommand
 from .session import with_seed, with_settings
 from .worker import commands as wc
 

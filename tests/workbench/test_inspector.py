@@ -13,7 +13,8 @@ from PySide6.QtWidgets import QApplication
 from engine import Network, Trainer
 from engine.core import optimizers
 from engine.training.trainer import Phase
-from workbench.inspector import InspectorPanel, InspectorState, LayerView, StepThroughBar, WeightEditCommand, WeightInspector
+from workbench.commands import WeightEditCommand
+from workbench.inspector import InspectorPanel, InspectorState, LayerView, StepThroughBar, WeightInspector
 from workbench.inspector.notation import parse_num
 
 

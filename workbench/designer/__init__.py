@@ -49,9 +49,8 @@ Shift+Insert add a layer after / before, Delete removes it, A opens the activati
 ← / → move the layer selection.
 """
 
-from .model import AddLayer, ChangeUnits, NetworkEdit, NetworkEditor, RemoveLayer, SetActivation, default_output, pair_note
+from .model import NetworkEditor, default_output, pair_note
 from .panel import DesignerPanel
 from .view import NetworkView
 
-__all__ = ["DesignerPanel", "NetworkEditor", "NetworkView", "NetworkEdit", "AddLayer", "RemoveLayer",
-           "ChangeUnits", "SetActivation", "default_output", "pair_note"]
+__all__ = ["DesignerPanel", "NetworkEditor", "NetworkView", "default_output", "pair_note"]

@@ -1,10 +1,11 @@
-"""The designer's model: the network being edited, and every edit as an undoable command.
+"""The designer's model: the network being edited, and the undo stack its edits go on.
 
 `NetworkEditor` holds the current engine `Network` (never mutated in place: each edit in
 `engine.training.edits` returns a new one), the initialiser name and seed used for the parts an
-edit creates, and a `QUndoStack`. Every structural edit is a `QUndoCommand` that captures the
-old and the new network when it is made, so undo and redo restore them bit for bit (the
-pattern of orange-canvas-core's `document/commands.py` and glue's `core/command.py`).
+edit creates, and a `QUndoStack`. Every structural edit is a `NetworkEdit` command
+(workbench.commands, where every undoable change lives) that captures the old and the new
+network when it is made, so undo and redo restore them bit for bit (the pattern of
+orange-canvas-core's `document/commands.py` and glue's `core/command.py`).
 
 New parts are drawn from `np.random.default_rng([seed, edit_index])`, where `edit_index`
 counts the edits made so far: the same sequence of edits gives the same weights.
@@ -14,12 +15,14 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 
 from engine.core.errors import ConfigurationError
 from engine.core.network import Network
 from engine.data.dataset import PROBLEMS
 from engine.training import edits as architecture
+
+from ..commands import AddLayer, ChangeUnits, RemoveLayer, SetActivation
 
 _DEFAULT_OUTPUT = {
     "binary": ("sigmoid", "bce"),
@@ -62,64 +65,6 @@ def pair_note(activation: str, divergence: str) -> str | None:
                 f"produce them, so the divergence clips its input and gradients can mislead. "
                 f"Use {'sigmoid' if divergence == 'bce' else 'softmax'}.")
     return None
-
-
-# -- commands ------------------------------------------------------------------------------
-class NetworkEdit(QUndoCommand):
-    """One structural edit: `redo` installs the new network, `undo` puts the old one back.
-
-    Both networks are computed when the command is made (a refused edit raises
-    ConfigurationError there and is never pushed).
-    """
-
-    def __init__(self, editor: "NetworkEditor", new: Network, text: str):
-        super().__init__(text)
-        self.editor = editor
-        self.old = editor.network
-        self.new = new
-
-    def redo(self) -> None:
-        self.editor.install(self.new)
-
-    def undo(self) -> None:
-        self.editor.install(self.old)
-
-
-class AddLayer(NetworkEdit):
-    """A hidden layer that becomes layer `position` (1 ≤ position ≤ N)."""
-
-    def __init__(self, editor, position: int, units: int, activation: str, rng):
-        new = architecture.insert_layer(editor.network, position, units, activation, rng, editor.init)
-        super().__init__(editor, new, f"Add layer {position} ({units} {activation})")
-        self.position = position
-
-
-class RemoveLayer(NetworkEdit):
-    """Remove hidden layer k."""
-
-    def __init__(self, editor, k: int, rng):
-        new = architecture.remove_layer(editor.network, k, rng, editor.init)
-        super().__init__(editor, new, f"Remove layer {k}")
-        self.k = k
-
-
-class ChangeUnits(NetworkEdit):
-    """Give layer k `units` units (kept units keep their weights)."""
-
-    def __init__(self, editor, k: int, units: int, rng):
-        old = editor.network.sizes[k] if 1 <= k <= editor.network.N else None
-        new = architecture.resize_layer(editor.network, k, units, rng, editor.init)
-        super().__init__(editor, new, f"Layer {k}: {old} → {units} units")
-        self.k, self.units = k, units
-
-
-class SetActivation(NetworkEdit):
-    """Layer k with activation `name`; every weight kept."""
-
-    def __init__(self, editor, k: int, name: str):
-        new = architecture.set_activation(editor.network, k, name)
-        super().__init__(editor, new, f"Layer {k}: {name}")
-        self.k, self.name = k, name
 
 
 # -- editor --------------------------------------------------------------------------------

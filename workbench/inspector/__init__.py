@@ -4,7 +4,8 @@ Integration API (what the main window uses)
 -------------------------------------------
 ::
 
-    from workbench.inspector import InspectorPanel, InspectorState, WeightEditCommand
+    from workbench.inspector import InspectorPanel, InspectorState
+    from workbench.commands import WeightEditCommand
 
     panel = InspectorPanel(parent)                      # put it in a QDockWidget
     # on the GUI thread, whenever a new snapshot arrives (≤ 30 Hz):
@@ -43,7 +44,6 @@ Pieces, usable on their own: `WeightInspector`, `LayerView`, `StepThroughBar`, `
 Indices are the engine's (W[i, j] = w_ij^(k), units from 0, layers k = 1..N).
 """
 
-from .edit_command import WeightEditCommand
 from .heatmap import Heatmap
 from .history import ParameterHistory
 from .layer_view import LayerView
@@ -53,4 +53,4 @@ from .step_bar import StepThroughBar
 from .weight_inspector import WeightInspector
 
 __all__ = ["Heatmap", "InspectorPanel", "InspectorState", "LayerView", "ParameterHistory",
-           "StepThroughBar", "WeightEditCommand", "WeightInspector"]
+           "StepThroughBar", "WeightInspector"]
