@@ -22,9 +22,9 @@ from engine.data.preparation import PreparedData, prepare
 from engine.io import atomic
 from engine.io.dataset_settings import check_sizes
 from engine.io.experiment import Experiment, dumps
-from engine.io.history_csv import save_history
-from engine.io.state_file import load_state, save_state
-from engine.io.weights import save_weights
+from engine.io.history_csv import history_text
+from engine.io.state_file import load_state, state_bytes
+from engine.io.weights import weights_bytes
 from engine.training.trainer import Trainer, spawn_seeds
 
 
@@ -127,22 +127,35 @@ def train_for(run: Run, steps: int | None = None, epochs: float | None = None,
         trainer.evaluate()
 
 
+OUTPUTS = ("weights.npz", "history.csv", "experiment.json", "state.npz")
+
+
+def output_files(run: Run, final: Path | None = None, history: bool = True) -> dict[str, bytes]:
+    """The bytes of the run's files by name: weights.npz, history.csv (unless history=False),
+    experiment.json (the experiment as run; relative dataset paths as read from `final`, or as
+    written when None) and state.npz (what `--resume DIR` continues from)."""
+    experiment = run.experiment if final is None else run.experiment.relocated(final)
+    files = {"weights.npz": weights_bytes(run.network)}
+    if history:
+        files["history.csv"] = history_text(run.trainer.history).encode("utf-8")
+    files["experiment.json"] = (dumps(experiment.to_dict()) + "\n").encode("utf-8")
+    files["state.npz"] = state_bytes(run.trainer)
+    return files
+
+
 def write_outputs(run: Run, out: Path, final: Path | None = None, history: bool = True) -> list[Path]:
     """DIR/weights.npz, DIR/history.csv (unless it was streamed: history=False), DIR/experiment.json
-    (the experiment as run) and DIR/state.npz (what `--resume DIR` continues from).
+    and DIR/state.npz (`output_files`), each written atomically.
 
     final: where `out` will end up (a temporary folder renamed into place): relative dataset
     paths in experiment.json are written as read from there.
     """
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    written = [out / "weights.npz", out / "history.csv", out / "experiment.json", out / "state.npz"]
-    save_weights(written[0], run.network)
-    if history:
-        save_history(written[1], run.trainer.history)
-    atomic.write_text(written[2], dumps(run.experiment.relocated(final or out).to_dict()) + "\n")
-    save_state(written[3], run.trainer)
-    return written
+    for name, data in output_files(run, final or out, history).items():
+        with atomic.atomic_open(out / name, "wb") as f:
+            f.write(data)
+    return [out / name for name in OUTPUTS]
 
 
 def resume(run: Run, directory: Path) -> str:

@@ -7,6 +7,7 @@ sizes before any array is read, so a crafted archive cannot make it spend memory
 
 from __future__ import annotations
 
+import io
 import stat
 import zipfile
 from pathlib import Path
@@ -25,11 +26,23 @@ MAX_BYTES = 2 * 1024**3  # uncompressed, all members: θ and a few optimiser buf
 def save_state(path, trainer, with_history: bool = False) -> None:
     """Write the trainer's state atomically (between iterations only); with_history: its
     history too (the GUI's sidecar, so reopening continues the curves)."""
+    with atomic.atomic_open(path, "wb") as f:
+        write_state(f, trainer, with_history)
+
+
+def state_bytes(trainer, with_history: bool = False) -> bytes:
+    """The bytes `save_state` writes (for a file written elsewhere, e.g. by a sweep's client)."""
+    buffer = io.BytesIO()
+    write_state(buffer, trainer, with_history)
+    return buffer.getvalue()
+
+
+def write_state(file, trainer, with_history: bool = False) -> None:
+    """The .npz archive into an open binary file."""
     arrays = capture(trainer)
     if with_history:
         arrays.update(trainer.history.to_arrays())
-    with atomic.atomic_open(path, "wb") as f:
-        np.savez(f, **arrays)
+    np.savez(file, **arrays)
 
 
 def _check_archive(path: Path) -> None:

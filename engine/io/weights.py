@@ -7,6 +7,7 @@ Written atomically: a failed write leaves the previous file intact.
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import numpy as np
@@ -26,14 +27,26 @@ DESCRIPTION_BYTES = HEADER_BYTES + 64 * (MAX_LAYERS + 1)
 
 def save_weights(path, network: Network) -> None:
     """Write every W^(k), b^(k), the sizes and the activation names to an .npz file."""
+    with atomic.atomic_open(path, "wb") as f:
+        write_weights(f, network)
+
+
+def weights_bytes(network: Network) -> bytes:
+    """The bytes `save_weights` writes (for a file written elsewhere, e.g. by a sweep's client)."""
+    buffer = io.BytesIO()
+    write_weights(buffer, network)
+    return buffer.getvalue()
+
+
+def write_weights(file, network: Network) -> None:
+    """The .npz archive into an open binary file."""
     arrays = {}
     for k in range(1, network.N + 1):
         arrays[f"W{k}"] = np.array(network.W[k])
         arrays[f"b{k}"] = np.array(network.b[k])
     arrays["sizes"] = np.array(network.sizes, dtype=np.int64)
     arrays["activations"] = np.array(network.activation_names, dtype=str)  # '<U7': fixed width
-    with atomic.atomic_open(path, "wb") as f:
-        np.savez(f, **arrays)
+    np.savez(file, **arrays)
 
 
 def load_weights(path, network: Network | None = None) -> Network:

@@ -16,6 +16,7 @@ import json
 import math
 import shutil
 import threading
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
@@ -134,7 +135,7 @@ def run_sweep(points: list[GridPoint], jobs: list[Job], keys: list[str], out: Pa
                 break
             while len(pending) >= window:
                 collect(cf.wait(pending, return_when=cf.FIRST_COMPLETED).done)
-            pending[executor.submit(run_job, job)] = job
+            pending[executor.submit(run_job, replace(job, final_dir=str((runs / job.name).resolve())))] = job
             collect([f for f in pending if f.done()])
         while pending:
             collect(cf.wait(pending, return_when=cf.FIRST_COMPLETED).done)

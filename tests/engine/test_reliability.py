@@ -298,10 +298,14 @@ def test_item9_outputs_are_written_as_a_set(tmp_path, capsys, monkeypatch):
     assert run_cli("train", experiment, "--out", out, "--steps", "2", "--quiet", capsys=capsys)[0] == 0
     before = {name: (out / name).read_bytes() for name in ("weights.npz", "history.csv", "experiment.json")}
 
-    def broken(*args, **kwargs):
-        raise OSError(28, "No space left on device")
+    real_open = atomic.atomic_open
 
-    monkeypatch.setattr("engine.run.save_state", broken)  # fails after history and weights were written
+    def broken(path, mode="w"):  # fails after history and weights were written
+        if Path(path).name == "state.npz":
+            raise OSError(28, "No space left on device")
+        return real_open(path, mode)
+
+    monkeypatch.setattr(atomic, "atomic_open", broken)
     status, _, err = run_cli("train", experiment, "--out", out, "--steps", "7", "--quiet", capsys=capsys)
     assert status == 1 and "No space left" in one_line_error(err)
     assert {name: (out / name).read_bytes() for name in before} == before  # the previous run, intact
