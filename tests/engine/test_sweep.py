@@ -14,6 +14,7 @@ import pytest
 from engine.cli import main
 from engine.core.errors import ConfigurationError, ExperimentError
 from engine.io.experiment import Experiment
+from engine.run import build
 from engine.sweep import command
 from engine.sweep.execute import run_sweep
 from engine.sweep.grid import grid, parse_vary
@@ -242,3 +243,38 @@ def test_sweep_cancel_starts_no_further_run_and_keeps_finished(tmp_path):
     rows = run_sweep(points, jobs, keys, tmp_path, _Counting(), window=1,
                      on_result=lambda done, total, row: cancel.set() if done == 2 else None, cancel=cancel)
     assert len(rows) == 2 and len(_table(tmp_path / "sweep.csv")) == 2
+
+
+def test_sweep_job_touches_no_disk_and_says_where_its_time_went(monkeypatch):
+    import tempfile
+
+    from engine.io import atomic
+
+    def no_disk(*args, **kwargs):
+        raise AssertionError("a sweep job wrote to disk")
+
+    for module, name in ((atomic, "atomic_open"), (tempfile, "mkstemp"), (tempfile, "mkdtemp")):
+        monkeypatch.setattr(module, name, no_disk)
+    _, jobs, _ = _plan(seeds=1)
+    result = run_job(jobs[0])
+    assert set(result["files"]) == {"weights.npz", "history.csv", "experiment.json", "state.npz"}
+    seconds = result["seconds"]
+    assert set(seconds) == {"setup", "train", "write"} and all(s >= 0 for s in seconds.values())
+    assert sum(seconds.values()) == pytest.approx(result["row"]["wall_time_s"], abs=1e-3)
+
+
+def test_sweep_run_of_a_data_file_reads_it_from_its_run_folder(tmp_path):
+    (tmp_path / "exp").mkdir()
+    X = np.random.default_rng(0).normal(size=(20, 2))
+    (tmp_path / "exp" / "points.csv").write_text("u,v,label\n" + "".join(f"{a},{b},{int(a > b)}\n" for a, b in X))
+    document = json.loads(DEFAULT.read_text())
+    document["dataset"] = {"file": "points.csv", "features": ["u", "v"], "target": "label", "test_fraction": 0.0}
+    (tmp_path / "exp" / "mine.json").write_text(json.dumps(document))
+    experiment = Experiment.load(tmp_path / "exp" / "mine.json")
+    axes = [parse_vary(f"{LR}=0.1")]
+    points = grid(experiment, axes)
+    jobs = [Job(p.name, p.experiment.to_dict(), str(tmp_path / "exp"), steps=5) for p in points]
+    run_sweep(points, jobs, [LR], tmp_path / "out", _Counting())
+    saved = tmp_path / "out" / "runs" / points[0].name / "experiment.json"
+    assert json.loads(saved.read_text())["dataset"]["file"] == "../../../exp/points.csv"
+    assert build(Experiment.load(saved)).data.n_train == 20
