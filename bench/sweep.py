@@ -1,18 +1,32 @@
 """Sweep throughput: one local worker against two, per-run overhead, memory per worker.
 
-    python bench/sweep.py [--runs 12] [--steps 2000] [--repeats 2]
+    python bench/sweep.py [--runs 12] [--steps 2000] [--repeats 2] [--quick]
 
-Side by side in one run, alternating: the same 12-run sweep of the default experiment
-(learning rates 1e-3..1, log-spaced) with `--workers 1` (in-process) and `--workers 2`
-(a forked process pool). Per-run overhead = a run's wall time in the sweep minus the bare
-`train_for` time of the same run measured in this process (data generation, building, the
-final evaluation, writing three files, moving them into place). Memory per worker: the
-largest resident set of a worker process (ru_maxrss of the children).
+Side by side in one run, alternating, `--repeats` times: the same sweep of the default
+experiment (`--runs` learning rates 1e-3..1, log-spaced, `--steps` each) with `--workers 1`
+(in-process), the bare `train_for` of the same runs in this process (the reference), and the
+sweep with `--workers 2` (the forked process pool `backprop-workbench sweep` uses).
+
+Reported:
+- wall time of the whole sweep with 1 and 2 workers and the ratio (issue 13: ≥ 1.8×);
+- per-run overhead (issue 13: ≤ 10 % of a 2,000-step run), median and spread over all runs:
+  in the run itself, the time outside `train_for` (reading the experiment, generating the
+  data, building; finishing the history and building the files) against the time inside it,
+  both timed by the job on its worker; against the bare reference, a run's wall time in the
+  sweep minus its bare `train_for` time; and the whole 1-worker sweep (the client's writing
+  included) against the sum of the bare runs; plus the pool's start-up (forking the workers);
+- memory per worker: the peak resident set (VmHWM) of each worker process and, of that, what
+  is its own (private, not shared with the client it was forked from), read at the end of the
+  sweep from /proc (elsewhere: the largest peak RSS of a finished worker, ru_maxrss).
+
+`--quick`: 4 runs of 300 steps, once (a smoke test; the figures need the full run).
 """
 
 from __future__ import annotations
 
 import argparse
+import concurrent.futures as cf
+import os
 import resource
 import statistics
 import sys
@@ -40,19 +54,68 @@ def plan(runs: int, steps: int):
     return points, jobs, [a.key for a in axes]
 
 
-def sweep_seconds(workers: int, runs: int, steps: int) -> tuple[float, dict]:
+class Recording(cf.Executor):
+    """The executor `executor_for` makes, keeping each result's time split (run_sweep keeps only rows)."""
+
+    def __init__(self, pool: cf.Executor):
+        self.pool, self.seconds = pool, {}
+
+    def submit(self, fn, /, *args, **kwargs):
+        future = self.pool.submit(fn, *args, **kwargs)
+        future.add_done_callback(lambda f: f.exception() or self.seconds.update({args[0].name: f.result()["seconds"]}))
+        return future
+
+    def shutdown(self, wait=True, **kwargs):
+        self.pool.shutdown(wait, **kwargs)
+
+
+def _pid(_) -> int:
+    return os.getpid()
+
+
+def _kib(pid: int, field: str, file: str = "status") -> int | None:
+    """A field (in kB) of /proc/PID/status or smaps_rollup; None where there is no /proc."""
+    try:
+        with open(f"/proc/{pid}/{file}") as f:
+            for line in f:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1])
+    except OSError:
+        return None
+    return None
+
+
+def worker_memory(pool: cf.Executor) -> list[tuple[float, float | None]]:
+    """(peak RSS MiB, private MiB) of each live worker process of a ProcessPoolExecutor."""
+    out = []
+    for pid in list(getattr(pool, "_processes", None) or {}):
+        peak = _kib(pid, "VmHWM")
+        if peak is not None:
+            private = [_kib(pid, f, "smaps_rollup") for f in ("Private_Clean", "Private_Dirty")]
+            out.append((peak / 1024, None if None in private else sum(private) / 1024))
+    return out
+
+
+def sweep(workers: int, runs: int, steps: int) -> dict:
+    """One sweep into a temporary folder: wall time, rows, per-run seconds, pool start-up, worker memory."""
     points, jobs, keys = plan(runs, steps)
-    executor, _, window = executor_for(workers, None)
+    pool, _, window = executor_for(workers, None)
+    executor = Recording(pool)
     with tempfile.TemporaryDirectory() as out, executor:
         started = time.perf_counter()
+        if workers > 1:  # fork the workers and let each answer once: the start-up a sweep pays
+            list(pool.map(_pid, range(workers)))
+        forked = time.perf_counter()
         rows = run_sweep(points, jobs, keys, Path(out), executor, window=window)
-        return time.perf_counter() - started, rows
+        wall = time.perf_counter() - started
+        memory = worker_memory(pool)
+    return {"wall": wall, "start": forked - started, "rows": rows, "seconds": executor.seconds, "memory": memory}
 
 
 def bare_training(runs: int, steps: int) -> dict[str, float]:
-    """train_for alone, per run (no data generation, no files)."""
+    """train_for alone, per run (no data generation, no files): the reference."""
     _one_blas_thread()
-    points, jobs, _ = plan(runs, steps)
+    points, _, _ = plan(runs, steps)
     times = {}
     for point in points:
         run = build(point.experiment)
@@ -62,29 +125,60 @@ def bare_training(runs: int, steps: int) -> dict[str, float]:
     return times
 
 
+def spread(values: list[float]) -> str:
+    """median [min–max] as percentages."""
+    return f"median {100 * statistics.median(values):5.1f} %  [{100 * min(values):.1f} – {100 * max(values):.1f} %]"
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--runs", type=int, default=12)
     p.add_argument("--steps", type=int, default=2000)
     p.add_argument("--repeats", type=int, default=2)
+    p.add_argument("--quick", action="store_true", help="4 runs of 300 steps, once")
     args = p.parse_args()
-    one, two, overheads = [], [], []
+    if args.quick:
+        args.runs, args.steps, args.repeats = 4, 300, 1
+    one, two, bare_sums, in_run, vs_bare, whole, starts, memory, parts = [], [], [], [], [], [], [], [], []
     for _ in range(args.repeats):
-        t1, rows = sweep_seconds(1, args.runs, args.steps)
+        s1 = sweep(1, args.runs, args.steps)
         bare = bare_training(args.runs, args.steps)
-        t2, _ = sweep_seconds(2, args.runs, args.steps)
-        one.append(t1)
-        two.append(t2)
-        overheads += [(rows[name]["wall_time_s"] - bare[name]) / bare[name] for name in bare]
-    m1, m2 = statistics.median(one), statistics.median(two)
-    worker_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(f"{args.runs}-run sweep of default.json, {args.steps} steps each, {args.repeats} repeats (median)")
-    print(f"  --workers 1 (in-process): {m1:6.2f} s   ({[round(t, 2) for t in one]})")
-    print(f"  --workers 2 (process pool): {m2:6.2f} s   ({[round(t, 2) for t in two]})")
-    print(f"  speed-up 2 workers / 1: {m1 / m2:.2f}x   (target ≥ 1.8x)")
-    print(f"  per-run overhead: median {100 * statistics.median(overheads):.1f} %, "
-          f"max {100 * max(overheads):.1f} % of the bare training time (target ≤ 10 %)")
-    print(f"  memory per worker (max RSS of a worker process): {worker_mib:.0f} MiB")
+        s2 = sweep(2, args.runs, args.steps)
+        one.append(s1["wall"])
+        two.append(s2["wall"])
+        bare_sums.append(sum(bare.values()))
+        whole.append((s1["wall"] - sum(bare.values())) / sum(bare.values()))
+        starts.append(s2["start"])
+        memory += s2["memory"]
+        for s in (s1, s2):
+            in_run += [(t["setup"] + t["write"]) / t["train"] for t in s["seconds"].values()]
+            parts += list(s["seconds"].values())
+        vs_bare += [(s1["rows"][name]["wall_time_s"] - bare[name]) / bare[name] for name in bare]
+    m1, m2, run_time = statistics.median(one), statistics.median(two), statistics.median(bare_sums) / args.runs
+    print(f"{args.runs}-run sweep of default.json, {args.steps} steps each, {args.repeats} repeat(s), "
+          f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
+    print(f"  bare train_for, sum of the runs:   {statistics.median(bare_sums):6.2f} s   (one run {run_time:.3f} s)")
+    print(f"  --workers 1 (in-process):          {m1:6.2f} s   {[round(t, 2) for t in one]}")
+    print(f"  --workers 2 (forked process pool): {m2:6.2f} s   {[round(t, 2) for t in two]}")
+    print(f"  speed-up 2 workers / 1:            {m1 / m2:6.2f}x  (target ≥ 1.8x)")
+    print("  per-run overhead (target ≤ 10 %):")
+    print(f"    in the run (outside train_for / inside), {len(in_run)} runs: {spread(in_run)}")
+    print("      (median ms: " + ", ".join(f"{k} {1e3 * statistics.median(t[k] for t in parts):.1f}"
+                                      for k in ("setup", "train", "write")) + ")")
+    print(f"    run wall time in the sweep against bare train_for:  {spread(vs_bare)}")
+    print(f"    whole 1-worker sweep against the bare runs:         {spread(whole)}")
+    print(f"    pool start-up (fork 2 workers): {1e3 * statistics.median(starts):.0f} ms = "
+          f"{100 * statistics.median(starts) / (args.runs / 2 * run_time):.1f} % of a worker's share of the sweep")
+    if memory:
+        peak = max(m[0] for m in memory)
+        private = [m[1] for m in memory if m[1] is not None]
+        print(f"  memory per worker: peak RSS ≤ {peak:.0f} MiB" +
+              (f", of it private (not shared with the client) ≤ {max(private):.0f} MiB" if private else ""))
+    else:
+        print(f"  memory per worker: peak RSS ≤ "
+              f"{resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:.0f} MiB (ru_maxrss, Linux units)")
+    print(f"  (client process, the 1-worker runs in it: peak RSS "
+          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB)")
 
 
 if __name__ == "__main__":
