@@ -1,11 +1,13 @@
 """Sweep throughput: one local worker against two, per-run overhead, memory per worker.
 
-    python bench/sweep.py [--runs 12] [--steps 2000] [--repeats 2] [--quick]
+    python bench/sweep.py [--runs 12] [--steps 2000] [--repeats 2] [--quick] [--tree ../main]
 
-Side by side in one run, alternating, `--repeats` times: the same sweep of the default
-experiment (`--runs` learning rates 1e-3..1, log-spaced, `--steps` each) with `--workers 1`
-(in-process), the bare `train_for` of the same runs in this process (the reference), and the
-sweep with `--workers 2` (the forked process pool `backprop-workbench sweep` uses).
+Side by side in one run, `--repeats` times, each repeat in a fresh interpreter: the same sweep
+of the default experiment (`--runs` learning rates 1e-3..1, log-spaced, `--steps` each) with
+`--workers 1` (in-process), the bare `train_for` of the same runs in that interpreter (the
+reference), and the sweep with `--workers 2` (the forked process pool `backprop-workbench
+sweep` uses). `--tree PATH` measures another checkout's engine too (e.g. main, for before and
+after), alternating with this one's repeat by repeat.
 
 Reported:
 - wall time of the whole sweep with 1 and 2 workers and the ratio (issue 13: ≥ 1.8×);
@@ -26,15 +28,19 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures as cf
+import json
 import os
 import resource
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+_root = sys.argv[sys.argv.index("--root") + 1] if "--root" in sys.argv[:-1] else str(ROOT)
+sys.path.insert(0, _root)  # the engine measured: this checkout's, or --root's (for --tree)
 
 from engine.io.experiment import Experiment  # noqa: E402
 from engine.run import build, train_for  # noqa: E402
@@ -43,7 +49,7 @@ from engine.sweep.execute import run_sweep  # noqa: E402
 from engine.sweep.grid import grid, parse_vary  # noqa: E402
 from engine.sweep.job import Job, _one_blas_thread  # noqa: E402
 
-DEFAULT = Path(__file__).resolve().parent.parent / "resources" / "experiments" / "default.json"
+DEFAULT = ROOT / "resources" / "experiments" / "default.json"
 
 
 def plan(runs: int, steps: int):
@@ -62,7 +68,8 @@ class Recording(cf.Executor):
 
     def submit(self, fn, /, *args, **kwargs):
         future = self.pool.submit(fn, *args, **kwargs)
-        future.add_done_callback(lambda f: f.exception() or self.seconds.update({args[0].name: f.result()["seconds"]}))
+        future.add_done_callback(lambda f: f.exception() or self.seconds.update(
+            {args[0].name: f.result()["seconds"]} if "seconds" in f.result() else {}))  # not kept by older trees
         return future
 
     def shutdown(self, wait=True, **kwargs):
@@ -127,7 +134,60 @@ def bare_training(runs: int, steps: int) -> dict[str, float]:
 
 def spread(values: list[float]) -> str:
     """median [min–max] as percentages."""
+    if not values:
+        return "(not measured by this tree)"
     return f"median {100 * statistics.median(values):5.1f} %  [{100 * min(values):.1f} – {100 * max(values):.1f} %]"
+
+
+def measure(runs: int, steps: int) -> dict:
+    """One repeat: the 1-worker sweep, the bare runs, the 2-worker sweep; the figures as plain data."""
+    s1 = sweep(1, runs, steps)
+    bare = bare_training(runs, steps)
+    s2 = sweep(2, runs, steps)
+    total = sum(bare.values())
+    parts = [t for s in (s1, s2) for t in s["seconds"].values()]
+    memory = s2["memory"] or [(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss   # no /proc: the largest
+                               / (2**20 if sys.platform == "darwin" else 1024), None)]  # finished worker's peak
+    return {"one": [s1["wall"]], "two": [s2["wall"]], "bare": [total], "whole": [(s1["wall"] - total) / total],
+            "start": [s2["start"]], "memory": memory, "parts": parts,
+            "in_run": [(t["setup"] + t["write"]) / t["train"] for t in parts],
+            "vs_bare": [(s1["rows"][name]["wall_time_s"] - bare[name]) / bare[name] for name in bare]}
+
+
+def merged(figures: list[dict]) -> dict:
+    return {key: [v for f in figures for v in f[key]] for key in figures[0]}
+
+
+def report(label: str, f: dict, runs: int) -> None:
+    m1, m2, run_time = statistics.median(f["one"]), statistics.median(f["two"]), statistics.median(f["bare"]) / runs
+    print(label)
+    print(f"  bare train_for, sum of the runs:   {statistics.median(f['bare']):6.2f} s   (one run {run_time:.3f} s)")
+    print(f"  --workers 1 (in-process):          {m1:6.2f} s   {[round(t, 2) for t in f['one']]}")
+    print(f"  --workers 2 (forked process pool): {m2:6.2f} s   {[round(t, 2) for t in f['two']]}")
+    print(f"  speed-up 2 workers / 1:            {m1 / m2:6.2f}x  (target ≥ 1.8x)")
+    print("  per-run overhead (target ≤ 10 %):")
+    print(f"    in the run (outside train_for / inside), {len(f['in_run'])} runs: {spread(f['in_run'])}")
+    if f["parts"]:
+        print("      (median ms: " + ", ".join(f"{k} {1e3 * statistics.median(t[k] for t in f['parts']):.1f}"
+                                          for k in ("setup", "train", "write")) + ")")
+    print(f"    run wall time in the sweep against bare train_for:  {spread(f['vs_bare'])}")
+    print(f"    whole 1-worker sweep against the bare runs:         {spread(f['whole'])}")
+    start = statistics.median(f["start"])
+    print(f"    pool start-up (fork 2 workers): {1e3 * start:.0f} ms = "
+          f"{100 * start / (runs / 2 * run_time):.1f} % of a worker's share of the sweep")
+    peak = max(m[0] for m in f["memory"])
+    private = [m[1] for m in f["memory"] if m[1] is not None]
+    print(f"  memory per worker: peak RSS ≤ {peak:.0f} MiB" +
+          (f", of it private (not shared with the client) ≤ {max(private):.0f} MiB" if private else ""))
+
+
+def in_subprocess(root: Path, runs: int, steps: int) -> dict:
+    """One repeat measured by a fresh interpreter running the engine of the checkout `root`."""
+    done = subprocess.run([sys.executable, __file__, "--repeat-json", "--root", str(root), "--runs", str(runs),
+                           "--steps", str(steps)], capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        sys.exit(f"measuring {root} failed:\n{done.stderr}")
+    return json.loads(done.stdout.splitlines()[-1])
 
 
 def main() -> None:
@@ -136,49 +196,24 @@ def main() -> None:
     p.add_argument("--steps", type=int, default=2000)
     p.add_argument("--repeats", type=int, default=2)
     p.add_argument("--quick", action="store_true", help="4 runs of 300 steps, once")
+    p.add_argument("--tree", type=Path, help="also measure another checkout (e.g. the main branch), alternating")
+    p.add_argument("--root", type=Path, default=ROOT, help=argparse.SUPPRESS)
+    p.add_argument("--repeat-json", action="store_true", help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.quick:
         args.runs, args.steps, args.repeats = 4, 300, 1
-    one, two, bare_sums, in_run, vs_bare, whole, starts, memory, parts = [], [], [], [], [], [], [], [], []
+    if args.repeat_json:
+        print(json.dumps(measure(args.runs, args.steps)))
+        return
+    trees = [ROOT] + ([args.tree.resolve()] if args.tree else [])
+    figures: dict[Path, list[dict]] = {tree: [] for tree in trees}
     for _ in range(args.repeats):
-        s1 = sweep(1, args.runs, args.steps)
-        bare = bare_training(args.runs, args.steps)
-        s2 = sweep(2, args.runs, args.steps)
-        one.append(s1["wall"])
-        two.append(s2["wall"])
-        bare_sums.append(sum(bare.values()))
-        whole.append((s1["wall"] - sum(bare.values())) / sum(bare.values()))
-        starts.append(s2["start"])
-        memory += s2["memory"]
-        for s in (s1, s2):
-            in_run += [(t["setup"] + t["write"]) / t["train"] for t in s["seconds"].values()]
-            parts += list(s["seconds"].values())
-        vs_bare += [(s1["rows"][name]["wall_time_s"] - bare[name]) / bare[name] for name in bare]
-    m1, m2, run_time = statistics.median(one), statistics.median(two), statistics.median(bare_sums) / args.runs
+        for tree in trees:
+            figures[tree].append(in_subprocess(tree, args.runs, args.steps))
     print(f"{args.runs}-run sweep of default.json, {args.steps} steps each, {args.repeats} repeat(s), "
           f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
-    print(f"  bare train_for, sum of the runs:   {statistics.median(bare_sums):6.2f} s   (one run {run_time:.3f} s)")
-    print(f"  --workers 1 (in-process):          {m1:6.2f} s   {[round(t, 2) for t in one]}")
-    print(f"  --workers 2 (forked process pool): {m2:6.2f} s   {[round(t, 2) for t in two]}")
-    print(f"  speed-up 2 workers / 1:            {m1 / m2:6.2f}x  (target ≥ 1.8x)")
-    print("  per-run overhead (target ≤ 10 %):")
-    print(f"    in the run (outside train_for / inside), {len(in_run)} runs: {spread(in_run)}")
-    print("      (median ms: " + ", ".join(f"{k} {1e3 * statistics.median(t[k] for t in parts):.1f}"
-                                      for k in ("setup", "train", "write")) + ")")
-    print(f"    run wall time in the sweep against bare train_for:  {spread(vs_bare)}")
-    print(f"    whole 1-worker sweep against the bare runs:         {spread(whole)}")
-    print(f"    pool start-up (fork 2 workers): {1e3 * statistics.median(starts):.0f} ms = "
-          f"{100 * statistics.median(starts) / (args.runs / 2 * run_time):.1f} % of a worker's share of the sweep")
-    if memory:
-        peak = max(m[0] for m in memory)
-        private = [m[1] for m in memory if m[1] is not None]
-        print(f"  memory per worker: peak RSS ≤ {peak:.0f} MiB" +
-              (f", of it private (not shared with the client) ≤ {max(private):.0f} MiB" if private else ""))
-    else:
-        print(f"  memory per worker: peak RSS ≤ "
-              f"{resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:.0f} MiB (ru_maxrss, Linux units)")
-    print(f"  (client process, the 1-worker runs in it: peak RSS "
-          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB)")
+    for tree in trees:
+        report(f"{tree}:", merged(figures[tree]), args.runs)
 
 
 if __name__ == "__main__":

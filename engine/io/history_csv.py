@@ -8,7 +8,7 @@ recorded (empty otherwise, and where NaN). An evaluation at a step with no itera
 
 Every number is written as `repr` writes it: the shortest text that reads back to the very same
 float64, bit for bit. The rows are merged and formatted a whole block at a time (NumPy index
-arithmetic, each distinct value of a column formatted once), not cell by cell.
+arithmetic, each run of equal values in a column formatted once), not cell by cell.
 
 `stream_history` writes the rows as the history spills them (before they fold into its
 bounded envelopes), so a run of any length is written at full resolution in bounded memory;
@@ -35,13 +35,17 @@ def history_columns(n_layers: int) -> list[str]:
 
 
 def format_floats(values: np.ndarray) -> list[str]:
-    """repr of every value ("" for NaN); each distinct bit pattern is formatted once."""
+    """repr of every value ("" for NaN), flattened; each run of equal values is formatted once
+    (a constant learning rate, the empty evaluation cells between evaluations)."""
     flat = np.ascontiguousarray(values, dtype=np.float64).reshape(-1)
-    bits, inverse = np.unique(flat.view(np.uint64), return_inverse=True)
-    distinct = bits.view(np.float64)
+    if not len(flat):
+        return []
+    bits = flat.view(np.uint64)  # equal bits: −0.0 and 0.0 stay apart, NaN equals NaN
+    heads = np.flatnonzero(np.concatenate([[True], bits[1:] != bits[:-1]]))
+    distinct = flat[heads]
     texts = np.array(list(map(repr, distinct.tolist())), dtype=object)
     texts[np.isnan(distinct)] = ""
-    return texts[inverse].tolist()
+    return np.repeat(texts, np.diff(np.append(heads, len(flat)))).tolist()
 
 
 def merge_plan(steps: np.ndarray, evaluation_steps: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
