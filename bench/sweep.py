@@ -69,7 +69,8 @@ class Recording(cf.Executor):
     def submit(self, fn, /, *args, **kwargs):
         future = self.pool.submit(fn, *args, **kwargs)
         future.add_done_callback(lambda f: f.exception() or self.seconds.update(
-            {args[0].name: f.result()["seconds"]} if "seconds" in f.result() else {}))  # not kept by older trees
+            {args[0].name: (f.result()["seconds"], f.result()["cpu_seconds"])} if "cpu_seconds" in f.result()
+            else {}))  # older trees do not time the phases
         return future
 
     def shutdown(self, wait=True, **kwargs):
@@ -145,12 +146,14 @@ def measure(runs: int, steps: int) -> dict:
     bare = bare_training(runs, steps)
     s2 = sweep(2, runs, steps)
     total = sum(bare.values())
-    parts = [t for s in (s1, s2) for t in s["seconds"].values()]
+    parts = [t for s in (s1, s2) for t, _ in s["seconds"].values()]
+    cpu = [c for s in (s1, s2) for _, c in s["seconds"].values()]
     memory = s2["memory"] or [(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss   # no /proc: the largest
                                / (2**20 if sys.platform == "darwin" else 1024), None)]  # finished worker's peak
     return {"one": [s1["wall"]], "two": [s2["wall"]], "bare": [total], "whole": [(s1["wall"] - total) / total],
             "start": [s2["start"]], "memory": memory, "parts": parts,
             "in_run": [(t["setup"] + t["write"]) / t["train"] for t in parts],
+            "in_run_cpu": [(c["setup"] + c["write"]) / c["train"] for c in cpu],
             "vs_bare": [(s1["rows"][name]["wall_time_s"] - bare[name]) / bare[name] for name in bare]}
 
 
@@ -166,7 +169,8 @@ def report(label: str, f: dict, runs: int) -> None:
     print(f"  --workers 2 (forked process pool): {m2:6.2f} s   {[round(t, 2) for t in f['two']]}")
     print(f"  speed-up 2 workers / 1:            {m1 / m2:6.2f}x  (target ≥ 1.8x)")
     print("  per-run overhead (target ≤ 10 %):")
-    print(f"    in the run (outside train_for / inside), {len(f['in_run'])} runs: {spread(f['in_run'])}")
+    print(f"    in the run (outside train_for / inside), {len(f['in_run'])} runs, wall: {spread(f['in_run'])}")
+    print(f"                                              CPU: {spread(f['in_run_cpu'])}")
     if f["parts"]:
         print("      (median ms: " + ", ".join(f"{k} {1e3 * statistics.median(t[k] for t in f['parts']):.1f}"
                                           for k in ("setup", "train", "write")) + ")")

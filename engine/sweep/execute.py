@@ -3,8 +3,11 @@
 Each finished run is written by the client as DIR/runs/<run>/ (weights.npz, history.csv,
 experiment.json and result.json, its row) through a temporary folder renamed into place, so a
 run folder exists only when complete. Running the same sweep into the same DIR again skips the
-runs whose folder holds the same experiment. DIR/sweep.csv is rewritten (atomically) after
-every finished run, in grid order, so an interrupted sweep still leaves a valid table.
+runs whose folder holds the same experiment (it reads the run folders, not the table).
+DIR/sweep.csv, in grid order, is rewritten (atomically) as runs finish — at most once every
+TABLE_EVERY seconds, so a sweep of thousands of short runs does not spend its time rewriting
+it — and always at the end, on Ctrl-C and on an error, so an interrupted sweep still leaves a
+valid table of every finished run.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import json
 import math
 import shutil
 import threading
+import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Callable
@@ -26,6 +30,7 @@ from engine.sweep.grid import GridPoint
 from engine.sweep.job import METRICS, Job, run_job
 
 RESULT = "result.json"
+TABLE_EVERY = 1.0  # seconds between rewrites of sweep.csv while a sweep runs
 
 
 class InProcessExecutor(cf.Executor):
@@ -117,6 +122,7 @@ def run_sweep(points: list[GridPoint], jobs: list[Job], keys: list[str], out: Pa
             todo.append(job)
     table = out / "sweep.csv"
     write_table(table, keys, points, rows)
+    written = [time.monotonic()]
     pending: dict[cf.Future, Job] = {}
 
     def collect(done_futures) -> None:
@@ -125,7 +131,9 @@ def run_sweep(points: list[GridPoint], jobs: list[Job], keys: list[str], out: Pa
             result = future.result()
             _keep(runs / job.name, job.document, result)
             rows[job.name] = result["row"]
-            write_table(table, keys, points, rows)
+            if time.monotonic() - written[0] >= TABLE_EVERY:
+                write_table(table, keys, points, rows)
+                written[0] = time.monotonic()
             if on_result is not None:
                 on_result(len(rows), len(jobs), result["row"])
 
@@ -144,4 +152,5 @@ def run_sweep(points: list[GridPoint], jobs: list[Job], keys: list[str], out: Pa
             future.cancel()
         write_table(table, keys, points, rows)
         raise
+    write_table(table, keys, points, rows)
     return rows

@@ -24,6 +24,7 @@ from engine.training.outcome import iterations_to_target, outcome
 
 FILES = OUTPUTS
 METRICS = ("train_loss", "train_accuracy", "test_loss", "test_accuracy")
+PHASES = ("setup", "train", "write")
 
 
 @dataclass(frozen=True)
@@ -45,31 +46,32 @@ class Job:
 
 
 def run_job(job: Job) -> dict:
-    """Train one grid point; returns {"row": {...}, "files": {name: bytes}, "seconds": {...}}.
+    """Train one grid point; returns {"row": {...}, "files": {name: bytes}, "seconds": {...}, "cpu_seconds": {...}}.
 
-    seconds: where the run's wall time went — "setup" (reading the experiment, generating the
-    data, building), "train" (`train_for`), "write" (the rest of the history and the files).
+    seconds, cpu_seconds: where the run's wall and CPU time went, by PHASES — "setup" (reading
+    the experiment, generating the data, building), "train" (`train_for`), "write" (the rest of
+    the history and the files).
     """
     _one_blas_thread()
-    started = time.perf_counter()
+    clocks = [(time.perf_counter(), time.process_time())]
     experiment = Experiment.from_dict(job.document, job.base_dir)
     run = build(experiment)
     trainer = run.trainer
     history = io.StringIO()
     with write_history_stream(history, trainer.history), np.errstate(all="ignore"):
-        built = time.perf_counter()
+        clocks.append((time.perf_counter(), time.process_time()))
         train_for(run, job.steps, job.epochs)  # overflow while diverging: the guard reports it
-        trained = time.perf_counter()
+        clocks.append((time.perf_counter(), time.process_time()))
     files = output_files(run, None if job.final_dir is None else Path(job.final_dir), history=False)
     files["history.csv"] = history.getvalue().encode("utf-8")
     row = {"run": job.name, "status": outcome(trainer), "iterations": trainer.iteration}
     for metric in METRICS:
         row[metric] = float(trainer.history.evaluation(metric)[-1])
     row["iterations_to_target"] = iterations_to_target(trainer.history, job.target_accuracy, job.target_loss)
-    finished = time.perf_counter()
-    row["wall_time_s"] = finished - started
-    seconds = {"setup": built - started, "train": trained - built, "write": finished - trained}
-    return {"row": row, "files": {name: files[name] for name in FILES}, "seconds": seconds}
+    clocks.append((time.perf_counter(), time.process_time()))
+    row["wall_time_s"] = clocks[-1][0] - clocks[0][0]
+    seconds, cpu = ({phase: clocks[i + 1][c] - clocks[i][c] for i, phase in enumerate(PHASES)} for c in (0, 1))
+    return {"row": row, "files": {name: files[name] for name in FILES}, "seconds": seconds, "cpu_seconds": cpu}
 
 
 _limited_in: int | None = None  # the process whose BLAS is limited to one thread
