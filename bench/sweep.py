@@ -16,7 +16,9 @@ Reported:
   data, building; finishing the history and building the files) against the time inside it,
   both timed by the job on its worker; against the bare reference, a run's wall time in the
   sweep minus its bare `train_for` time; and the whole 1-worker sweep (the client's writing
-  included) against the sum of the bare runs; plus the pool's start-up (forking the workers);
+  included) against the sum of the bare runs; plus the pool's start-up (forking the workers).
+  CPU time (process_time) beside wall time where it applies: far less disturbed by other
+  programs on a busy machine;
 - memory per worker: the peak resident set (VmHWM) of each worker process and, of that, what
   is its own (private, not shared with the client it was forked from), read at the end of the
   sweep from /proc (elsewhere: the largest peak RSS of a finished worker, ru_maxrss).
@@ -110,27 +112,29 @@ def sweep(workers: int, runs: int, steps: int) -> dict:
     pool, _, window = executor_for(workers, None)
     executor = Recording(pool)
     with tempfile.TemporaryDirectory() as out, executor:
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         if workers > 1:  # fork the workers and let each answer once: the start-up a sweep pays
             list(pool.map(_pid, range(workers)))
         forked = time.perf_counter()
         rows = run_sweep(points, jobs, keys, Path(out), executor, window=window)
-        wall = time.perf_counter() - started
+        wall, cpu = time.perf_counter() - started, time.process_time() - cpu_started
         memory = worker_memory(pool)
-    return {"wall": wall, "start": forked - started, "rows": rows, "seconds": executor.seconds, "memory": memory}
+    return {"wall": wall, "cpu": cpu, "start": forked - started, "rows": rows, "seconds": executor.seconds,
+            "memory": memory}
 
 
-def bare_training(runs: int, steps: int) -> dict[str, float]:
-    """train_for alone, per run (no data generation, no files): the reference."""
+def bare_training(runs: int, steps: int) -> tuple[dict[str, float], float]:
+    """train_for alone, per run (no data generation, no files): the reference; and its CPU time in all."""
     _one_blas_thread()
     points, _, _ = plan(runs, steps)
-    times = {}
+    times, cpu = {}, 0.0
     for point in points:
         run = build(point.experiment)
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         train_for(run, steps)
         times[point.name] = time.perf_counter() - started
-    return times
+        cpu += time.process_time() - cpu_started
+    return times, cpu
 
 
 def spread(values: list[float]) -> str:
@@ -143,7 +147,7 @@ def spread(values: list[float]) -> str:
 def measure(runs: int, steps: int) -> dict:
     """One repeat: the 1-worker sweep, the bare runs, the 2-worker sweep; the figures as plain data."""
     s1 = sweep(1, runs, steps)
-    bare = bare_training(runs, steps)
+    bare, bare_cpu = bare_training(runs, steps)
     s2 = sweep(2, runs, steps)
     total = sum(bare.values())
     parts = [t for s in (s1, s2) for t, _ in s["seconds"].values()]
@@ -151,6 +155,7 @@ def measure(runs: int, steps: int) -> dict:
     memory = s2["memory"] or [(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss   # no /proc: the largest
                                / (2**20 if sys.platform == "darwin" else 1024), None)]  # finished worker's peak
     return {"one": [s1["wall"]], "two": [s2["wall"]], "bare": [total], "whole": [(s1["wall"] - total) / total],
+            "whole_cpu": [(s1["cpu"] - bare_cpu) / bare_cpu],
             "start": [s2["start"]], "memory": memory, "parts": parts,
             "in_run": [(t["setup"] + t["write"]) / t["train"] for t in parts],
             "in_run_cpu": [(c["setup"] + c["write"]) / c["train"] for c in cpu],
@@ -175,7 +180,8 @@ def report(label: str, f: dict, runs: int) -> None:
         print("      (median ms: " + ", ".join(f"{k} {1e3 * statistics.median(t[k] for t in f['parts']):.1f}"
                                           for k in ("setup", "train", "write")) + ")")
     print(f"    run wall time in the sweep against bare train_for:  {spread(f['vs_bare'])}")
-    print(f"    whole 1-worker sweep against the bare runs:         {spread(f['whole'])}")
+    print(f"    whole 1-worker sweep against the bare runs, wall:   {spread(f['whole'])}")
+    print(f"                                                 CPU:   {spread(f['whole_cpu'])}")
     start = statistics.median(f["start"])
     print(f"    pool start-up (fork 2 workers): {1e3 * start:.0f} ms = "
           f"{100 * start / (runs / 2 * run_time):.1f} % of a worker's share of the sweep")
