@@ -17,6 +17,7 @@ import csv
 import io
 import json
 import math
+import os
 import shutil
 import threading
 import time
@@ -97,6 +98,13 @@ def _keep(run_dir: Path, document: dict, result: dict) -> None:
     partial.rename(run_dir)
 
 
+def _placed(job: Job, run_dir: Path) -> Job:
+    """The job as submitted: its folders absolute (a worker elsewhere computes the same relative
+    dataset path for experiment.json) and the folder its files will be kept in."""
+    base = None if job.base_dir is None else os.path.abspath(job.base_dir)
+    return replace(job, base_dir=base, final_dir=os.path.abspath(run_dir))
+
+
 def run_sweep(points: list[GridPoint], jobs: list[Job], keys: list[str], out: Path, executor: cf.Executor,
               on_result: Callable[[int, int, dict], None] | None = None, window: int = 4,
               cancel: threading.Event | None = None) -> dict[str, dict]:
@@ -143,7 +151,7 @@ def run_sweep(points: list[GridPoint], jobs: list[Job], keys: list[str], out: Pa
                 break
             while len(pending) >= window:
                 collect(cf.wait(pending, return_when=cf.FIRST_COMPLETED).done)
-            pending[executor.submit(run_job, replace(job, final_dir=str((runs / job.name).resolve())))] = job
+            pending[executor.submit(run_job, _placed(job, runs / job.name))] = job
             collect([f for f in pending if f.done()])
         while pending:
             collect(cf.wait(pending, return_when=cf.FIRST_COMPLETED).done)

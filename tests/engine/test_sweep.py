@@ -263,7 +263,7 @@ def test_sweep_job_touches_no_disk_and_says_where_its_time_went(monkeypatch):
     assert sum(result["seconds"].values()) == pytest.approx(result["row"]["wall_time_s"], abs=1e-3)
 
 
-def test_sweep_run_of_a_data_file_reads_it_from_its_run_folder(tmp_path):
+def test_sweep_run_of_a_data_file_reads_it_from_its_run_folder(tmp_path, monkeypatch):
     (tmp_path / "exp").mkdir()
     X = np.random.default_rng(0).normal(size=(20, 2))
     (tmp_path / "exp" / "points.csv").write_text("u,v,label\n" + "".join(f"{a},{b},{int(a > b)}\n" for a, b in X))
@@ -273,8 +273,9 @@ def test_sweep_run_of_a_data_file_reads_it_from_its_run_folder(tmp_path):
     experiment = Experiment.load(tmp_path / "exp" / "mine.json")
     axes = [parse_vary(f"{LR}=0.1")]
     points = grid(experiment, axes)
-    jobs = [Job(p.name, p.experiment.to_dict(), str(tmp_path / "exp"), steps=5) for p in points]
-    run_sweep(points, jobs, [LR], tmp_path / "out", _Counting())
+    monkeypatch.chdir(tmp_path)  # folders given relative to the working directory, as on the command line
+    jobs = [Job(p.name, p.experiment.to_dict(), "exp", steps=5) for p in points]
+    run_sweep(points, jobs, [LR], Path("out"), _Counting())
     saved = tmp_path / "out" / "runs" / points[0].name / "experiment.json"
     assert json.loads(saved.read_text())["dataset"]["file"] == "../../../exp/points.csv"
     assert build(Experiment.load(saved)).data.n_train == 20
