@@ -2,12 +2,12 @@
 
     python bench/sweep.py [--runs 12] [--steps 2000] [--repeats 2] [--quick] [--tree ../main]
 
-Side by side in one run, `--repeats` times, each repeat in a fresh interpreter: the same sweep
-of the default experiment (`--runs` learning rates 1e-3..1, log-spaced, `--steps` each) with
-`--workers 1` (in-process), the bare `train_for` of the same runs in that interpreter (the
-reference), and the sweep with `--workers 2` (the forked process pool `backprop-workbench
-sweep` uses). `--tree PATH` measures another checkout's engine too (e.g. main, for before and
-after), alternating with this one's repeat by repeat.
+Side by side in one run, `--repeats` times (odd repeats in reverse order), each repeat in a fresh
+interpreter: the same sweep of the default experiment (`--runs` learning rates 1e-3..1,
+log-spaced, `--steps` each) with `--workers 1` (in-process), the bare `train_for` of the same
+runs in that interpreter (the reference), and the sweep with `--workers 2` (the forked process
+pool `backprop-workbench sweep` uses). `--tree PATH` measures another checkout's engine too
+(e.g. main, for before and after), alternating with this one's repeat by repeat.
 
 Reported:
 - wall time of the whole sweep with 1 and 2 workers and the ratio (issue 13: ≥ 1.8×);
@@ -144,11 +144,13 @@ def spread(values: list[float]) -> str:
     return f"median {100 * statistics.median(values):5.1f} %  [{100 * min(values):.1f} – {100 * max(values):.1f} %]"
 
 
-def measure(runs: int, steps: int) -> dict:
-    """One repeat: the 1-worker sweep, the bare runs, the 2-worker sweep; the figures as plain data."""
+def measure(runs: int, steps: int, two_first: bool = False) -> dict:
+    """One repeat: the 1-worker sweep, the bare runs, the 2-worker sweep (or the other way round,
+    so that a drifting machine load falls on both alike); the figures as plain data."""
+    s2 = sweep(2, runs, steps) if two_first else None
     s1 = sweep(1, runs, steps)
     bare, bare_cpu = bare_training(runs, steps)
-    s2 = sweep(2, runs, steps)
+    s2 = s2 or sweep(2, runs, steps)
     total = sum(bare.values())
     parts = [t for s in (s1, s2) for t, _ in s["seconds"].values()]
     cpu = [c for s in (s1, s2) for _, c in s["seconds"].values()]
@@ -191,10 +193,11 @@ def report(label: str, f: dict, runs: int) -> None:
           (f", of it private (not shared with the client) ≤ {max(private):.0f} MiB" if private else ""))
 
 
-def in_subprocess(root: Path, runs: int, steps: int) -> dict:
+def in_subprocess(root: Path, runs: int, steps: int, two_first: bool) -> dict:
     """One repeat measured by a fresh interpreter running the engine of the checkout `root`."""
     done = subprocess.run([sys.executable, __file__, "--repeat-json", "--root", str(root), "--runs", str(runs),
-                           "--steps", str(steps)], capture_output=True, text=True, check=False)
+                           "--steps", str(steps)] + ["--two-first"] * two_first,
+                          capture_output=True, text=True, check=False)
     if done.returncode != 0:
         sys.exit(f"measuring {root} failed:\n{done.stderr}")
     return json.loads(done.stdout.splitlines()[-1])
@@ -209,17 +212,18 @@ def main() -> None:
     p.add_argument("--tree", type=Path, help="also measure another checkout (e.g. the main branch), alternating")
     p.add_argument("--root", type=Path, default=ROOT, help=argparse.SUPPRESS)
     p.add_argument("--repeat-json", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument("--two-first", action="store_true", help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.quick:
         args.runs, args.steps, args.repeats = 4, 300, 1
     if args.repeat_json:
-        print(json.dumps(measure(args.runs, args.steps)))
+        print(json.dumps(measure(args.runs, args.steps, args.two_first)))
         return
     trees = [ROOT] + ([args.tree.resolve()] if args.tree else [])
     figures: dict[Path, list[dict]] = {tree: [] for tree in trees}
-    for _ in range(args.repeats):
-        for tree in trees:
-            figures[tree].append(in_subprocess(tree, args.runs, args.steps))
+    for repeat in range(args.repeats):
+        for tree in trees if repeat % 2 == 0 else trees[::-1]:
+            figures[tree].append(in_subprocess(tree, args.runs, args.steps, two_first=repeat % 2 == 1))
     print(f"{args.runs}-run sweep of default.json, {args.steps} steps each, {args.repeats} repeat(s), "
           f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
     for tree in trees:
