@@ -16,7 +16,8 @@ Reported:
   data, building; finishing the history and building the files) against the time inside it,
   both timed by the job on its worker; against the bare reference, a run's wall time in the
   sweep minus its bare `train_for` time; and the whole 1-worker sweep (the client's writing
-  included) against the sum of the bare runs; plus the pool's start-up (forking the workers).
+  included) against the sum of the bare runs; plus the pool's start-up (forking the workers),
+  and the start-up of a pool as the GUI's Sweep dialog makes it (spawn, or a forkserver);
   CPU time (process_time) beside wall time where it applies: far less disturbed by other
   programs on a busy machine;
 - memory per worker: the peak resident set (VmHWM) of each worker process and, of that, what
@@ -49,7 +50,7 @@ from engine.run import build, train_for  # noqa: E402
 from engine.sweep.command import executor_for  # noqa: E402
 from engine.sweep.execute import run_sweep  # noqa: E402
 from engine.sweep.grid import grid, parse_vary  # noqa: E402
-from engine.sweep.job import Job, _one_blas_thread  # noqa: E402
+from engine.sweep.job import Job, _one_blas_thread, finite_or_none  # noqa: E402
 
 DEFAULT = ROOT / "resources" / "experiments" / "default.json"
 
@@ -123,6 +124,29 @@ def sweep(workers: int, runs: int, steps: int) -> dict:
             "memory": memory}
 
 
+def dialog_pool_start(workers: int = 2) -> dict[str, list[float]]:
+    """Seconds from creating a pool the way the GUI's sweep dialog does (from a threaded process:
+    no fork) to every worker answering once: spawn (before), forkserver (first pool, then the next)."""
+    import multiprocessing
+
+    try:
+        from engine.sweep.pool import local_pool
+    except ImportError:  # an older tree: the dialog spawned
+        local_pool = None
+    out = {}
+    pools = {"spawn": lambda: cf.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))}
+    if local_pool is not None:
+        pools["forkserver"] = lambda: local_pool(workers)
+    for name, make in pools.items():
+        out[name] = []
+        for _ in range(2):
+            started = time.perf_counter()
+            with make() as pool:
+                list(pool.map(finite_or_none, range(workers)))
+                out[name].append(time.perf_counter() - started)
+    return out
+
+
 def bare_training(runs: int, steps: int) -> tuple[dict[str, float], float]:
     """train_for alone, per run (no data generation, no files): the reference; and its CPU time in all."""
     _one_blas_thread()
@@ -156,7 +180,9 @@ def measure(runs: int, steps: int, two_first: bool = False) -> dict:
     cpu = [c for s in (s1, s2) for _, c in s["seconds"].values()]
     memory = s2["memory"] or [(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss   # no /proc: the largest
                                / (2**20 if sys.platform == "darwin" else 1024), None)]  # finished worker's peak
-    return {"one": [s1["wall"]], "two": [s2["wall"]], "bare": [total], "whole": [(s1["wall"] - total) / total],
+    dialog = dialog_pool_start()
+    return {"dialog_spawn": dialog["spawn"], "dialog_forkserver": dialog.get("forkserver", []),
+            "one": [s1["wall"]], "two": [s2["wall"]], "bare": [total], "whole": [(s1["wall"] - total) / total],
             "whole_cpu": [(s1["cpu"] - bare_cpu) / bare_cpu],
             "start": [s2["start"]], "memory": memory, "parts": parts,
             "in_run": [(t["setup"] + t["write"]) / t["train"] for t in parts],
@@ -187,6 +213,10 @@ def report(label: str, f: dict, runs: int) -> None:
     start = statistics.median(f["start"])
     print(f"    pool start-up (fork 2 workers): {1e3 * start:.0f} ms = "
           f"{100 * start / (runs / 2 * run_time):.1f} % of a worker's share of the sweep")
+    spawn, forkserver = f["dialog_spawn"], f["dialog_forkserver"]
+    print(f"    the Sweep dialog's pool start-up, spawn (main): {1e3 * statistics.median(spawn):.0f} ms every sweep"
+          + (f"; forkserver: {1e3 * statistics.median(forkserver[0::2]):.0f} ms the first sweep, "
+             f"{1e3 * statistics.median(forkserver[1::2]):.0f} ms the next" if forkserver else ""))
     peak = max(m[0] for m in f["memory"])
     private = [m[1] for m in f["memory"] if m[1] is not None]
     print(f"  memory per worker: peak RSS ≤ {peak:.0f} MiB" +

@@ -11,8 +11,6 @@ DIR/summary.svg (+ summary.png when the GUI packages are installed to render it)
 from __future__ import annotations
 
 import argparse
-import concurrent.futures as cf
-import multiprocessing
 import os
 import signal
 import subprocess
@@ -27,6 +25,7 @@ from engine.progress import Progress
 from engine.sweep.execute import InProcessExecutor, run_sweep
 from engine.sweep.grid import grid, parse_vary
 from engine.sweep.job import Job
+from engine.sweep.pool import local_pool
 from engine.sweep.summary import summary_svg
 from engine.sweep.sweep_file import is_sweep_document, load_json, read_sweep_file
 
@@ -74,8 +73,9 @@ def _ignore_interrupts() -> None:
 
 
 def executor_for(workers: int | None, scheduler: str | None):
-    """(executor, Dask client or None, runs in flight): a process pool (fork: no re-import per
-    worker), an in-process runner for one worker, or a Dask cluster's executor."""
+    """(executor, Dask client or None, runs in flight): a process pool (forked from this
+    single-threaded process on Linux: no re-import per worker; engine.sweep.pool), an in-process
+    runner for one worker, or a Dask cluster's executor."""
     if scheduler is not None:
         try:
             from distributed import Client
@@ -90,8 +90,7 @@ def executor_for(workers: int | None, scheduler: str | None):
     workers = workers or os.cpu_count() or 1
     if workers == 1:
         return InProcessExecutor(), None, 1
-    context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-    return cf.ProcessPoolExecutor(workers, mp_context=context, initializer=_ignore_interrupts), None, 2 * workers
+    return local_pool(workers, may_fork=True, initializer=_ignore_interrupts), None, 2 * workers
 
 
 def run(args: argparse.Namespace) -> int:

@@ -293,3 +293,14 @@ def test_sweep_table_is_rewritten_at_most_every_so_often_and_always_at_the_end(t
     assert [done for done, _ in seen] == [1, 2, 3, 4]
     assert [n for _, n in seen] == ([1, 2, 3, 4] if every == 0 else [0, 0, 0, 0])
     assert [r["run"] for r in _table(tmp_path / "sweep.csv")] == [j.name for j in jobs] == list(rows)
+
+
+def test_sweep_local_pool_from_a_threaded_process_gives_the_in_process_results(tmp_path):
+    from engine.sweep.pool import local_context, local_pool
+
+    assert local_context(may_fork=False).get_start_method() in ("forkserver", "spawn")  # never fork from threads
+    points, jobs, keys = _plan(seeds=1)
+    run_sweep(points, jobs, keys, tmp_path / "one", _Counting())
+    with local_pool(2) as pool:  # what the GUI's sweep dialog uses
+        run_sweep(points, jobs, keys, tmp_path / "pool", pool, window=4)
+    _assert_same(_results(tmp_path / "one"), _results(tmp_path / "pool"))

@@ -63,6 +63,16 @@ def test_sweep_dialog_cancel_keeps_finished_runs(qtbot, dialog):
     assert dialog.run_button.isEnabled() and not dialog.cancel_button.isEnabled()
 
 
+def test_sweep_dialog_two_workers_run_in_a_process_pool(qtbot, dialog, tmp_path):
+    dialog.workers.setValue(2)
+    dialog.values1.setText("0.1,1")
+    dialog.seeds.setValue(2)
+    with qtbot.waitSignal(dialog.runner.finished, timeout=120_000) as finished:
+        dialog.run_button.click()
+    assert len(finished.args[0]) == 4 and dialog.plot.points_shown == 4
+    assert (tmp_path / "sweep" / "sweep.csv").read_text().count("\n") == 5
+
+
 def test_sweep_dialog_bad_value_is_refused_in_view_and_nothing_runs(qtbot, dialog):
     dialog.key1.setCurrentText("training.batch_size")
     dialog.values1.setText("10,-3")

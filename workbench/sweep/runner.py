@@ -1,15 +1,14 @@
 """A sweep in the background: `engine.sweep.execute.run_sweep` in a thread, results polled by a QTimer.
 
-The thread only runs plain Python (the engine and a process pool, started with "spawn": forking
-a process that runs Qt is unsafe); the GUI thread drains a queue every POLL_MS and emits the
+The thread only runs plain Python (the engine and a process pool, its workers forked from a
+forkserver that imported the engine once, never from this process: forking a process that runs
+Qt is unsafe; engine.sweep.pool); the GUI thread drains a queue every POLL_MS and emits the
 signals, so every slot runs in the GUI thread. Cancel stops further runs from starting; the
 running ones finish and are kept, as with Ctrl-C on the command line.
 """
 
 from __future__ import annotations
 
-import concurrent.futures as cf
-import multiprocessing
 import queue
 import threading
 from pathlib import Path
@@ -20,6 +19,7 @@ from engine.core.errors import WorkbenchError
 from engine.sweep.execute import InProcessExecutor, run_sweep
 from engine.sweep.grid import Axis, GridPoint
 from engine.sweep.job import Job
+from engine.sweep.pool import local_pool
 
 POLL_MS = 50
 
@@ -70,7 +70,7 @@ class SweepRunner(QObject):
             if workers <= 1:
                 executor, window = InProcessExecutor(), 1
             else:
-                executor = cf.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+                executor = local_pool(workers)  # the GUI runs threads: forkserver (the engine imported once)
                 window = 2 * workers
             with executor:
                 rows = run_sweep(self.points, jobs, keys, self.out, executor,
