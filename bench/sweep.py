@@ -31,7 +31,9 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures as cf
+import io
 import json
+import math
 import os
 import resource
 import statistics
@@ -46,6 +48,7 @@ _root = sys.argv[sys.argv.index("--root") + 1] if "--root" in sys.argv[:-1] else
 sys.path.insert(0, _root)  # the engine measured: this checkout's, or --root's (for --tree)
 
 from engine.io.experiment import Experiment  # noqa: E402
+from engine.io.history_csv import HistoryWriter  # noqa: E402
 from engine.run import build, train_for  # noqa: E402
 from engine.sweep.command import executor_for  # noqa: E402
 from engine.sweep.execute import run_sweep  # noqa: E402
@@ -147,6 +150,25 @@ def dialog_pool_start(workers: int = 2) -> dict[str, list[float]]:
     return out
 
 
+def history_writing(steps: int, tries: int = 5) -> tuple[float, float]:
+    """(CPU seconds to write history.csv of one run, best of `tries`; CPU seconds of its train_for)."""
+    run = build(plan(1, steps)[0][0].experiment)
+    started = time.process_time()
+    train_for(run, steps)
+    train = time.process_time() - started
+    h = run.trainer.history
+    evaluations, iterations = h.evaluations.recent.rows().copy(), h.iterations.recent.rows().copy()
+    best = math.inf
+    for _ in range(tries):
+        started = time.process_time()
+        writer = HistoryWriter(io.StringIO(), h.n_layers)
+        writer.take("evaluations", evaluations)
+        writer.take("iterations", iterations)
+        writer.finish()
+        best = min(best, time.process_time() - started)
+    return best, train
+
+
 def bare_training(runs: int, steps: int) -> tuple[dict[str, float], float]:
     """train_for alone, per run (no data generation, no files): the reference; and its CPU time in all."""
     _one_blas_thread()
@@ -181,7 +203,9 @@ def measure(runs: int, steps: int, two_first: bool = False) -> dict:
     memory = s2["memory"] or [(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss   # no /proc: the largest
                                / (2**20 if sys.platform == "darwin" else 1024), None)]  # finished worker's peak
     dialog = dialog_pool_start()
-    return {"dialog_spawn": dialog["spawn"], "dialog_forkserver": dialog.get("forkserver", []),
+    writing, training = history_writing(steps)
+    return {"history": [writing / training], "history_ms": [1e3 * writing],
+            "dialog_spawn": dialog["spawn"], "dialog_forkserver": dialog.get("forkserver", []),
             "one": [s1["wall"]], "two": [s2["wall"]], "bare": [total], "whole": [(s1["wall"] - total) / total],
             "whole_cpu": [(s1["cpu"] - bare_cpu) / bare_cpu],
             "start": [s2["start"]], "memory": memory, "parts": parts,
@@ -207,6 +231,8 @@ def report(label: str, f: dict, runs: int) -> None:
     if f["parts"]:
         print("      (median ms: " + ", ".join(f"{k} {1e3 * statistics.median(t[k] for t in f['parts']):.1f}"
                                           for k in ("setup", "train", "write")) + ")")
+    print(f"    of it, writing history.csv (CPU, best of 5): {statistics.median(f['history_ms']):.1f} ms = "
+          f"{spread(f['history'])} of the run's train_for")
     print(f"    run wall time in the sweep against bare train_for:  {spread(f['vs_bare'])}")
     print(f"    whole 1-worker sweep against the bare runs, wall:   {spread(f['whole'])}")
     print(f"                                                 CPU:   {spread(f['whole_cpu'])}")
