@@ -56,7 +56,7 @@ def test_compare_hide_a_run_and_remove_all(qtbot, window):
     panel.widget.table.item(1, 0).setText("fast")
     assert panel.widget.plot.legend.items[0][1].text == "fast"
     panel.remove()
-    assert panel.widget.table.rowCount() == 0
+    qtbot.waitUntil(lambda: panel.widget.table.rowCount() == 0, timeout=10_000)
 
 
 def test_compare_refuses_a_bad_key_with_a_message(qtbot, window):
@@ -67,3 +67,32 @@ def test_compare_refuses_a_bad_key_with_a_message(qtbot, window):
 
 def test_compare_values_are_parsed_as_numbers_or_names():
     assert parse_values("0.1, 1, adam, true") == (0.1, 1, "adam", True)
+
+
+def test_compare_again_keeps_the_runs_so_far_and_overlays_them(qtbot, window):
+    panel = _runs(window)
+    wait_snapshot(qtbot, window, lambda s: True)
+    assert panel.compare("L2 vs cross-entropy")
+    assert panel.compare(None, "training.optimizer.learning_rate", (0.5, 2.0))
+    _steps(qtbot, window, 10)
+    qtbot.waitUntil(lambda: len(panel.widget.views) == 4 and all(v.iteration == 10 for v in panel.widget.views),
+                    timeout=10_000)
+    assert [v.label for v in panel.widget.views][1:] == ["divergence = l2", "learning_rate = 0.5",
+                                                         "learning_rate = 2.0"]
+    # the window's loss, accuracy and gradient-norm plots overlay the three kept runs
+    for dock in ("LossDock", "AccuracyDock", "GradientNormDock"):
+        overlay = panel.overlays.overlays[dock]
+        assert len(overlay.items) == 3
+    loss_plot = window.panels["LossDock"].view.plot
+    names = [label.text for _, label in loss_plot.legend.items]
+    assert "divergence = l2" in names
+    # hiding a run takes it off every plot; the small multiples show one boundary per shown run
+    from PySide6.QtCore import Qt
+    panel.widget.table.item(1, 0).setCheckState(Qt.Unchecked)
+    assert len(panel.overlays.overlays["LossDock"].items) == 2
+    assert set(panel.widget.multiples.cells) == {v.uid for v in panel.widget.views} - {panel.widget.views[1].uid}
+    # delete one: the others stay
+    panel.widget.table.selectRow(2)
+    panel.widget.delete_button.click()
+    qtbot.waitUntil(lambda: len(panel.widget.views) == 3, timeout=10_000)
+    assert "learning_rate = 0.5" not in [v.label for v in panel.widget.views]

@@ -117,6 +117,8 @@ class TrainingCore:
             self._edited_loss = None
             with np.errstate(all="ignore"):
                 self.run.trainer.advance()
+            if not self.run.trainer.mid_iteration:
+                self.probes.after_step(self.run.trainer)
             self._after_stop_check()
 
     def _configure(self, command: c.Configure) -> None:
@@ -224,6 +226,7 @@ class TrainingCore:
         with np.errstate(all="ignore"):  # overflow is reported as a divergence, in words
             ok = self.run.trainer.step()
         self.recovery.record(self.run.trainer)
+        self.probes.after_step(self.run.trainer)
         if not ok:
             self._after_stop_check()
         return ok
