@@ -34,7 +34,7 @@ def test_fork_keeps_the_exact_state_and_trains_beside_the_run(qtbot, window):
     assert panel.fork()
     qtbot.waitUntil(lambda: len(panel.widget.views) == 2, timeout=10_000)
     fork = panel.widget.views[1]
-    assert fork.label == "fork of this run at t = 12" and fork.iteration == 12
+    assert fork.label == "fork at t = 12" and fork.iteration == 12
     assert np.array_equal(fork.parameters, _headless(window, 12))
     original = window.session.experiment
     window.change_settings({"learning_rate": 0.9})  # the current run parts from the fork
@@ -77,7 +77,7 @@ def test_timeline_go_back_shows_the_checkpoint_then_resume_and_fork_from_there(q
     assert panel.fork()
     _steps(qtbot, window, 5)
     qtbot.waitUntil(lambda: [v.iteration for v in panel.widget.views] == [15, 15], timeout=10_000)
-    assert panel.widget.views[1].label == "fork of this run at t = 10"
+    assert panel.widget.views[1].label == "fork at t = 10"
     assert np.array_equal(panel.widget.views[1].parameters, _headless(window, 15))
 
 

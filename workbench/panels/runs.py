@@ -95,15 +95,13 @@ class RunsPanel(BasePanel):
         keep = [j for j in range(len(comparison.runs)) if j != i]
         rest = Comparison(comparison.key, [comparison.labels[j] for j in keep], [comparison.runs[j] for j in keep],
                           [comparison.initial_loss[j] for j in keep])
-        return rest, f"this run: {comparison.labels[i]}"
+        return rest, comparison.labels[i]
 
     def fork(self) -> bool:
         """Pause, then keep the current run's exact state as a new run (trained on beside it)."""
         self.host.send(wc.Pause())
         uid = next(self._uids)
-        name = self.widget.names.get(CURRENT, self.probe.current_label)
-        ok = self._call(lambda run: self.probe.fork(run, uid, f"fork of {name} at t = {run.trainer.iteration}"),
-                        "fork")
+        ok = self._call(lambda run: self.probe.fork(run, uid, f"fork at t = {run.trainer.iteration}"), "fork")
         if ok is not False:
             self._bring_up()
             self.host.status_message("forked: change a setting and Run to see where they part")

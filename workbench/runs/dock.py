@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QPushButton,
+    QSplitter,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -35,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from ..plots import CLASS_COLOURS
 from .multiples import Multiples
+from .probe import CURRENT
 from .timeline_bar import TimelineBar
 
 COLUMNS = ("run", "differs", "t", "status", "train loss", "train acc", "test acc", "t to 95 %")
@@ -85,18 +87,24 @@ class RunsWidget(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.table.itemChanged.connect(self._item_changed)
         QShortcut(QKeySequence.Delete, self.table, self._delete, context=Qt.WidgetShortcut)
-        v.addWidget(self.table, 1)
         self.timeline = TimelineBar(actions["seek"], actions["spacing"])
         v.addWidget(self.timeline)
+        split = QSplitter(Qt.Vertical)
+        split.setChildrenCollapsible(False)
+        split.addWidget(self.table)
         self.plot_widget = pg.PlotWidget(background="w")
         self.plot = self.plot_widget.getPlotItem()
         self.plot.showGrid(x=True, y=True, alpha=0.2)
         self.plot.setLabel("bottom", "iteration t")
         self.legend = self.plot.addLegend(offset=(-10, 10))
-        v.addWidget(self.plot_widget, 2)
+        split.addWidget(self.plot_widget)
         self.multiples = Multiples()
         self.multiples.hide()
-        v.addWidget(self.multiples, 2)
+        split.addWidget(self.multiples)
+        for i, (stretch, least) in enumerate(((1, 70), (2, 120), (2, 80))):
+            split.setStretchFactor(i, stretch)
+            split.widget(i).setMinimumHeight(least)
+        v.addWidget(split, 1)
 
     def _button(self, text, tip, slot) -> QPushButton:
         b = QPushButton(text)
@@ -108,7 +116,7 @@ class RunsWidget(QWidget):
         return CLASS_COLOURS[i % len(CLASS_COLOURS)]
 
     def name(self, view) -> str:
-        return self.names.get(view.uid, view.label)
+        return self.names.get(view.uid, "this run" if view.uid == CURRENT else view.label)
 
     def shown(self) -> list[tuple[int, object]]:
         """(row, view) of every shown run."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
@@ -30,11 +31,15 @@ class Multiple(QWidget):
         self.view.plot.hideAxis("left")
         self.view.plot.hideAxis("bottom")
         self.view.plot.setMenuEnabled(False)
+        self.view.plot.setAspectLocked(True)
         v.addWidget(self.view, 1)
         self.key = (id(data), shape)
+        self.name = ""
 
     def show_run(self, name: str, colour: str, parameters) -> None:
-        self.title.setText(name)
+        self.name = name
+        self.title.setToolTip(name)
+        self.title.setText(self.title.fontMetrics().elidedText(name, Qt.ElideRight, max(40, self.width() - 4)))
         palette = self.title.palette()
         palette.setColor(self.title.foregroundRole(), QColor(colour))
         self.title.setPalette(palette)
@@ -48,6 +53,7 @@ class Multiples(QWidget):
         super().__init__(parent)
         self.row = QHBoxLayout(self)
         self.row.setContentsMargins(0, 0, 0, 0)
+        self.row.addStretch(1)
         self.cells: dict[int, Multiple] = {}
         self.setToolTip("The decision boundary of every shown run, side by side")
 
@@ -66,3 +72,16 @@ class Multiples(QWidget):
             self.row.insertWidget(i, cell)
             cell.show_run(name, colour, theta)
         self.setVisible(len(runs) > 1)
+        self._fit()
+
+    def _fit(self) -> None:
+        """Square cells as large as the height allows, all of them in the width."""
+        n = max(1, len(self.cells))
+        title = 18
+        side = max(60, min(self.height() - title, (self.width() - 6 * n) // n))
+        for cell in self.cells.values():
+            cell.setFixedSize(side, side + title)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._fit()

@@ -13,11 +13,28 @@ from PySide6.QtCore import Qt
 
 from .probe import CURRENT
 
+#: points per overlaid curve: the trend (the noisy mini-batch band is the current run's plot)
+POINTS = 250
+
+
+def reduce(x, y, log: bool = False, points: int = POINTS):
+    """Block means of ≤ `points` blocks (geometric means if `log`)."""
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    block = max(1, len(y) // points)
+    n = len(y) // block * block
+    if block == 1 or not n:
+        return x, y
+    if log:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return x[:n].reshape(-1, block)[:, -1], 10.0 ** np.log10(np.maximum(y[:n], 1e-12)).reshape(-1, block).mean(1)
+    return x[:n].reshape(-1, block)[:, -1], y[:n].reshape(-1, block).mean(1)
+
+
 #: dock name → (what of a SiblingView: x, y)
 CURVES = {
-    "LossDock": lambda v: (v.steps, v.loss),
+    "LossDock": lambda v: reduce(v.steps, v.loss),
     "AccuracyDock": lambda v: (v.evaluation_steps, 1.0 - v.error_rate),
-    "GradientNormDock": lambda v: (v.steps, v.gradient_norm),
+    "GradientNormDock": lambda v: reduce(v.steps, v.gradient_norm, log=True),
 }
 SUFFIX = {"LossDock": "", "AccuracyDock": " (train)", "GradientNormDock": " ‖∂Div/∂θ‖"}
 

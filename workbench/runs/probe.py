@@ -112,7 +112,7 @@ class ComparisonProbe:
 
     def __init__(self):
         self.kept: list[Kept] = []
-        self.current_label = "this run"
+        self.current_label = "—"  # what the current run is in the latest comparison
         self.current_initial: float | None = None
         self.timeline = Timeline(every=TIMELINE_EVERY)
         self._owner = None  # the trainer the timeline belongs to
