@@ -126,3 +126,13 @@ def test_history_truncated_after_a_step_also_in_envelopes():
     s.truncate_after(10)  # inside the envelopes: whole blocks up to 10 stay
     x, low, mean, high = s.curve("step", "loss")
     assert len(x) and high.max() <= 10 and s.count == len(s.recent) + s.envelopes.rows()[:, -1].sum()
+
+
+def test_compare_iterations_to_target_from_arrays():
+    from engine.training.outcome import first_reaching
+    steps = np.array([0, 10, 20, 30])
+    accuracy = np.array([0.5, 0.7, 0.96, 0.9])
+    assert first_reaching(steps, accuracy, 0.95) == 20
+    assert first_reaching(steps, accuracy, 0.6) == 10
+    assert first_reaching(steps, accuracy, 0.99) is None
+    assert first_reaching(steps, np.full(4, np.nan), 0.5) is None  # regression: no accuracy

@@ -40,6 +40,17 @@ def test_compare_l2_vs_cross_entropy_trains_siblings_in_lockstep(qtbot, window):
         assert np.array_equal(view.parameters, headless.network.parameters)
     assert panel.widget.table.rowCount() == 2
     assert len(panel.widget.plot.listDataItems()) == 2  # overlaid
+    # iterations to target: the table's last column follows the target box
+    from engine.training.outcome import iterations_to_target
+    panel.widget.target.setValue(55.0)
+    assert panel.widget.table.horizontalHeaderItem(7).text() == "t to 55 %"
+    for row, value in enumerate(("bce", "l2")):
+        doc = window.session.experiment.to_dict()
+        set_key(doc, "training.divergence", value)
+        headless = build(Experiment.from_dict(doc))
+        headless.trainer.run(steps=30)
+        expected = iterations_to_target(headless.trainer.history, 0.55, None)
+        assert panel.widget.table.item(row, 7).text() == ("—" if expected is None else str(expected))
     panel.widget.mode.setCurrentIndex(1)  # normalised: both start near 1
     first = [item.getData()[1][0] for item in panel.widget.plot.listDataItems()]
     assert all(0.5 < y < 2.0 for y in first)

@@ -57,6 +57,8 @@ class RunsPanel(BasePanel):
         return result
 
     def _bring_up(self) -> None:
+        if self.dock.isHidden() or self.dock.height() < 0.4 * self.host.height():
+            self.host.resizeDocks([self.dock], [int(0.55 * self.host.height())], Qt.Vertical)
         self.dock.show()  # hidden at first start (View ▸ Runs)
         self.dock.raise_()
 

@@ -25,6 +25,7 @@ from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDoubleSpinBox,
     QHBoxLayout,
     QPushButton,
     QSplitter,
@@ -33,6 +34,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from engine.training.outcome import first_reaching
 
 from ..plots import CLASS_COLOURS
 from .multiples import Multiples
@@ -77,7 +80,17 @@ class RunsWidget(QWidget):
         self.mode.setToolTip("Loss as is, normalised by its initial value (L2 and cross-entropy have different "
                              "units: both start at 1), as error rate (1 − training accuracy); or the gradient norm")
         self.mode.currentIndexChanged.connect(lambda _: self._plot())
-        for w in (self.compare_button, self.fork_button, self.delete_button, self.remove_button, self.mode):
+        self.target = QDoubleSpinBox()
+        self.target.setRange(1.0, 100.0)
+        self.target.setDecimals(1)
+        self.target.setValue(95.0)
+        self.target.setPrefix("target ")
+        self.target.setSuffix(" %")
+        self.target.setToolTip("Iterations to target: the first evaluated iteration whose training accuracy "
+                               "reaches this (the table's last column)")
+        self.target.valueChanged.connect(lambda _: self.show_views(self.views))
+        for w in (self.compare_button, self.fork_button, self.delete_button, self.remove_button, self.mode,
+                  self.target):
             buttons.addWidget(w)
         buttons.addStretch(1)
         v.addLayout(buttons)
@@ -101,7 +114,7 @@ class RunsWidget(QWidget):
         self.multiples = Multiples()
         self.multiples.hide()
         split.addWidget(self.multiples)
-        for i, (stretch, least) in enumerate(((1, 70), (2, 120), (2, 80))):
+        for i, (stretch, least) in enumerate(((2, 96), (2, 110), (2, 80))):
             split.setStretchFactor(i, stretch)
             split.widget(i).setMinimumHeight(least)
         v.addWidget(split, 1)
@@ -126,10 +139,12 @@ class RunsWidget(QWidget):
         self.views = views
         self.table.blockSignals(True)
         self.table.setRowCount(len(views))
+        self.table.horizontalHeaderItem(len(COLUMNS) - 1).setText(f"t to {self.target.value():g} %")
         for i, view in enumerate(views):
             f = view.final
+            reached = first_reaching(view.evaluation_steps, 1.0 - view.error_rate, self.target.value() / 100)
             cells = (self.name(view), view.label, view.iteration, view.status, f["train_loss"], f["train_accuracy"],
-                     f["test_accuracy"], f["iterations_to_target"])
+                     f["test_accuracy"], reached)
             for j, value in enumerate(cells):
                 item = self.table.item(i, j)
                 if item is None:

@@ -28,6 +28,9 @@ class Multiple(QWidget):
         self.view.show_test.hide()
         self.view.set_run(SimpleNamespace(data=data, network=Network(list(shape[0]), list(shape[1]))))
         self.view.legend.hide()
+        for item in self.view.plot.listDataItems():  # small points: the boundary is the point here
+            if hasattr(item, "setSymbolSize"):
+                item.setSymbolSize(3)
         self.view.plot.hideAxis("left")
         self.view.plot.hideAxis("bottom")
         self.view.plot.setMenuEnabled(False)

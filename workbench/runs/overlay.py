@@ -34,7 +34,7 @@ def reduce(x, y, log: bool = False, points: int = POINTS):
 CURVES = {
     "LossDock": lambda v: reduce(v.steps, v.loss),
     "AccuracyDock": lambda v: (v.evaluation_steps, 1.0 - v.error_rate),
-    "GradientNormDock": lambda v: reduce(v.steps, v.gradient_norm, log=True),
+    "GradientNormDock": lambda v: reduce(v.steps, v.gradient_norm, log=True, points=POINTS // 4),
 }
 SUFFIX = {"LossDock": "", "AccuracyDock": " (train)", "GradientNormDock": " ‖∂Div/∂θ‖"}
 
