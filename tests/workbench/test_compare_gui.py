@@ -108,3 +108,17 @@ def test_compare_again_keeps_the_runs_so_far_and_overlays_them(qtbot, window):
     panel.widget.delete_button.click()
     qtbot.waitUntil(lambda: len(panel.widget.views) == 3, timeout=10_000)
     assert "learning_rate = 0.5" not in [v.label for v in panel.widget.views]
+
+
+def test_compare_added_late_catches_up_while_paused(qtbot, window, monkeypatch):
+    from workbench.runs import probe
+    monkeypatch.setattr(probe, "CATCH_UP_SECONDS", 0.0)  # one chunk per computation: several are needed
+    panel = _runs(window)
+    _steps(qtbot, window, 3)
+    window.run_training()
+    wait_snapshot(qtbot, window, lambda s: s.iteration >= 1600)
+    window.pause()
+    t = wait_snapshot(qtbot, window, lambda s: s.state == "paused").iteration
+    assert panel.compare("L2 vs cross-entropy")
+    qtbot.waitUntil(lambda: len(panel.widget.views) == 2 and panel.widget.views[1].iteration == t, timeout=30_000)
+    assert window.last_snapshot.iteration == t  # the run itself stayed where it was

@@ -38,6 +38,7 @@ class RunsPanel(BasePanel):
         self._uids = itertools.count(CURRENT + 1)
         self._seen = None
         self._news = None
+        self._behind = None  # the iterations of the kept runs still catching up (paused)
 
     def set_run(self, run) -> None:
         self.run = run
@@ -51,10 +52,25 @@ class RunsPanel(BasePanel):
         except (WorkbenchError, ValueError) as e:
             self.host.show_error(f"Cannot {what}: {e}")
             return False
+        except TimeoutError:
+            self.host.show_error(f"Cannot {what}: the training thread did not answer within 10 s")
+            return False
+        self._again()
+        return result
+
+    def _again(self) -> None:
+        """Ask the probe to compute again now (also while paused)."""
         shown = not self.dock.isHidden() and self.widget.isVisible()
         self.host.send(wc.WantProbe(self.probe.name, False))  # forget the last state: compute again
         self.host.send(wc.WantProbe(self.probe.name, not self.dock.isHidden(), shown))
-        return result
+
+    def _catch_up(self, views, paused: bool) -> None:
+        """Paused with kept runs behind this one (e.g. a comparison added late): compute again
+        until they are level, as long as they make progress (a stopped run stays behind)."""
+        behind = tuple(v.iteration for v in views[1:] if v.iteration < views[0].iteration and v.status != "diverged")
+        if paused and behind and behind != self._behind:
+            self._again()
+        self._behind = behind or None
 
     def _bring_up(self) -> None:
         if self.dock.isHidden() or self.dock.height() < 0.4 * self.host.height():
@@ -150,6 +166,7 @@ class RunsPanel(BasePanel):
             self._news = None
             self.widget.show_views(views)
             self.widget.timeline.show_timeline(timeline, paused)
+            self._catch_up(views, paused)
             self.overlays.show_runs(self.widget)
         return False
 

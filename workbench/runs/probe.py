@@ -4,8 +4,8 @@ Kept runs are separate runs — siblings from Compare… (engine.runs.comparison
 differs, same seed s, so the same W^(k) at the start and the same mini-batches) and forks
 (engine.runs.fork: the exact state of a paused point). Stepping them never touches the current
 trainer or its random stream. Each time the probe is due it brings every kept run up to the
-current run's iteration t (at most CATCH_UP updates each at once), so the worker's time is
-shared between the runs; the payload holds copies (the mini-batch series as ≤ POINTS block means).
+current run's iteration t (at most CATCH_UP updates and CATCH_UP_SECONDS each at once),
+so the worker's time is shared between the runs; the payload holds copies (the mini-batch series as ≤ POINTS block means).
 
 The timeline (engine.runs.timeline) keeps a checkpoint of the current run every N iterations
 (`after_step`, called by the worker after every update; bounded by its memory budget). Going
@@ -16,6 +16,7 @@ point. Everything here runs in the worker thread: the dock calls in through `wor
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,6 +27,9 @@ from engine.runs.timeline import Timeline
 from engine.training.outcome import iterations_to_target, outcome
 
 CATCH_UP = 20_000
+#: seconds of catching up per kept run and computation at most (a run added far behind catches up
+#: over several; in lockstep each needs about the current run's time since the last one)
+CATCH_UP_SECONDS = 0.3
 POINTS = 1500
 TARGET_ACCURACY = 0.95
 #: at most this many kept runs (each holds its own θ, optimiser state and bounded history)
@@ -197,11 +201,13 @@ class ComparisonProbe:
         if self.current_initial is None and not trainer.mid_iteration:
             self.current_initial = _initial_loss(trainer)
         for k in self.kept:
-            t = k.run.trainer
-            left = min(trainer.iteration - t.iteration, CATCH_UP)
-            if left > 0 and (t.stopped is None or t.stopped.kind != "diverged"):
+            t, end = k.run.trainer, time.perf_counter() + CATCH_UP_SECONDS
+            left, first = min(trainer.iteration - t.iteration, CATCH_UP), True
+            while left > 0 and (t.stopped is None or t.stopped.kind != "diverged") and (first or time.perf_counter() < end):
+                chunk, first = min(left, 500), False  # one chunk each at least: every run makes progress
                 with np.errstate(all="ignore"):
-                    t.run(steps=left)
+                    t.run(steps=chunk)
+                left -= chunk
         views = (view_of(self.current_label, trainer, self.current_initial or 1.0),) if self.kept else ()
         views += tuple(view_of(k.label, k.run.trainer, k.initial_loss, k.uid, k.run.data) for k in self.kept)
         tl = self.timeline
