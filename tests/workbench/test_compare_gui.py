@@ -122,3 +122,15 @@ def test_compare_added_late_catches_up_while_paused(qtbot, window, monkeypatch):
     assert panel.compare("L2 vs cross-entropy")
     qtbot.waitUntil(lambda: len(panel.widget.views) == 2 and panel.widget.views[1].iteration == t, timeout=30_000)
     assert window.last_snapshot.iteration == t  # the run itself stayed where it was
+
+
+def test_compare_kept_runs_train_on_with_the_runs_dock_closed(qtbot, window):
+    panel = _runs(window)
+    wait_snapshot(qtbot, window, lambda s: True)
+    assert panel.compare("L2 vs cross-entropy")
+    panel.dock.close()  # the overlays on the loss dock are what the user watches now
+    qtbot.waitUntil(lambda: panel.dock.isHidden())
+    _steps(qtbot, window, 20)
+    qtbot.waitUntil(lambda: len(panel.widget.views) == 2 and panel.widget.views[1].iteration == 20, timeout=10_000)
+    x, _ = panel.overlays.overlays["LossDock"].items[panel.widget.views[1].uid][0].getData()
+    assert x[-1] == 20

@@ -47,6 +47,11 @@ def test_timeline_go_back_then_training_on_forgets_what_came_after():
     assert child.trainer.iteration == 10 and probe.latest.trainer.iteration == 17
     core.handle(c.Load(child))
     assert [cp.iteration for cp in probe.timeline.checkpoints] == [5, 10, 15]  # still there to go forward
+    forward = probe.go_back(core.run, 15)  # forward again: the history up to 15 is the run's before going back
+    assert forward.trainer.iteration == 15 and np.array_equal(forward.trainer.history.step, np.arange(1, 16))
+    assert len(child.trainer.history) == 10
+    child = probe.go_back(core.run, 10)
+    core.handle(c.Load(child))
     core.handle(c.Step())
     assert [cp.iteration for cp in probe.timeline.checkpoints] == [5, 10] and probe.latest is None
     assert np.array_equal(core.run.network.parameters, _trained(11))  # resumed bit for bit

@@ -195,6 +195,8 @@ class RunsWidget(QWidget):
         for i, view in self.shown():
             x, y = self.curve(view)
             self.plot.plot(x, y, pen=pg.mkPen(self.colour(i), width=2), name=self.name(view))
+        if not self.isVisible():  # the dock off screen: the boundaries at the next payload it is shown
+            return
         self.multiples.show_runs([(view.uid, self.name(view), self.colour(i), view.data or self.datas.get(view.uid),
                                    view.shape, view.parameters) for i, view in self.shown()])
 

@@ -123,6 +123,12 @@ class ComparisonProbe:
         self._continuing = None  # (trainer, iteration): a fork from a checkpoint, installed by going back
         self.latest = None  # the run as it was before going back (a Run), or None
 
+    @property
+    def busy(self) -> bool:
+        """Kept runs train in lockstep even while the Runs dock is off screen (their curves overlay
+        the loss, accuracy and gradient-norm docks)."""
+        return bool(self.kept)
+
     # -- called in the worker thread through worker.call (fn(run)) ------------------------------
     def add(self, comparison, uids, current_label: str | None = None) -> None:
         """The sibling runs of a comparison join the kept runs (one uid each)."""
@@ -158,7 +164,7 @@ class ComparisonProbe:
             raise ConfigurationError("finish this iteration first (→ steps to its end), then go back")
         if self.latest is None:
             self.latest = fork(run)
-        child = fork(run, self.timeline.at(iteration))
+        child = fork(run, self.timeline.at(iteration), self.latest.trainer.history)  # also forward of `run`
         self._continuing = (child.trainer, child.trainer.iteration)
         return child
 
@@ -170,7 +176,7 @@ class ComparisonProbe:
         """After every update of the current run: a checkpoint when one is due."""
         if trainer is not self._owner:
             self._own(trainer, stepped=True)
-        elif self._continuing is not None:
+        elif self._continuing is not None and self._continuing[0] is trainer:
             self._went_on(trainer)
         self.timeline.record(trainer)
 

@@ -312,7 +312,7 @@ class TrainingCore:
             self._gradient = tr.current[1].vector.copy()
         elif tr.current is None:
             self._gradient = None
-        probes = self.probes.collect(tr, progress, self.running, now) if self.probes.open else None
+        probes = self.probes.collect(tr, progress, self.running, now) if self.probes.active else None
         return Snapshot(
             run_id=self.run_id, state=state, iteration=tr.iteration, epoch=tr.epoch,
             samples_seen=tr.samples_seen, next_phase=tr.next_phase, mid_iteration=tr.mid_iteration,
