@@ -81,7 +81,7 @@ def test_timeline_go_back_shows_the_checkpoint_then_resume_and_fork_from_there(q
     assert np.array_equal(panel.widget.views[1].parameters, _headless(window, 15))
 
 
-def test_timeline_go_back_to_the_start_and_refused_while_running(qtbot, window):
+def test_timeline_go_back_to_the_start_pauses_a_running_run(qtbot, window):
     panel = _open(window)
     wait_snapshot(qtbot, window, lambda s: s.iteration == 0)
     window.step_iteration()
@@ -89,8 +89,7 @@ def test_timeline_go_back_to_the_start_and_refused_while_running(qtbot, window):
     assert panel.go_back(0)  # the checkpoint at t = 0 (kept while the dock was open)
     wait_snapshot(qtbot, window, lambda s: s.iteration == 0)
     window.run_training()
-    wait_snapshot(qtbot, window, lambda s: s.state == "running")
-    assert not panel.go_back(0)
-    assert "Pause first" in window.banner.label.text()
-    window.pause()
-    wait_snapshot(qtbot, window, lambda s: s.state == "paused")
+    wait_snapshot(qtbot, window, lambda s: s.state == "running" and s.iteration > 0)
+    assert panel.go_back(0)
+    wait_snapshot(qtbot, window, lambda s: s.state == "paused" and s.iteration == 0)
+    assert np.array_equal(window.last_snapshot.parameters, _headless(window, 0))

@@ -136,10 +136,8 @@ class RunsPanel(BasePanel):
         self._call(lambda run: self.probe.delete([k.uid for k in self.probe.kept]), "remove the runs")
 
     def go_back(self, iteration: int | None) -> bool:
-        """Show the run at the checkpoint at or before `iteration` (None: the latest state); paused only."""
-        if self.host.controller.running():
-            self.host.show_error("Pause first: the timeline goes back from a paused run")
-            return False
+        """Pause, then show the run at the checkpoint at or before `iteration` (None: the latest state)."""
+        self.host.send(wc.Pause())
         child = self._call(lambda run: self.probe.go_back(run, iteration), "go back")
         if not child:
             return False
