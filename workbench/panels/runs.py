@@ -169,4 +169,5 @@ class RunsPanel(BasePanel):
         return False
 
     def plots(self) -> dict:
-        return {}
+        """The runs' overlaid curves, for Export ▸ plot (once there are kept runs)."""
+        return {"runs": self.widget} if self.widget.views else {}
