@@ -137,6 +137,8 @@ class RunsWidget(QWidget):
 
     def show_views(self, views: tuple) -> None:
         self.views = views
+        if not self.isVisible():  # off screen: drawn when shown (showEvent)
+            return
         self.table.blockSignals(True)
         self.table.setRowCount(len(views))
         self.table.horizontalHeaderItem(len(COLUMNS) - 1).setText(f"t to {self.target.value():g} %")
@@ -162,6 +164,10 @@ class RunsWidget(QWidget):
         self.table.resizeColumnsToContents()
         self.table.blockSignals(False)
         self._plot()
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        self.show_views(self.views)
 
     def _item_changed(self, item) -> None:
         if item.column() != 0 or item.row() >= len(self.views):
@@ -195,8 +201,6 @@ class RunsWidget(QWidget):
         for i, view in self.shown():
             x, y = self.curve(view)
             self.plot.plot(x, y, pen=pg.mkPen(self.colour(i), width=2), name=self.name(view))
-        if not self.isVisible():  # the dock off screen: the boundaries at the next payload it is shown
-            return
         self.multiples.show_runs([(view.uid, self.name(view), self.colour(i), view.data or self.datas.get(view.uid),
                                    view.shape, view.parameters) for i, view in self.shown()])
 
