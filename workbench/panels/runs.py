@@ -162,6 +162,7 @@ class RunsPanel(BasePanel):
         if self._news is not None:
             (views, timeline), paused = self._news
             self._news = None
+            self.widget.paused = paused
             self.widget.show_views(views)
             self.widget.timeline.show_timeline(timeline, paused)
             self._catch_up(views, paused)

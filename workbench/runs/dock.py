@@ -65,6 +65,7 @@ class RunsWidget(QWidget):
         self.names: dict[int, str] = {}  # uid → the user's name for it
         self.hidden: set[int] = set()
         self.views: tuple = ()
+        self.paused = True  # the boundaries redraw at once only while paused
         self.datas: dict = {}  # uid → prepared data the multiples draw over (the current run's: set_run)
         self.actions = actions
         v = QVBoxLayout(self)
@@ -202,7 +203,7 @@ class RunsWidget(QWidget):
             x, y = self.curve(view)
             self.plot.plot(x, y, pen=pg.mkPen(self.colour(i), width=2), name=self.name(view))
         self.multiples.show_runs([(view.uid, self.name(view), self.colour(i), view.data or self.datas.get(view.uid),
-                                   view.shape, view.parameters) for i, view in self.shown()])
+                                   view.shape, view.parameters) for i, view in self.shown()], now=self.paused)
 
     def clear(self) -> None:
         self.names.clear()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from types import SimpleNamespace
 
 from PySide6.QtCore import Qt
@@ -49,6 +50,10 @@ class Multiple(QWidget):
         self.view.update_parameters(parameters)
 
 
+#: seconds between two redraws of the boundaries while training (paused: at once)
+REDRAW_SECONDS = 0.5
+
+
 class Multiples(QWidget):
     """uid → Multiple, rebuilt only when a run's data or network shape changes."""
 
@@ -58,12 +63,17 @@ class Multiples(QWidget):
         self.row.setContentsMargins(0, 0, 0, 0)
         self.row.addStretch(1)
         self.cells: dict[int, Multiple] = {}
+        self._drawn = -float("inf")
         self.setToolTip("The decision boundary of every shown run, side by side")
 
-    def show_runs(self, runs) -> None:
-        """runs: (uid, name, colour, data, shape, θ) of every shown run (data None: not drawable)."""
+    def show_runs(self, runs, now: bool = True) -> None:
+        """runs: (uid, name, colour, data, shape, θ) of every shown run (data None: not drawable);
+        now: redraw at once (paused), else at most every REDRAW_SECONDS."""
         runs = [r for r in runs if r[3] is not None and r[3].n_raw_inputs <= 2]
         wanted = {r[0] for r in runs}
+        if not now and wanted == set(self.cells) and time.monotonic() - self._drawn < REDRAW_SECONDS:
+            return
+        self._drawn = time.monotonic()
         for uid in [u for u in self.cells if u not in wanted]:
             self.cells.pop(uid).deleteLater()
         for i, (uid, name, colour, data, shape, theta) in enumerate(runs):
