@@ -26,6 +26,7 @@ def test_compare_l2_vs_cross_entropy_trains_siblings_in_lockstep(qtbot, window):
     panel = _runs(window)
     wait_snapshot(qtbot, window, lambda s: True)
     assert panel.compare("L2 vs cross-entropy")
+    assert panel.widget.mode.currentText() == "loss ÷ initial loss"  # different units: both from 1
     _steps(qtbot, window, 30)
     qtbot.waitUntil(lambda: len(panel.widget.views) == 2 and all(v.iteration == 30 for v in panel.widget.views),
                     timeout=10_000)

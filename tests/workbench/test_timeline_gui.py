@@ -45,6 +45,27 @@ def test_fork_keeps_the_exact_state_and_trains_beside_the_run(qtbot, window):
     assert not np.array_equal(current.parameters, fork.parameters)
 
 
+def test_fork_with_adam_continues_bit_for_bit_beside_the_run(qtbot, window):
+    panel = _open(window)
+    window.change_settings({"optimizer": "adam", "learning_rate": 0.01})
+    _steps(qtbot, window, 7)
+    assert panel.fork()  # θ, Adam's moments and step count, the batch order and cursor
+    _steps(qtbot, window, 9)
+    qtbot.waitUntil(lambda: [v.iteration for v in panel.widget.views] == [16, 16], timeout=10_000)
+    current, fork = panel.widget.views
+    assert np.array_equal(current.parameters, fork.parameters)
+    assert np.array_equal(fork.parameters, _headless(window, 16))
+
+
+def test_fork_mid_iteration_is_refused_with_the_reason(qtbot, window):
+    panel = _open(window)
+    wait_snapshot(qtbot, window, lambda s: True)
+    window.step_phase()
+    wait_snapshot(qtbot, window, lambda s: s.mid_iteration)
+    assert not panel.fork()
+    assert "Cannot fork" in window.banner.label.text() and "iteration" in window.banner.label.text()
+
+
 def test_timeline_go_back_shows_the_checkpoint_then_resume_and_fork_from_there(qtbot, window):
     panel = _open(window)
     wait_snapshot(qtbot, window, lambda s: True)

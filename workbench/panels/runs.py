@@ -100,6 +100,8 @@ class RunsPanel(BasePanel):
         if self._call(lambda run: self.probe.add(comparison, uids, current), "compare") is False:
             return False
         self._bring_up()
+        if key == "training.divergence":  # L2 and cross-entropy have different units: both from 1
+            self.widget.mode.setCurrentIndex(1)
         self.host.status_message(f"comparing {', '.join(comparison.labels)} in lockstep with this run")
         return True
 
