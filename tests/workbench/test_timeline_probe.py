@@ -43,6 +43,7 @@ def test_timeline_go_back_then_training_on_forgets_what_came_after():
     core, probe = _core(every=5)
     for _ in range(17):
         core.handle(c.Step())
+    assert probe.go_back(core.run, 40) is None  # ahead of the run: nothing to go back to
     child = probe.go_back(core.run, 11)
     assert child.trainer.iteration == 10 and probe.latest.trainer.iteration == 17
     core.handle(c.Load(child))

@@ -158,6 +158,8 @@ class ComparisonProbe:
             if child is not None:
                 self._continuing = (child.trainer, None)
             return child
+        if self.latest is None and iteration >= run.trainer.iteration:
+            return None  # already there
         if not self.timeline.checkpoints:
             raise ConfigurationError("the timeline has no checkpoints yet: train first")
         if run.trainer.mid_iteration:
