@@ -136,3 +136,12 @@ def test_compare_iterations_to_target_from_arrays():
     assert first_reaching(steps, accuracy, 0.6) == 10
     assert first_reaching(steps, accuracy, 0.99) is None
     assert first_reaching(steps, np.full(4, np.nan), 0.5) is None  # regression: no accuracy
+
+
+def test_compare_differences_name_the_settings_that_differ():
+    from engine.runs.comparison import differences, settings_of
+    comparison = Comparison.of(Experiment.load(DEFAULT), "training.divergence", ("l2", "bce"))
+    a, b = (settings_of(r.trainer) for r in comparison.runs)
+    assert differences(a, b) == ["divergence = l2"] and differences(a, a) == []
+    comparison.runs[0].trainer.configure(learning_rate=0.5)
+    assert "learning_rate = 0.5" in differences(settings_of(comparison.runs[0].trainer), b)

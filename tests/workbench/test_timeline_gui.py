@@ -42,6 +42,7 @@ def test_fork_keeps_the_exact_state_and_trains_beside_the_run(qtbot, window):
     qtbot.waitUntil(lambda: [v.iteration for v in panel.widget.views] == [22, 22], timeout=10_000)
     current, fork = panel.widget.views
     assert np.array_equal(fork.parameters, _headless(window, 22, original))  # as if never forked
+    assert fork.differs == "learning_rate = 0.1" and panel.widget.table.item(1, 1).text() == fork.differs
     assert not np.array_equal(current.parameters, fork.parameters)
 
 

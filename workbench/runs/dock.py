@@ -42,7 +42,7 @@ from .multiples import Multiples
 from .probe import CURRENT
 from .timeline_bar import TimelineBar
 
-COLUMNS = ("run", "differs", "t", "status", "train loss", "train acc", "test acc", "t to 95 %")
+COLUMNS = ("run", "differs from this run", "t", "status", "train loss", "train acc", "test acc", "t to 95 %")
 MODES = ("loss", "loss ÷ initial loss", "error rate", "gradient norm ‖∂Div/∂θ‖")
 
 
@@ -146,7 +146,8 @@ class RunsWidget(QWidget):
         for i, view in enumerate(views):
             f = view.final
             reached = first_reaching(view.evaluation_steps, 1.0 - view.error_rate, self.target.value() / 100)
-            cells = (self.name(view), view.label, view.iteration, view.status, f["train_loss"], f["train_accuracy"],
+            differs = view.label if view.uid == CURRENT else view.differs
+            cells = (self.name(view), differs, view.iteration, view.status, f["train_loss"], f["train_accuracy"],
                      f["test_accuracy"], reached)
             for j, value in enumerate(cells):
                 item = self.table.item(i, j)

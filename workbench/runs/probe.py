@@ -17,11 +17,12 @@ point. Everything here runs in the worker thread: the dock calls in through `wor
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from engine.core.errors import ConfigurationError
+from engine.runs.comparison import differences, settings_of
 from engine.runs.fork import fork
 from engine.runs.timeline import Timeline
 from engine.training.outcome import iterations_to_target, outcome
@@ -56,6 +57,7 @@ class SiblingView:
     uid: int = CURRENT
     shape: tuple = ()  # (sizes, activation names): for the small multiples
     data: object = None  # the run's prepared data (read-only arrays)
+    differs: str = ""  # the settings in which it differs from the current run now
 
 
 @dataclass(frozen=True)
@@ -217,7 +219,10 @@ class ComparisonProbe:
                     t.run(steps=chunk)
                 left -= chunk
         views = (view_of(self.current_label, trainer, self.current_initial or 1.0),) if self.kept else ()
-        views += tuple(view_of(k.label, k.run.trainer, k.initial_loss, k.uid, k.run.data) for k in self.kept)
+        here = settings_of(trainer)
+        views += tuple(replace(view_of(k.label, k.run.trainer, k.initial_loss, k.uid, k.run.data),
+                               differs=", ".join(differences(settings_of(k.run.trainer), here)) or "same settings")
+                       for k in self.kept)
         tl = self.timeline
         timeline = TimelineView(tuple(c.iteration for c in tl.checkpoints), tl.every, tl.nbytes, tl.budget_bytes,
                                 None if self.latest is None else self.latest.trainer.iteration, trainer.iteration)
