@@ -101,3 +101,19 @@ class Comparison:
                                                                       "test_accuracy")},
                          "iterations_to_target": iterations_to_target(h, target_accuracy, target_loss)})
         return rows
+
+
+def settings_of(trainer) -> dict:
+    """The settings a trainer has now, flat (optimiser hyperparameters by name; the network's shape)."""
+    hyper = dict(trainer.optimizer.hyperparameters())
+    net = trainer.network
+    return {"optimizer": hyper.pop("name"), **hyper, "divergence": trainer.divergence.name,
+            "label_smoothing": float(trainer.divergence.label_smoothing), "batch_size": int(trainer.batch_size),
+            "l1": float(trainer.l1), "l2": float(trainer.l2),
+            "network": " ".join(f"{n}" for n in net.sizes) + " " + " ".join(net.activation_names)}
+
+
+def differences(settings: dict, reference: dict) -> list[str]:
+    """'key = value' for every setting that differs from `reference` (what a run does differently)."""
+    return [f"{k} = {v:g}" if isinstance(v, float) else f"{k} = {v}"
+            for k, v in settings.items() if reference.get(k) != v]

@@ -42,6 +42,7 @@ class Timeline:
         if every < 1 or budget_bytes < 1:
             raise ValueError("every and budget_bytes must be ≥ 1")
         self.every, self.budget_bytes = int(every), int(budget_bytes)
+        self.spacing = self.every  # the N asked for (`every` doubles when the budget thins)
         self.checkpoints: list[Checkpoint] = []
 
     @property
@@ -78,6 +79,17 @@ class Timeline:
             raise LookupError("the timeline has no checkpoints yet")
         before = [c for c in self.checkpoints if c.iteration <= iteration]
         return before[-1] if before else self.checkpoints[0]
+
+    def clear(self) -> None:
+        """Another run: no checkpoint of this one applies (the spacing back to N)."""
+        self.checkpoints = []
+        self.every = self.spacing
+
+    def set_spacing(self, every: int) -> None:
+        """Checkpoints every `every` iterations from now on (those kept stay)."""
+        if every < 1:
+            raise ValueError("every must be ≥ 1")
+        self.spacing = self.every = int(every)
 
     def truncate_after(self, iteration: int) -> None:
         """Forget the checkpoints after `iteration` (after resuming from an earlier one)."""

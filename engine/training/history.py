@@ -202,6 +202,22 @@ class Series:
         self.envelopes.extend(envelopes)
         self.count, self._block, self._fold_at, self._spilled = count, block, max(fold_at, self._keep), 0
 
+    def truncate_after(self, step: float, column: str = "step") -> None:
+        """Forget the rows whose `column` is beyond `step` (going back to a checkpoint): full-resolution
+        rows exactly; envelope blocks whole (a block reaching past `step` goes, rows ≤ step with it)."""
+        j, w = self._index[column], len(self.columns)
+        recent = self.recent.rows()
+        keep = int(np.searchsorted(recent[:, j], step, side="right"))
+        dropped = len(recent) - keep
+        self.recent.size = keep
+        if keep == 0 and self.envelopes.size:
+            env = self.envelopes.rows()
+            kept = int(np.searchsorted(env[:, 2 * w + j], step, side="right"))  # by each block's max
+            dropped += int(env[kept:, -1].sum())
+            self.envelopes.size = kept
+        self.count -= dropped
+        self._spilled = min(self._spilled, self.recent.size)
+
     # -- reading -----------------------------------------------------------------------
     def view(self, name: str, start: int = 0) -> np.ndarray:
         """Full-resolution values of column `name` from row `start` on (as far back as kept).
@@ -267,6 +283,12 @@ class History:
         """Hand every row not yet spilled to `spill` (evaluations first)."""
         self.evaluations.flush()
         self.iterations.flush()
+
+    def truncate_after(self, step: int) -> None:
+        """The history as it was after update `step` (rows and events beyond it forgotten)."""
+        self.iterations.truncate_after(step)
+        self.evaluations.truncate_after(step)
+        self.events = [e for e in self.events if e.step <= step]
 
     # -- reading (full resolution, the rows kept) --------------------------------------
     @property

@@ -48,6 +48,12 @@ def _first_step(steps: np.ndarray, reached: np.ndarray) -> int | None:
     return int(steps[hits[0]]) if len(hits) else None
 
 
+def first_reaching(steps, accuracy, target: float) -> int | None:
+    """The first of `steps` whose accuracy ≥ target (None if none is): iterations to target."""
+    with np.errstate(invalid="ignore"):
+        return _first_step(np.asarray(steps), np.asarray(accuracy) >= target)
+
+
 def iterations_to_target(history, target_accuracy: float | None, target_loss: float | None) -> int | None:
     """The first evaluated iteration whose training accuracy ≥ target (or training loss ≤ target)."""
     steps = history.evaluation("step")

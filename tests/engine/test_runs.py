@@ -82,3 +82,66 @@ def test_timeline_stays_within_its_budget_and_goes_back():
     assert run.trainer.iteration == checkpoint.iteration
     run.trainer.run(steps=10)
     assert np.array_equal(run.network.parameters, snapshots[checkpoint.iteration + 10])
+
+
+def test_fork_from_a_timeline_checkpoint_continues_as_the_run_did_then():
+    run = build(Experiment.load(DEFAULT))
+    timeline = Timeline(every=20)
+    snapshots, losses = {}, {}
+    for _ in range(10):
+        run.trainer.run(steps=10)
+        timeline.record(run.trainer)
+        snapshots[run.trainer.iteration] = run.network.parameters.copy()
+        losses[run.trainer.iteration] = run.trainer.history.loss.copy()
+    checkpoint = timeline.at(45)
+    assert checkpoint.iteration == 40
+    child = fork(run, checkpoint)
+    assert child.trainer.iteration == 40 and len(child.trainer.history) == 40
+    assert np.array_equal(child.trainer.history.loss, losses[40])  # the history as it was then
+    child.trainer.run(steps=30)
+    assert np.array_equal(child.network.parameters, snapshots[70])  # bit for bit as the run did
+    assert np.array_equal(child.trainer.history.step, np.arange(1, 71))
+    assert run.trainer.iteration == 100  # the run itself untouched
+
+
+def test_timeline_clear_and_spacing():
+    run = build(Experiment.load(DEFAULT))
+    timeline = Timeline(every=5)
+    run.trainer.run(steps=5)
+    assert timeline.record(run.trainer)
+    timeline.set_spacing(7)
+    run.trainer.run(steps=5)
+    assert not timeline.record(run.trainer)  # 10 is no multiple of 7
+    timeline.clear()
+    assert timeline.checkpoints == [] and timeline.every == 7
+
+
+def test_history_truncated_after_a_step_also_in_envelopes():
+    from engine.training.history import Series
+    s = Series(("step", "loss"), recent=8, blocks=64)
+    for t in range(1, 101):
+        s.append_row()[:] = (t, float(t))
+    s.truncate_after(95)
+    assert s.count == 95 and s.view("step")[-1] == 95
+    s.truncate_after(10)  # inside the envelopes: whole blocks up to 10 stay
+    x, low, mean, high = s.curve("step", "loss")
+    assert len(x) and high.max() <= 10 and s.count == len(s.recent) + s.envelopes.rows()[:, -1].sum()
+
+
+def test_compare_iterations_to_target_from_arrays():
+    from engine.training.outcome import first_reaching
+    steps = np.array([0, 10, 20, 30])
+    accuracy = np.array([0.5, 0.7, 0.96, 0.9])
+    assert first_reaching(steps, accuracy, 0.95) == 20
+    assert first_reaching(steps, accuracy, 0.6) == 10
+    assert first_reaching(steps, accuracy, 0.99) is None
+    assert first_reaching(steps, np.full(4, np.nan), 0.5) is None  # regression: no accuracy
+
+
+def test_compare_differences_name_the_settings_that_differ():
+    from engine.runs.comparison import differences, settings_of
+    comparison = Comparison.of(Experiment.load(DEFAULT), "training.divergence", ("l2", "bce"))
+    a, b = (settings_of(r.trainer) for r in comparison.runs)
+    assert differences(a, b) == ["divergence = l2"] and differences(a, a) == []
+    comparison.runs[0].trainer.configure(learning_rate=0.5)
+    assert "learning_rate = 0.5" in differences(settings_of(comparison.runs[0].trainer), b)

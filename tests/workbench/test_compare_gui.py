@@ -26,11 +26,13 @@ def test_compare_l2_vs_cross_entropy_trains_siblings_in_lockstep(qtbot, window):
     panel = _runs(window)
     wait_snapshot(qtbot, window, lambda s: True)
     assert panel.compare("L2 vs cross-entropy")
+    assert panel.widget.mode.currentText() == "loss ÷ initial loss"  # different units: both from 1
     _steps(qtbot, window, 30)
     qtbot.waitUntil(lambda: len(panel.widget.views) == 2 and all(v.iteration == 30 for v in panel.widget.views),
                     timeout=10_000)
     views = panel.widget.views
-    assert [v.label for v in views] == ["this run: divergence = bce", "divergence = l2"]  # the run is the bce one
+    assert [v.label for v in views] == ["divergence = bce", "divergence = l2"]  # the run is the bce one
+    assert [panel.widget.name(v) for v in views] == ["this run", "divergence = l2"]
     for value, view in zip(("bce", "l2"), views):  # each sibling is exactly its headless run
         doc = window.session.experiment.to_dict()
         set_key(doc, "training.divergence", value)
@@ -39,6 +41,17 @@ def test_compare_l2_vs_cross_entropy_trains_siblings_in_lockstep(qtbot, window):
         assert np.array_equal(view.parameters, headless.network.parameters)
     assert panel.widget.table.rowCount() == 2
     assert len(panel.widget.plot.listDataItems()) == 2  # overlaid
+    # iterations to target: the table's last column follows the target box
+    from engine.training.outcome import iterations_to_target
+    panel.widget.target.setValue(55.0)
+    assert panel.widget.table.horizontalHeaderItem(7).text() == "t to 55 %"
+    for row, value in enumerate(("bce", "l2")):
+        doc = window.session.experiment.to_dict()
+        set_key(doc, "training.divergence", value)
+        headless = build(Experiment.from_dict(doc))
+        headless.trainer.run(steps=30)
+        expected = iterations_to_target(headless.trainer.history, 0.55, None)
+        assert panel.widget.table.item(row, 7).text() == ("—" if expected is None else str(expected))
     panel.widget.mode.setCurrentIndex(1)  # normalised: both start near 1
     first = [item.getData()[1][0] for item in panel.widget.plot.listDataItems()]
     assert all(0.5 < y < 2.0 for y in first)
@@ -56,7 +69,7 @@ def test_compare_hide_a_run_and_remove_all(qtbot, window):
     panel.widget.table.item(1, 0).setText("fast")
     assert panel.widget.plot.legend.items[0][1].text == "fast"
     panel.remove()
-    assert panel.widget.table.rowCount() == 0
+    qtbot.waitUntil(lambda: panel.widget.table.rowCount() == 0, timeout=10_000)
 
 
 def test_compare_refuses_a_bad_key_with_a_message(qtbot, window):
@@ -67,3 +80,58 @@ def test_compare_refuses_a_bad_key_with_a_message(qtbot, window):
 
 def test_compare_values_are_parsed_as_numbers_or_names():
     assert parse_values("0.1, 1, adam, true") == (0.1, 1, "adam", True)
+
+
+def test_compare_again_keeps_the_runs_so_far_and_overlays_them(qtbot, window):
+    panel = _runs(window)
+    wait_snapshot(qtbot, window, lambda s: True)
+    assert panel.compare("L2 vs cross-entropy")
+    assert panel.compare(None, "training.optimizer.learning_rate", (0.5, 2.0))
+    _steps(qtbot, window, 10)
+    qtbot.waitUntil(lambda: len(panel.widget.views) == 4 and all(v.iteration == 10 for v in panel.widget.views),
+                    timeout=10_000)
+    assert [v.label for v in panel.widget.views][1:] == ["divergence = l2", "learning_rate = 0.5",
+                                                         "learning_rate = 2.0"]
+    # the window's loss, accuracy and gradient-norm plots overlay the three kept runs
+    for dock in ("LossDock", "AccuracyDock", "GradientNormDock"):
+        overlay = panel.overlays.overlays[dock]
+        assert len(overlay.items) == 3
+    loss_plot = window.panels["LossDock"].view.plot
+    names = [label.text for _, label in loss_plot.legend.items]
+    assert "divergence = l2" in names
+    # hiding a run takes it off every plot; the small multiples show one boundary per shown run
+    from PySide6.QtCore import Qt
+    panel.widget.table.item(1, 0).setCheckState(Qt.Unchecked)
+    assert len(panel.overlays.overlays["LossDock"].items) == 2
+    assert set(panel.widget.multiples.cells) == {v.uid for v in panel.widget.views} - {panel.widget.views[1].uid}
+    # delete one: the others stay
+    panel.widget.table.selectRow(2)
+    panel.widget.delete_button.click()
+    qtbot.waitUntil(lambda: len(panel.widget.views) == 3, timeout=10_000)
+    assert "learning_rate = 0.5" not in [v.label for v in panel.widget.views]
+
+
+def test_compare_added_late_catches_up_while_paused(qtbot, window, monkeypatch):
+    from workbench.runs import probe
+    monkeypatch.setattr(probe, "CATCH_UP_SECONDS", 0.0)  # one chunk per computation: several are needed
+    panel = _runs(window)
+    _steps(qtbot, window, 3)
+    window.run_training()
+    wait_snapshot(qtbot, window, lambda s: s.iteration >= 1600)
+    window.pause()
+    t = wait_snapshot(qtbot, window, lambda s: s.state == "paused").iteration
+    assert panel.compare("L2 vs cross-entropy")
+    qtbot.waitUntil(lambda: len(panel.widget.views) == 2 and panel.widget.views[1].iteration == t, timeout=30_000)
+    assert window.last_snapshot.iteration == t  # the run itself stayed where it was
+
+
+def test_compare_kept_runs_train_on_with_the_runs_dock_closed(qtbot, window):
+    panel = _runs(window)
+    wait_snapshot(qtbot, window, lambda s: True)
+    assert panel.compare("L2 vs cross-entropy")
+    panel.dock.close()  # the overlays on the loss dock are what the user watches now
+    qtbot.waitUntil(lambda: panel.dock.isHidden())
+    _steps(qtbot, window, 20)
+    qtbot.waitUntil(lambda: len(panel.widget.views) == 2 and panel.widget.views[1].iteration == 20, timeout=10_000)
+    x, _ = panel.overlays.overlays["LossDock"].items[panel.widget.views[1].uid][0].getData()
+    assert x[-1] == 20

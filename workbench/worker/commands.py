@@ -144,6 +144,7 @@ class LoadWeights(Reply):
 
 @dataclass(frozen=True)
 class Call(Reply):
-    """fn(run) in the worker thread, for tests that read the live engine objects; the GUI never sends it."""
+    """fn(run) in the worker thread, between iterations: tests reading the live engine objects, and the
+    Runs dock handing work to its probe (fork, go back, kept runs: workbench.panels.runs)."""
 
     fn: object = None

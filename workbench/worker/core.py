@@ -117,6 +117,8 @@ class TrainingCore:
             self._edited_loss = None
             with np.errstate(all="ignore"):
                 self.run.trainer.advance()
+            if not self.run.trainer.mid_iteration:
+                self.probes.after_step(self.run.trainer)
             self._after_stop_check()
 
     def _configure(self, command: c.Configure) -> None:
@@ -224,6 +226,7 @@ class TrainingCore:
         with np.errstate(all="ignore"):  # overflow is reported as a divergence, in words
             ok = self.run.trainer.step()
         self.recovery.record(self.run.trainer)
+        self.probes.after_step(self.run.trainer)
         if not ok:
             self._after_stop_check()
         return ok
@@ -309,7 +312,7 @@ class TrainingCore:
             self._gradient = tr.current[1].vector.copy()
         elif tr.current is None:
             self._gradient = None
-        probes = self.probes.collect(tr, progress, self.running, now) if self.probes.open else None
+        probes = self.probes.collect(tr, progress, self.running, now) if self.probes.active else None
         return Snapshot(
             run_id=self.run_id, state=state, iteration=tr.iteration, epoch=tr.epoch,
             samples_seen=tr.samples_seen, next_phase=tr.next_phase, mid_iteration=tr.mid_iteration,

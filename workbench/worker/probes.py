@@ -6,7 +6,10 @@ returns a frozen payload of copies — or a generator for long work: the runner 
 first chunk (up to the first `yield`) at the snapshot moment, so that chunk must copy what it
 needs from the trainer; later chunks run time-sliced between iterations (as superqt's
 GeneratorWorker does) and must not touch the trainer; the generator's return value is the
-payload. A probe never changes the trainer's state or its random stream.
+payload. A probe never changes the trainer's state or its random stream. A probe may also have
+`after_step(trainer)`, called after every update whether its panel is open or not (it must be
+cheap and read only, e.g. keep a checkpoint every N iterations), and `busy`: while true, the probe
+runs as if its panel were on screen.
 """
 
 from __future__ import annotations
@@ -42,11 +45,19 @@ class ProbeRunner:
         self._keys: dict[str, object] = {}
         self._times: dict[str, float] = {}
         self._pending: dict[str, Generator] = {}
+        self._after_step: list = []
         for probe in probes:
             self.register(probe)
 
     def register(self, probe: Probe) -> None:
         self.probes[probe.name] = probe
+        if callable(getattr(probe, "after_step", None)):
+            self._after_step.append(probe.after_step)
+
+    def after_step(self, trainer) -> None:
+        """After every update (worker thread): the probes' `after_step` hooks."""
+        for hook in self._after_step:
+            hook(trainer)
 
     def want(self, name: str, open: bool, shown: bool | None = None) -> None:
         """The panel of probe `name` is open (a closed panel's probe never runs) and on screen (default: = open)."""
@@ -60,8 +71,10 @@ class ProbeRunner:
             self._keys.pop(name, None)
 
     def wanted(self, running: bool) -> list[str]:
-        """The probes that run now: on screen while training; open while paused."""
-        return sorted(self.shown if running else self.open)
+        """The probes that run now: on screen while training; open while paused; and any probe
+        whose `busy` is true (work that must go on off screen, e.g. kept runs in lockstep)."""
+        busy = {name for name, probe in self.probes.items() if getattr(probe, "busy", False)}
+        return sorted((self.shown if running else self.open) | busy)
 
     def clear(self) -> None:
         """A new run: nothing computed so far belongs to it."""
@@ -69,6 +82,11 @@ class ProbeRunner:
         self._keys.clear()
         self._times.clear()
         self._pending.clear()
+
+    @property
+    def active(self) -> bool:
+        """Whether any probe may run: one is open or busy."""
+        return bool(self.open) or any(getattr(p, "busy", False) for p in self.probes.values())
 
     @property
     def pending(self) -> bool:
