@@ -38,6 +38,7 @@ from engine.core.network import Network
 
 from .actions import EditingActions
 from .edges import EdgeGeometry
+from .headers import build_headers
 from .items import (
     ALPHAS,
     BIAS_LEVELS,
@@ -45,7 +46,7 @@ from .items import (
     MARGIN_BOTTOM,
     MARGIN_LEFT,
     MARGIN_RIGHT,
-    MARGIN_TOP,
+    MAX_RADIUS,
     MAX_SHOWN,
     NEGATIVE,
     POSITIVE,
@@ -74,11 +75,6 @@ class NetworkView(EditingActions, QGraphicsView):
     weightSelected = Signal(int, int, int)
     unitSelected = Signal(int, int)
     layerSelected = Signal(int)
-
-    @staticmethod
-    def _margin_top() -> float:
-        """The header band (three rows of labels and buttons) grows with the text."""
-        return MARGIN_TOP + 35 * (font_scale() - 1.0)
 
     @staticmethod
     def _margin_bottom() -> float:
@@ -185,17 +181,30 @@ class NetworkView(EditingActions, QGraphicsView):
         """Header control of column c: 'more', 'fewer', 'before', 'after', 'remove', 'activation'."""
         return self._headers[c][name]
 
+    def _margins(self, font: QFont) -> tuple[float, float]:
+        """Left / right margins: room for the input and output names (elided), never more than MARGIN_*."""
+        metrics = QFontMetricsF(font)
+
+        def need(names, cap):
+            widest = max((metrics.horizontalAdvance(str(n)) for n in names), default=0.0)
+            return float(np.clip(widest + MAX_RADIUS + 14, 48.0, cap))
+        return need(self.editor.feature_names, MARGIN_LEFT), need(self.editor.output_names, MARGIN_RIGHT)
+
     def _layout(self) -> None:
+        """Columns' x, the headers (they may wrap), then the units below them."""
         net = self.network
         w, h = max(self.viewport().width(), 320), max(self.viewport().height(), 200)
         self.scene().setSceneRect(0, 0, w, h)
-        span = w - MARGIN_LEFT - MARGIN_RIGHT
-        self._xs = [MARGIN_LEFT + span * c / net.N for c in range(net.N + 1)]
-        top, bottom = self._margin_top(), h - self._margin_bottom()
-        self._cols = []  # (shown unit indices, their y)
+        self.margin_left, self.margin_right = self._margins(scaled_font(8.5))
+        span = w - self.margin_left - self.margin_right
+        self._xs = [self.margin_left + span * c / net.N for c in range(net.N + 1)]
+        self._headers, header_bottom = build_headers(self, self._xs, w)
+        bottom = h - self._margin_bottom()
         slots_max = max(len(shown_units(n)) + (n > MAX_SHOWN) for n in net.sizes)
+        top = header_bottom + 4  # the first unit's centre is half a spacing lower: below the headers
         spacing = min(46.0, (bottom - top) / max(slots_max, 1))
-        self._radius = float(np.clip(spacing * 0.34, 4.0, 13.0))
+        self._radius = float(np.clip(spacing * 0.34, 4.0, MAX_RADIUS))
+        self._cols = []  # (shown unit indices, their y)
         self._ellipsis_y = []
         for n in net.sizes:
             units = shown_units(n)
@@ -264,7 +273,8 @@ class NetworkView(EditingActions, QGraphicsView):
                 if c == 0 or c == net.N:
                     names = self.editor.feature_names if c == 0 else self.editor.output_names
                     text = names[j] if j < len(names) else f"{j + 1}"
-                    t = QGraphicsSimpleTextItem(self._elide(text, label_font, MARGIN_LEFT - r - 10))
+                    room = (self.margin_left if c == 0 else self.margin_right) - r - 10
+                    t = QGraphicsSimpleTextItem(self._elide(text, label_font, room))
                     t.setFont(label_font)
                     br = t.boundingRect()
                     t.setPos(x - r - 6 - br.width() if c == 0 else x + r + 6, y - br.height() / 2)
@@ -282,7 +292,6 @@ class NetworkView(EditingActions, QGraphicsView):
                 t.setParentItem(back)
                 back.setPos(x - br.width() / 2, self._ellipsis_y[c] - br.height() / 2)
                 scene.addItem(back)
-        self._make_headers()
         self.select_layer(self.selected_layer, emit=False)
         params = self.parameters if self.parameters.shape == (net.layout.size,) else net.parameters
         self.update_weights(params, self.gradient)
@@ -315,71 +324,11 @@ class NetworkView(EditingActions, QGraphicsView):
             t.setPos((xa + xb) / 2 - br.width() / 2, self.scene().sceneRect().height() - self._margin_bottom() + 6)
             self.scene().addItem(t)
 
-    def _make_headers(self) -> None:
-        net = self.network
-        self._headers = []
-        for c in range(net.N + 1):
-            x = self._xs[c]
-            header: dict = {}
-            frame = QGraphicsRectItem()
-            frame.setZValue(5)
-            self.scene().addItem(frame)
-            header["frame"] = frame
-            if c == 0:
-                title = f"inputs · {net.sizes[0]}"
-            elif c == net.N:
-                title = f"output {c} · {net.sizes[c]}"
-            else:
-                title = f"layer {c} · {net.sizes[c]}"
-            t = Button(title, "Select this layer (keys: + − Insert Delete A, ← →)",
-                        lambda c=c: self.select_layer(c), bold=True, parent=frame)
-            t.setPen(QPen(Qt.NoPen))
-            header["title"] = t
-            row2 = []
-            if c > 0:
-                act = Button(f"{net.activation_names[c - 1]} ▾", "Choose this layer's activation (A)",
-                              lambda c=c: self.popup_activation_menu(c), parent=frame)
-                header["activation"] = act
-                row2.append(act)
-            row3 = []
-            specs = []
-            if 0 < c < net.N:
-                specs += [("fewer", "−", "Remove a unit (−)", lambda c=c: self.editor.change_units(c, -1)),
-                          ("more", "+", "Add a unit (+)", lambda c=c: self.editor.change_units(c, +1))]
-            if c > 0:
-                specs.append(("before", "◂+", "Add a hidden layer before this one (Shift+Insert)",
-                              lambda c=c: self._click_add(c)))
-            if c < net.N:
-                specs.append(("after", "+▸", "Add a hidden layer after this one (Insert)",
-                              lambda c=c: self._click_add(c + 1)))
-            if 0 < c < net.N:
-                specs.append(("remove", "✕", "Remove this layer (Delete)", lambda c=c: self._click_remove(c)))
-            for name, text, tip, cb in specs:
-                b = Button(text, tip, cb, parent=frame)
-                header[name] = b
-                row3.append(b)
-            # stack the three rows, centred on the column
-            y = 4.0
-            for row in ([t], row2, row3):
-                if not row:
-                    continue
-                width = sum(b.rect().width() for b in row) + 3 * (len(row) - 1)
-                bx = x - width / 2
-                if c == 0:
-                    bx = max(bx, 4)
-                bx = min(bx, self.scene().sceneRect().width() - width - 4)
-                for b in row:
-                    b.setPos(bx, y)
-                    bx += b.rect().width() + 3
-                y += max(b.rect().height() for b in row) + 3
-            frame.setRect(frame.childrenBoundingRect().adjusted(-2, -2, 2, 2))
-            self._headers.append(header)
-
-    def _click_add(self, position: int) -> None:
+    def click_add(self, position: int) -> None:
         if self.editor.add_layer(position):
             self.select_layer(position)
 
-    def _click_remove(self, k: int) -> None:
+    def click_remove(self, k: int) -> None:
         if self.editor.remove_layer(k):
             self.select_layer(min(k, self.network.N - 1) if self.network.N > 1 else None)
 

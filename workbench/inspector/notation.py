@@ -48,9 +48,10 @@ def sym(base: str, sub: str = "", k=None) -> str:
 
 
 def w(i, j, k) -> str:
-    """w_ij^(k) for engine indices i, j (shown from 1)."""
+    """w_ij^(k) for engine indices i, j (shown from 1, always with a comma: w_3,5 — unambiguous past
+    9 units, as the undo texts write it); letters are written together (w_ij)."""
     i, j = unit(i), unit(j)
-    return sym("w", f"{i}{j}" if len(f"{i}{j}") <= 2 else f"{i},{j}", k)
+    return sym("w", f"{i},{j}" if isinstance(i, int) or isinstance(j, int) else f"{i}{j}", k)
 
 
 def d(of: str) -> str:

@@ -405,8 +405,8 @@ class WeightInspector(QWidget):
             numbers = sum_text(terms)
             self.factors["jacobian_row"] = [float(v) for v in e.jacobian_row]
             self.factors["dy_layer"] = [float(v) for v in e.dDiv_dy_layer]
-            self._set_row("dz", dz_sym, f"= Σ<sub>m</sub> J<sub>{j + 1}m</sub> · {d(sym('y', 'm', k))}, "
-                          f"J<sub>{j + 1}m</sub> = ∂{sym('y', 'm', k)}/∂{sym('z', j, k)}", numbers, e.chain_dz)
+            self._set_row("dz", dz_sym, f"= Σ<sub>m</sub> J<sub>{j + 1},m</sub> · {d(sym('y', 'm', k))}, "
+                          f"J<sub>{j + 1},m</sub> = ∂{sym('y', 'm', k)}/∂{sym('z', j, k)}", numbers, e.chain_dz)
             note.append(f"{act.name} is a vector activation: ∂Div/∂z uses a row of its Jacobian.")
         else:
             self.factors["fprime"] = e.activation_derivative
