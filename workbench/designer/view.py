@@ -46,6 +46,7 @@ from .items import (
     MARGIN_BOTTOM,
     MARGIN_LEFT,
     MARGIN_RIGHT,
+    MAX_MAP_RADIUS,
     MAX_RADIUS,
     MAX_SHOWN,
     NEGATIVE,
@@ -59,7 +60,9 @@ from .items import (
     scaled_font,
     set_font_scale,
     shown_units,
+    sub,
 )
+from .maps import MAX_MAP_UNITS, UnitMapItems, scale_text
 from .model import NetworkEditor
 from .tooltips import edge_tooltip, unit_tooltip
 
@@ -73,6 +76,8 @@ class NetworkView(EditingActions, QGraphicsView):
     """
 
     weightSelected = Signal(int, int, int)
+    unitMapRequested = Signal(int, int)
+    mapsChanged = Signal()
     unitSelected = Signal(int, int)
     layerSelected = Signal(int)
 
@@ -97,6 +102,10 @@ class NetworkView(EditingActions, QGraphicsView):
         self.gradient: np.ndarray | None = None
         self.trace = None
         self.sample = 0
+        self.maps_wanted = True        # the user's toggle (View ▸ Unit maps)
+        self.maps_available = False    # the data has 2 inputs (the panel says so)
+        self.unit_maps = None          # the latest probe payload
+        self.map_items: UnitMapItems | None = None
         self.selected_layer: int | None = None
         self.selection: tuple | None = None     # ("weight", k, i, j) or ("unit", k, j)
         self.open_menu: QMenu | None = None
@@ -110,6 +119,32 @@ class NetworkView(EditingActions, QGraphicsView):
                            for _ in range(2) for c in (POSITIVE, NEGATIVE) for a in ALPHAS]
         editor.networkChanged.connect(self._on_network)
         self.rebuild()
+
+    # -- unit maps -------------------------------------------------------------------------
+    @property
+    def maps_active(self) -> bool:
+        """Maps are drawn: wanted, the data is 2-D, and no layer is wider than MAX_MAP_UNITS."""
+        return self.maps_wanted and self.maps_available and max(self.network.sizes[1:]) <= MAX_MAP_UNITS
+
+    def set_maps(self, wanted: bool | None = None, available: bool | None = None) -> None:
+        """Turn the unit maps on / off (wanted: the user's toggle; available: the data has 2 inputs)."""
+        before = self.maps_active
+        if wanted is not None:
+            self.maps_wanted = bool(wanted)
+        if available is not None:
+            self.maps_available = bool(available)
+        if not self.maps_available:
+            self.unit_maps = None
+        if self.maps_active != before:
+            self.rebuild()
+        self.mapsChanged.emit()
+
+    def show_unit_maps(self, payload) -> bool:
+        """A probe payload (maps[k − 1]: (G, G, n_k), sizes, activations); False if it is not drawn."""
+        if payload is self.unit_maps:
+            return False
+        self.unit_maps = payload
+        return self.map_items is not None and self.map_items.show(payload, self.network.sizes)
 
     # -- selection -------------------------------------------------------------------------
     def select_layer(self, c: int | None, emit: bool = True) -> None:
@@ -203,7 +238,10 @@ class NetworkView(EditingActions, QGraphicsView):
         slots_max = max(len(shown_units(n)) + (n > MAX_SHOWN) for n in net.sizes)
         top = header_bottom + 4  # the first unit's centre is half a spacing lower: below the headers
         spacing = min(46.0, (bottom - top) / max(slots_max, 1))
-        self._radius = float(np.clip(spacing * 0.34, 4.0, MAX_RADIUS))
+        if self.maps_active:  # a map needs room: larger units
+            self._radius = float(np.clip(spacing * 0.44, 4.0, MAX_MAP_RADIUS))
+        else:
+            self._radius = float(np.clip(spacing * 0.34, 4.0, MAX_RADIUS))
         self._cols = []  # (shown unit indices, their y)
         self._ellipsis_y = []
         for n in net.sizes:
@@ -232,6 +270,7 @@ class NetworkView(EditingActions, QGraphicsView):
             self.trace = None
         self.parameters = network.parameters  # the edited network's weights until the next frame
         self.rebuild()
+        self.mapsChanged.emit()  # a layer may have grown past MAX_MAP_UNITS
 
     def rebuild(self) -> None:
         """Lay out and create every item, then draw the network's current weights."""
@@ -247,7 +286,7 @@ class NetworkView(EditingActions, QGraphicsView):
         self._selection_item.setPen(QPen(SELECTION, 1.0, Qt.SolidLine, Qt.FlatCap))
         self._selection_item.setZValue(4)
         scene.addItem(self._selection_item)
-        self._unit_items = []
+        self._unit_items, circles = [], {}
         unit_points = max(6.0, min(8.5, self._radius * 0.75))
         font, small_font = scaled_font(unit_points), scaled_font(unit_points * 0.8)
         label_font = scaled_font(8.5)
@@ -262,7 +301,8 @@ class NetworkView(EditingActions, QGraphicsView):
                 scene.addItem(e)
                 if c > 0:
                     self._unit_items.append(e)
-                if 0 < c < net.N and r >= 7:
+                    circles[(c, int(j))] = e
+                if 0 < c < net.N and r >= 7 and not self.maps_active:
                     t = QGraphicsSimpleTextItem(str(j + 1))
                     t.setFont(font if j < 99 else small_font)
                     t.setBrush(QColor("#222222"))
@@ -292,6 +332,9 @@ class NetworkView(EditingActions, QGraphicsView):
                 t.setParentItem(back)
                 back.setPos(x - br.width() / 2, self._ellipsis_y[c] - br.height() / 2)
                 scene.addItem(back)
+        self.map_items = UnitMapItems(circles, r) if self.maps_active else None
+        if self.map_items is not None:
+            self.map_items.show(self.unit_maps, net.sizes)
         self.select_layer(self.selected_layer, emit=False)
         params = self.parameters if self.parameters.shape == (net.layout.size,) else net.parameters
         self.update_weights(params, self.gradient)
@@ -349,6 +392,8 @@ class NetworkView(EditingActions, QGraphicsView):
             self._b = np.empty(self._b.size, parameters.dtype)
         if self.edges.size:
             self.edge_layer.set_paths(edge_paths(*self.edges.sorted_segments(parameters)))
+        if self.map_items is not None:  # the units show their maps, not their bias
+            return True
         # unit fills: bias on a diverging scale relative to the largest drawn |b|
         b = self._b
         np.take(parameters, self._bias_idx, out=b)
@@ -396,6 +441,8 @@ class NetworkView(EditingActions, QGraphicsView):
         unit = self.unit_at(p)
         if unit is not None:
             self.select_unit(*unit)
+            if unit[0] >= 1 and self.maps_active:
+                self.unitMapRequested.emit(*unit)
             return
         edge = self.edge_at(p)
         if edge is not None:
@@ -407,8 +454,15 @@ class NetworkView(EditingActions, QGraphicsView):
     def tooltip_at(self, p: QPointF) -> str | None:
         unit = self.unit_at(p)
         if unit is not None:
-            return unit_tooltip(self.network, self.editor.feature_names, self.parameters, self.gradient,
+            text = unit_tooltip(self.network, self.editor.feature_names, self.parameters, self.gradient,
                                 self.trace, self.sample, *unit)
+            if unit[0] >= 1 and self.map_items is not None and self.map_items.ranges:
+                k, j = unit
+                act = self.network.activation_names[k - 1]
+                text += (f"<br><br>picture: y{sub(j + 1)}<sup>({k})</sup> over the input plane (x₁ →, x₂ ↑, "
+                         f"as the decision view)<br>{scale_text(act, *self.map_items.ranges[k - 1])}"
+                         "<br><small>click: this map large</small>")
+            return text
         edge = self.edge_at(p)
         if edge is not None:
             return edge_tooltip(self.network, self.parameters, self.gradient, *edge)
