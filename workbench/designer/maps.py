@@ -99,3 +99,33 @@ class UnitMapItems:
                 item.setScale(2 * self.radius / G)
                 item.setVisible(True)
         return True
+
+
+class UnitMapsMixin:
+    """The network view's unit-map state: the user's toggle, whether the data allows maps, the latest payload."""
+
+    @property
+    def maps_active(self) -> bool:
+        """Maps are drawn: wanted, the data is 2-D, and no layer is wider than MAX_MAP_UNITS."""
+        return self.maps_wanted and self.maps_available and max(self.network.sizes[1:]) <= MAX_MAP_UNITS
+
+    def set_maps(self, wanted: bool | None = None, available: bool | None = None) -> None:
+        """Turn the unit maps on / off (wanted: the user's toggle; available: the data has 2 inputs)."""
+        before = self.maps_active
+        if wanted is not None:
+            self.maps_wanted = bool(wanted)
+        if available is not None:
+            self.maps_available = bool(available)
+        if not self.maps_available:
+            self.unit_maps = None
+        if self.maps_active != before:
+            self.rebuild()
+        self.mapsChanged.emit()
+
+    def show_unit_maps(self, payload) -> bool:
+        """A probe payload (maps[k − 1]: (G, G, n_k), sizes, activations); False if it is not drawn."""
+        if payload is self.unit_maps:
+            return False
+        self.unit_maps = payload
+        return self.map_items is not None and self.map_items.show(payload, self.network.sizes)
+

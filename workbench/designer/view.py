@@ -35,9 +35,11 @@ from PySide6.QtWidgets import (
 )
 
 from engine.core.network import Network
+from engine.data.features import FEATURES
 
 from .actions import EditingActions
 from .edges import EdgeGeometry
+from .feature_column import ON, add_feature_items, ghost_at, input_slots
 from .headers import build_headers
 from .items import (
     ALPHAS,
@@ -62,14 +64,14 @@ from .items import (
     shown_units,
     sub,
 )
-from .maps import MAX_MAP_UNITS, UnitMapItems, scale_text
+from .maps import UnitMapItems, UnitMapsMixin, scale_text
 from .model import NetworkEditor
 from .tooltips import edge_tooltip, unit_tooltip
 
 __all__ = ["NetworkView", "set_font_scale"]
 
 
-class NetworkView(EditingActions, QGraphicsView):
+class NetworkView(EditingActions, UnitMapsMixin, QGraphicsView):
     """Draws `editor.network`; header controls and keys edit it through the editor.
 
     Signals: weightSelected(k, i, j), unitSelected(k, j) (k = 0: input x_j), layerSelected(c).
@@ -119,32 +121,6 @@ class NetworkView(EditingActions, QGraphicsView):
                            for _ in range(2) for c in (POSITIVE, NEGATIVE) for a in ALPHAS]
         editor.networkChanged.connect(self._on_network)
         self.rebuild()
-
-    # -- unit maps -------------------------------------------------------------------------
-    @property
-    def maps_active(self) -> bool:
-        """Maps are drawn: wanted, the data is 2-D, and no layer is wider than MAX_MAP_UNITS."""
-        return self.maps_wanted and self.maps_available and max(self.network.sizes[1:]) <= MAX_MAP_UNITS
-
-    def set_maps(self, wanted: bool | None = None, available: bool | None = None) -> None:
-        """Turn the unit maps on / off (wanted: the user's toggle; available: the data has 2 inputs)."""
-        before = self.maps_active
-        if wanted is not None:
-            self.maps_wanted = bool(wanted)
-        if available is not None:
-            self.maps_available = bool(available)
-        if not self.maps_available:
-            self.unit_maps = None
-        if self.maps_active != before:
-            self.rebuild()
-        self.mapsChanged.emit()
-
-    def show_unit_maps(self, payload) -> bool:
-        """A probe payload (maps[k − 1]: (G, G, n_k), sizes, activations); False if it is not drawn."""
-        if payload is self.unit_maps:
-            return False
-        self.unit_maps = payload
-        return self.map_items is not None and self.map_items.show(payload, self.network.sizes)
 
     # -- selection -------------------------------------------------------------------------
     def select_layer(self, c: int | None, emit: bool = True) -> None:
@@ -223,7 +199,16 @@ class NetworkView(EditingActions, QGraphicsView):
         def need(names, cap):
             widest = max((metrics.horizontalAdvance(str(n)) for n in names), default=0.0)
             return float(np.clip(widest + MAX_RADIUS + 14, 48.0, cap))
-        return need(self.editor.feature_names, MARGIN_LEFT), need(self.editor.output_names, MARGIN_RIGHT)
+        toggles = [f"{ON} {FEATURES[n].label}  " for n in self.editor.available_features]  # + the button's padding
+        return (need(list(self.editor.feature_names) + toggles, MARGIN_LEFT),
+                need(self.editor.output_names, MARGIN_RIGHT))
+
+    def _feature_slots(self) -> list | None:
+        """The input column's slots when the data offers derived features (feature_column.input_slots)."""
+        ed = self.editor
+        if not ed.available_features or self.network.sizes[0] != ed.raw_inputs + len(ed.input_features):
+            return None
+        return input_slots(ed.raw_inputs, ed.input_features, ed.available_features)
 
     def _layout(self) -> None:
         """Columns' x, the headers (they may wrap), then the units below them."""
@@ -235,7 +220,8 @@ class NetworkView(EditingActions, QGraphicsView):
         self._xs = [self.margin_left + span * c / net.N for c in range(net.N + 1)]
         self._headers, header_bottom = build_headers(self, self._xs, w)
         bottom = h - self._margin_bottom()
-        slots_max = max(len(shown_units(n)) + (n > MAX_SHOWN) for n in net.sizes)
+        self._input_slots = self._feature_slots()
+        slots_max = max([len(shown_units(n)) + (n > MAX_SHOWN) for n in net.sizes] + [len(self._input_slots or ())])
         top = header_bottom + 4  # the first unit's centre is half a spacing lower: below the headers
         spacing = min(46.0, (bottom - top) / max(slots_max, 1))
         if self.maps_active:  # a map needs room: larger units
@@ -244,7 +230,14 @@ class NetworkView(EditingActions, QGraphicsView):
             self._radius = float(np.clip(spacing * 0.34, 4.0, MAX_RADIUS))
         self._cols = []  # (shown unit indices, their y)
         self._ellipsis_y = []
-        for n in net.sizes:
+        for c, n in enumerate(net.sizes):
+            if c == 0 and self._input_slots:  # every slot of the input column, used or not
+                y0 = (top + bottom) / 2 - spacing * (len(self._input_slots) - 1) / 2
+                self._slot_ys = y0 + spacing * np.arange(len(self._input_slots))
+                used = np.array([s[0] != "off" for s in self._input_slots])
+                self._cols.append((np.array([s[1] for s in self._input_slots if s[0] != "off"]), self._slot_ys[used]))
+                self._ellipsis_y.append(None)
+                continue
             units = shown_units(n)
             slots = np.arange(len(units), dtype=float)
             if n > MAX_SHOWN:
@@ -310,7 +303,7 @@ class NetworkView(EditingActions, QGraphicsView):
                     t.setPos(x - br.width() / 2, y - br.height() / 2)
                     t.setZValue(3)
                     scene.addItem(t)
-                if c == 0 or c == net.N:
+                if (c == 0 and not (self._input_slots and j >= self.editor.raw_inputs)) or c == net.N:
                     names = self.editor.feature_names if c == 0 else self.editor.output_names
                     text = names[j] if j < len(names) else f"{j + 1}"
                     room = (self.margin_left if c == 0 else self.margin_right) - r - 10
@@ -332,6 +325,8 @@ class NetworkView(EditingActions, QGraphicsView):
                 t.setParentItem(back)
                 back.setPos(x - br.width() / 2, self._ellipsis_y[c] - br.height() / 2)
                 scene.addItem(back)
+        self._ghosts = [] if not self._input_slots else add_feature_items(
+            self, self._input_slots, self._slot_ys, self._xs[0], r, label_font)
         self.map_items = UnitMapItems(circles, r) if self.maps_active else None
         if self.map_items is not None:
             self.map_items.show(self.unit_maps, net.sizes)
@@ -438,6 +433,10 @@ class NetworkView(EditingActions, QGraphicsView):
             return super().mousePressEvent(event)
         self.setFocus(Qt.MouseFocusReason)
         p = self.mapToScene(pos)
+        ghost = ghost_at(self._ghosts, p, self._radius)
+        if ghost is not None:
+            self.editor.toggle_feature(ghost)
+            return
         unit = self.unit_at(p)
         if unit is not None:
             self.select_unit(*unit)
@@ -452,6 +451,9 @@ class NetworkView(EditingActions, QGraphicsView):
         super().mousePressEvent(event)
 
     def tooltip_at(self, p: QPointF) -> str | None:
+        ghost = ghost_at(self._ghosts, p, self._radius)
+        if ghost is not None:
+            return f"{FEATURES[ghost].label}: not an input now — click to add it (Ctrl+Z undoes)"
         unit = self.unit_at(p)
         if unit is not None:
             text = unit_tooltip(self.network, self.editor.feature_names, self.parameters, self.gradient,

@@ -78,6 +78,10 @@ class InspectorPanel(QWidget):
         self.weight.select_sample(t)
         self.layer.select_sample(t)
 
+    def set_input_names(self, names) -> None:
+        """The inputs' names (x1, x2, derived features such as x₁²): weights from an input name it."""
+        self.weight.set_input_names(names)
+
     def weight_value(self, k: int, i: int, j: int) -> float:
         """w_ij^(k) in the last state shown: the `old` value for a WeightEditCommand."""
         return self.weight.weight_value(k, i, j)

@@ -34,6 +34,7 @@ class NetworkPanel(BasePanel):
         ed.aboutToEdit.connect(lambda: host.controller.before_network_edit())
         ed.networkChanged.connect(lambda network: host.controller.network_changed(network))
         ed.editRefused.connect(lambda m: host.status_message(f"Not done: {m}"))
+        ed.featuresRequested.connect(lambda names: host.controller.set_input_features(names))
         self.view.weightSelected.connect(lambda k, i, j: host.panels["InspectorDock"].inspector.select_weight(k, i, j))
         self.view.unitSelected.connect(self._unit_selected)
         self.view.unitMapRequested.connect(self._show_map)
