@@ -9,6 +9,7 @@ from engine import Network
 from tests.workbench.gui_support import wait_snapshot
 from workbench.designer import DesignerPanel
 from workbench.designer.feature_column import input_slots, toggled
+from workbench.designer.items import set_font_scale
 
 
 def _toggle(view, name):
@@ -35,6 +36,9 @@ def test_feature_toggles_appear_for_1d_and_2d_data_only(qtbot):
     for d, n in ((1, 3), (2, 5), (3, 0)):
         panel = DesignerPanel(Network.create([d, 3, 1], ["tanh", "sigmoid"], seed=0))
         qtbot.addWidget(panel)
+        panel.resize(700, 520)
+        panel.show()
+        qtbot.waitExposed(panel)
         assert len(panel.editor.available_features) == n
         assert len(panel.view._ghosts) == n
 
@@ -78,3 +82,27 @@ def test_feature_ghost_circle_click_switches_it_on(qtbot, window):
     QTest.mouseClick(view.viewport(), Qt.LeftButton, Qt.NoModifier, view.mapFromScene(centre))
     qtbot.waitUntil(lambda: window.session.experiment.network.input_features == ("sin(x2)",))
     assert "not an input now" not in (view.tooltip_at(view.unit_pos(0, 2)) or "")
+
+
+def test_feature_menu_in_the_input_header_and_a_compact_column_when_short(qtbot):
+    panel = DesignerPanel(Network.create([2, 8, 1], ["tanh", "sigmoid"], seed=0))
+    qtbot.addWidget(panel)
+    panel.resize(700, 520)
+    panel.show()
+    qtbot.waitExposed(panel)
+    assert len(panel.view._ghosts) == 5  # room for a line per feature
+    set_font_scale(2.0)  # presentation-size text on a short designer: no line per unused feature
+    try:
+        panel.resize(700, 300)
+        panel.view.rebuild()
+        qtbot.waitUntil(lambda: panel.view._ghosts == [])  # only the inputs in use are drawn
+    finally:
+        set_font_scale(1.0)
+    menu = panel.view.feature_menu()
+    actions = menu.actions()
+    assert [a.text() for a in actions] == ["x₁²", "x₂²", "x₁·x₂", "sin x₁", "sin x₂"]
+    assert all(a.isCheckable() and not a.isChecked() for a in actions)
+    with qtbot.waitSignal(panel.editor.featuresRequested) as blocker:
+        actions[2].trigger()
+    assert blocker.args == [("x1*x2",)]
+    assert panel.view.header_button(0, "features").toolTip()

@@ -78,6 +78,11 @@ def build_headers(view, xs, scene_width: float, top: float = 4.0) -> tuple[list[
                          lambda c=c: view.popup_activation_menu(c), parent=frame)
             header["activation"] = act
             row2.append(act)
+        if c == 0 and view.editor.available_features:
+            menu = Button("features ▾", "Derived inputs (x₁², x₁·x₂, sin x₁, …): switch them on or off "
+                          "(also the ☐ toggles beside the inputs)", view.popup_feature_menu, parent=frame)
+            header["features"] = menu
+            row2.append(menu)
         row3 = []
         for name, text, tip, callback in _specs(view, c, net.N):
             b = Button(text, tip, callback, parent=frame)

@@ -221,9 +221,15 @@ class NetworkView(EditingActions, UnitMapsMixin, QGraphicsView):
         self._headers, header_bottom = build_headers(self, self._xs, w)
         bottom = h - self._margin_bottom()
         self._input_slots = self._feature_slots()
-        slots_max = max([len(shown_units(n)) + (n > MAX_SHOWN) for n in net.sizes] + [len(self._input_slots or ())])
         top = header_bottom + 4  # the first unit's centre is half a spacing lower: below the headers
-        spacing = min(46.0, (bottom - top) / max(slots_max, 1))
+        for compact in (False, True):
+            slots_max = max([len(shown_units(n)) + (n > MAX_SHOWN) for n in net.sizes]
+                            + [len(self._input_slots or ())])
+            spacing = min(46.0, (bottom - top) / max(slots_max, 1))
+            if compact or not self._input_slots or spacing >= QFontMetricsF(scaled_font(8.5)).height() + 2:
+                break
+            # no room for a line per unused feature: only the inputs in use (the header's menu has them all)
+            self._input_slots = [slot for slot in self._input_slots if slot[0] != "off"]
         if self.maps_active:  # a map needs room: larger units
             self._radius = float(np.clip(spacing * 0.44, 4.0, MAX_MAP_RADIUS))
         else:

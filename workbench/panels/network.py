@@ -40,6 +40,7 @@ class NetworkPanel(BasePanel):
         self.view.unitMapRequested.connect(self._show_map)
         self.view.mapsChanged.connect(self._maps_changed)
         self.map_window = UnitMapWindow(host if isinstance(host, QWidget) else None)
+        self.view_actions = (self.designer.maps_action,)
         self.sizes = net.sizes
         self._last = None
 
