@@ -219,7 +219,8 @@ class NetworkView(EditingActions, UnitMapsMixin, QGraphicsView):
         span = w - self.margin_left - self.margin_right
         self._xs = [self.margin_left + span * c / net.N for c in range(net.N + 1)]
         self._headers, header_bottom = build_headers(self, self._xs, w)
-        bottom = h - self._margin_bottom()
+        bundled = any(n > MAX_SHOWN for n in net.sizes)
+        bottom = h - (self._margin_bottom() if bundled else 8 + 4 * font_scale())  # the bands' labels need room
         self._input_slots = self._feature_slots()
         top = header_bottom + 4  # the first unit's centre is half a spacing lower: below the headers
         for compact in (False, True):
@@ -236,10 +237,15 @@ class NetworkView(EditingActions, UnitMapsMixin, QGraphicsView):
             self._radius = float(np.clip(spacing * 0.34, 4.0, MAX_RADIUS))
         self._cols = []  # (shown unit indices, their y)
         self._ellipsis_y = []
+        line = QFontMetricsF(scaled_font(8.5)).height() + 2
         for c, n in enumerate(net.sizes):
+            count = len(self._input_slots) if c == 0 and self._input_slots else len(shown_units(n)) + (n > MAX_SHOWN)
+            step = spacing
+            if c in (0, net.N) and spacing < line:  # labelled columns: a line per label if the column has room
+                step = max(spacing, min(line, (bottom - top) / max(count, 1)))
             if c == 0 and self._input_slots:  # every slot of the input column, used or not
-                y0 = (top + bottom) / 2 - spacing * (len(self._input_slots) - 1) / 2
-                self._slot_ys = y0 + spacing * np.arange(len(self._input_slots))
+                y0 = (top + bottom) / 2 - step * (count - 1) / 2
+                self._slot_ys = y0 + step * np.arange(count)
                 used = np.array([s[0] != "off" for s in self._input_slots])
                 self._cols.append((np.array([s[1] for s in self._input_slots if s[0] != "off"]), self._slot_ys[used]))
                 self._ellipsis_y.append(None)
@@ -248,10 +254,9 @@ class NetworkView(EditingActions, UnitMapsMixin, QGraphicsView):
             slots = np.arange(len(units), dtype=float)
             if n > MAX_SHOWN:
                 slots[HEAD:] += 1  # a slot for the "… more" label
-            count = len(units) + (n > MAX_SHOWN)
-            y0 = (top + bottom) / 2 - spacing * (count - 1) / 2
-            self._cols.append((units, y0 + spacing * slots))
-            self._ellipsis_y.append(y0 + spacing * HEAD if n > MAX_SHOWN else None)
+            y0 = (top + bottom) / 2 - step * (count - 1) / 2
+            self._cols.append((units, y0 + step * slots))
+            self._ellipsis_y.append(y0 + step * HEAD if n > MAX_SHOWN else None)
         self.edges = EdgeGeometry(net, self._cols, self._xs, self._radius)
         self._bias_idx = np.concatenate([net.layout.offsets()[2 * k - 1] + self._cols[k][0] for k in range(1, net.N + 1)])
         self._b = np.empty(self._bias_idx.size, net.dtype)
