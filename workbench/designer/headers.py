@@ -1,8 +1,8 @@
 """The layer headers above the columns: title, activation menu and the edit buttons.
 
-Each column's header is centred on the column and never wider than its room (half the
-distance to each neighbouring column, less a gap of GAP px): a row of buttons that does not
-fit wraps onto the next line, so no two columns' buttons touch (layer 1's ✕ and layer 2's −
+Each column's header — its title, then its controls (activation menu, unit and layer
+buttons) — is centred on the column and never wider than its room (half the distance to each
+neighbouring column, less a gap of GAP px): controls that do not fit wrap onto the next line, so no two columns' buttons touch (layer 1's ✕ and layer 2's −
 used to). `build_headers` returns the headers and the y where they end, from which the view
 places the units.
 """
@@ -90,7 +90,9 @@ def build_headers(view, xs, scene_width: float, top: float = 4.0) -> tuple[list[
             row3.append(b)
         left, right = column_room(xs, c, scene_width)
         y = top
-        for row in ([t], row2, row3):
+        controls = row2 + row3
+        rows = [[t], controls] if len(_lines(controls, right - left)) == 1 else [[t], row2, row3]
+        for row in rows:  # the controls on one line when the column has room, else menu / buttons
             for line in _lines(row, right - left):
                 width = sum(b.rect().width() for b in line) + SPACING * (len(line) - 1)
                 bx = min(max(xs[c] - width / 2, left), max(right - width, left))
