@@ -77,12 +77,15 @@ def test_unit_maps_are_drawn_in_every_hidden_and_output_unit_and_explained_on_ho
     view.set_maps(available=True)
     assert view.map_items is not None and panel.maps_action.isEnabled() and panel.maps_action.isChecked()
     assert view.show_unit_maps(_payload(run))
-    drawn = {(c, int(j)) for c in range(1, run.network.N + 1) for j in view._cols[c][0]}
+    drawn = {(c, int(j)) for c in range(run.network.N + 1) for j in view._cols[c][0]}  # inputs too
     assert set(view.map_items.items) == drawn
     assert all(item.isVisible() and item.pixmap().width() == 24 for item in view.map_items.items.values())
     tip = view.tooltip_at(view.unit_pos(1, 2))
     assert "over the input plane" in tip and "colour:" in tip and "tanh" in tip
     assert "click" in tip
+    assert "this input over the plane" in view.tooltip_at(view.unit_pos(0, 1))
+    x1 = view.map_items.items[(0, 0)].pixmap().toImage()
+    assert x1.pixelColor(0, 0).red() > x1.pixelColor(23, 0).red()  # x1 grows to the right: orange → blue
 
 
 def test_unit_map_toggle_and_automatic_off_above_the_documented_width(panel, run):

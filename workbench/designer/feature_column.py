@@ -32,6 +32,13 @@ def input_slots(raw: int, active, available) -> list[tuple]:
     return slots
 
 
+def editor_slots(editor, network) -> list | None:
+    """The input column's slots when the data offers derived features and the network fits them; else None."""
+    if not editor.available_features or network.sizes[0] != editor.raw_inputs + len(editor.input_features):
+        return None
+    return input_slots(editor.raw_inputs, editor.input_features, editor.available_features)
+
+
 def toggled(active, name: str, available) -> tuple[str, ...]:
     """The feature list with `name` switched on (in the engine's order) or off."""
     active = tuple(active)

@@ -2,7 +2,8 @@
 
 Each column's header — its title, then its controls (activation menu, unit and layer
 buttons) — is centred on the column and never wider than its room (half the distance to each
-neighbouring column, less a gap of GAP px): controls that do not fit wrap onto the next line, so no two columns' buttons touch (layer 1's ✕ and layer 2's −
+neighbouring column, less a gap of GAP px): controls that do not fit wrap onto the next
+line, so no two columns' buttons touch (layer 1's ✕ and layer 2's −
 used to). `build_headers` returns the headers and the y where they end, from which the view
 places the units.
 """

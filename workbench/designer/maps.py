@@ -62,7 +62,8 @@ def layer_ranges(payload) -> list[tuple[float, float]]:
 
 
 class UnitMapItems:
-    """The map pixmaps inside the drawn units of layers 1..N (children of their circles, clipped to them)."""
+    """The map pixmaps inside the drawn units (children of their circles, clipped to them); column 0: the
+    inputs themselves over the plane (x1, x2 and any derived feature, e.g. x1·x2's saddle)."""
 
     def __init__(self, circles: dict, radius: float):
         """circles: (k, j) → the unit's QGraphicsEllipseItem."""
@@ -87,11 +88,17 @@ class UnitMapItems:
         by_layer: dict[int, list[int]] = {}
         for k, j in self.items:
             by_layer.setdefault(k, []).append(j)
+        inputs = getattr(payload, "inputs", None)
         for k, units in by_layer.items():
-            lo, hi = self.ranges[k - 1]
-            maps = payload.maps[k - 1]
+            if k == 0 and inputs is None:
+                continue
+            maps = inputs if k == 0 else payload.maps[k - 1]
             G = maps.shape[0]
-            pixels = map_pixels(maps[:, :, units], lo, hi)
+            if k == 0:  # each input on its own symmetric scale (x1 and x1² differ in range)
+                pixels = np.concatenate([map_pixels(maps[:, :, [j]], *map_range("identity", maps[:, :, j]))
+                                         for j in units])
+            else:
+                pixels = map_pixels(maps[:, :, units], *self.ranges[k - 1])
             for n, j in enumerate(units):
                 image = QImage(pixels[n].data, G, G, 4 * G, QImage.Format_RGBA8888)
                 item = self.items[(k, j)]

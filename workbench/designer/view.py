@@ -39,7 +39,7 @@ from engine.data.features import FEATURES
 
 from .actions import EditingActions
 from .edges import EdgeGeometry
-from .feature_column import ON, add_feature_items, ghost_at, input_slots
+from .feature_column import ON, add_feature_items, editor_slots, ghost_at
 from .headers import build_headers
 from .items import (
     ALPHAS,
@@ -203,12 +203,6 @@ class NetworkView(EditingActions, UnitMapsMixin, QGraphicsView):
         return (need(list(self.editor.feature_names) + toggles, MARGIN_LEFT),
                 need(self.editor.output_names, MARGIN_RIGHT))
 
-    def _feature_slots(self) -> list | None:
-        """The input column's slots when the data offers derived features (feature_column.input_slots)."""
-        ed = self.editor
-        if not ed.available_features or self.network.sizes[0] != ed.raw_inputs + len(ed.input_features):
-            return None
-        return input_slots(ed.raw_inputs, ed.input_features, ed.available_features)
 
     def _layout(self) -> None:
         """Columns' x, the headers (they may wrap), then the units below them."""
@@ -221,7 +215,7 @@ class NetworkView(EditingActions, UnitMapsMixin, QGraphicsView):
         self._headers, header_bottom = build_headers(self, self._xs, w)
         bundled = any(n > MAX_SHOWN for n in net.sizes)
         bottom = h - (self._margin_bottom() if bundled else 8 + 4 * font_scale())  # the bands' labels need room
-        self._input_slots = self._feature_slots()
+        self._input_slots = editor_slots(self.editor, self.network)
         top = header_bottom + 4  # the first unit's centre is half a spacing lower: below the headers
         for compact in (False, True):
             slots_max = max([len(shown_units(n)) + (n > MAX_SHOWN) for n in net.sizes]
@@ -303,9 +297,9 @@ class NetworkView(EditingActions, UnitMapsMixin, QGraphicsView):
                 e.setBrush(QBrush(QColor("#e6e6e6")))
                 e.setZValue(2)
                 scene.addItem(e)
+                circles[(c, int(j))] = e
                 if c > 0:
                     self._unit_items.append(e)
-                    circles[(c, int(j))] = e
                 if 0 < c < net.N and r >= 7 and not self.maps_active:
                     t = QGraphicsSimpleTextItem(str(j + 1))
                     t.setFont(font if j < 99 else small_font)
@@ -469,7 +463,9 @@ class NetworkView(EditingActions, UnitMapsMixin, QGraphicsView):
         if unit is not None:
             text = unit_tooltip(self.network, self.editor.feature_names, self.parameters, self.gradient,
                                 self.trace, self.sample, *unit)
-            if unit[0] >= 1 and self.map_items is not None and self.map_items.ranges:
+            if unit[0] == 0 and self.map_items is not None and self.map_items.ranges:
+                text += "<br><br>picture: this input over the plane (x₁ →, x₂ ↑), orange − · white 0 · blue +"
+            elif self.map_items is not None and self.map_items.ranges:
                 k, j = unit
                 act = self.network.activation_names[k - 1]
                 text += (f"<br><br>picture: y{sub(j + 1)}<sup>({k})</sup> over the input plane (x₁ →, x₂ ↑, "

@@ -24,13 +24,15 @@ INTERVAL = 0.1
 
 @dataclass(frozen=True, eq=False)
 class UnitMaps:
-    """maps[k − 1]: (G, G, n_k) read-only, y^(k) over the grid; for a network of `sizes` at `iteration`."""
+    """maps[k − 1]: (G, G, n_k) read-only, y^(k) over the grid; inputs: (G, G, n_0), y^(0) (x and its
+    derived features); for a network of `sizes` at `iteration`."""
 
     maps: tuple
     sizes: tuple
     activations: tuple
     iteration: int
     grid: DecisionGrid
+    inputs: np.ndarray | None = None
 
 
 def grid_for(data, resolution: int = DEFAULT_RESOLUTION) -> DecisionGrid | None:
@@ -66,4 +68,8 @@ class UnitMapProbe:
         maps = unit_maps(net, grid)  # fresh arrays: nothing shared with the trainer
         for m in maps:
             m.flags.writeable = False
-        return UnitMaps(tuple(maps), tuple(net.sizes), tuple(net.activation_names), int(trainer.iteration), grid)
+        G = grid.resolution
+        inputs = grid.points.reshape(G, G, -1).copy()
+        inputs.flags.writeable = False
+        return UnitMaps(tuple(maps), tuple(net.sizes), tuple(net.activation_names), int(trainer.iteration), grid,
+                        inputs)
