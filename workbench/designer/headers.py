@@ -91,16 +91,16 @@ def build_headers(view, xs, scene_width: float, top: float = 4.0) -> tuple[list[
             row3.append(b)
         left, right = column_room(xs, c, scene_width)
         y = top
-        controls = row2 + row3
-        rows = [[t], controls] if len(_lines(controls, right - left)) == 1 else [[t], row2, row3]
-        for row in rows:  # the controls on one line when the column has room, else menu / buttons
-            for line in _lines(row, right - left):
-                width = sum(b.rect().width() for b in line) + SPACING * (len(line) - 1)
-                bx = min(max(xs[c] - width / 2, left), max(right - width, left))
-                for b in line:
-                    b.setPos(bx, y)
-                    bx += b.rect().width() + SPACING
-                y += max(b.rect().height() for b in line) + SPACING
+        room = right - left
+        together, apart = _lines(row2 + row3, room), _lines(row2, room) + _lines(row3, room)
+        # the controls in as few lines as fit: menu and buttons together, or the menu above the buttons
+        for line in _lines([t], room) + (together if len(together) < len(apart) else apart):
+            width = sum(b.rect().width() for b in line) + SPACING * (len(line) - 1)
+            bx = min(max(xs[c] - width / 2, left), max(right - width, left))
+            for b in line:
+                b.setPos(bx, y)
+                bx += b.rect().width() + SPACING
+            y += max(b.rect().height() for b in line) + SPACING
         frame.setRect(frame.childrenBoundingRect().adjusted(-2, -2, 2, 2))
         headers.append(header)
         bottom = max(bottom, y)
