@@ -9,7 +9,7 @@ from engine import Network
 from tests.workbench.gui_support import wait_snapshot
 from workbench.designer import DesignerPanel
 from workbench.designer.feature_column import input_slots, toggled
-from workbench.designer.items import set_font_scale
+from workbench.designer.items import Button, set_font_scale
 
 
 def _toggle(view, name):
@@ -96,6 +96,13 @@ def test_feature_menu_in_the_input_header_and_a_compact_column_when_short(qtbot)
         panel.resize(700, 300)
         panel.view.rebuild()
         qtbot.waitUntil(lambda: panel.view._ghosts == [])  # only the inputs in use are drawn
+        # designer text honours the presentation font scale: the features menu, every unit label
+        assert panel.view.header_button(0, "features").label.font().pointSizeF() == 17.0
+        panel.resize(1000, 900)
+        panel.view.rebuild()
+        qtbot.waitUntil(lambda: len(panel.view._ghosts) == 5)
+        toggles = [b for b in panel.view.scene().items() if isinstance(b, Button) and b.label.text().startswith("☐")]
+        assert len(toggles) == 5 and all(b.label.font().pointSizeF() == 17.0 for b in toggles)
     finally:
         set_font_scale(1.0)
     menu = panel.view.feature_menu()
