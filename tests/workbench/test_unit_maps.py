@@ -138,3 +138,26 @@ def test_unit_maps_are_off_for_data_that_is_not_two_dimensional(qtbot):
     p.view.set_maps(available=False)
     assert p.view.map_items is None and "2-D inputs only" in p.maps_action.toolTip()
     assert p.view.tooltip_at(p.view.unit_pos(1, 0)) is not None  # plain tooltip still
+
+
+def test_unit_map_probe_in_the_worker_keeps_training_bit_identical():
+    from workbench.session import Session
+    from workbench.worker.core import TrainingCore
+
+    run = Session().build()
+    probe = UnitMapProbe()
+    probe.configure(grid_for(run.data))
+    core = TrainingCore(run, probes=[probe])
+    core.handle(wc.WantProbe(probe.name, True))
+    core.handle(wc.Start())
+    while core.run.trainer.iteration < 60:
+        core.work(budget=0.002)
+        core.publish(force=True)
+    core.handle(wc.Pause())
+    final = core.run.trainer
+    ref = Session().build().trainer
+    ref.run(steps=final.iteration)
+    assert np.array_equal(final.network.parameters, ref.network.parameters)
+    assert final._rng.bit_generator.state == ref._rng.bit_generator.state
+    maps = core.latest().probes[probe.name]
+    assert maps.iteration == final.iteration  # paused: computed at once for the last state
