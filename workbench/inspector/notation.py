@@ -54,6 +54,13 @@ def w(i, j, k) -> str:
     return sym("w", f"{i},{j}" if isinstance(i, int) or isinstance(j, int) else f"{i}{j}", k)
 
 
+def source(input_names, i, k) -> str:
+    """Where weight w_ij^(k) comes from: unit i of layer k − 1, or (k = 1) the input by its name (x₁²)."""
+    if k == 1 and 0 <= i < len(input_names):
+        return f"input {input_names[i]} (unit {i + 1} of layer 0)"
+    return f"unit {unit(i)} of layer {k - 1}"
+
+
 def d(of: str) -> str:
     """∂Div/∂(of)."""
     return f"{PARTIAL}Div/\u2060{PARTIAL}{of}"  # word joiner: no line break after the slash

@@ -30,7 +30,7 @@ from engine.analysis.inspection import explain_weight
 
 from .history import ParameterHistory
 from .labels import rich_label, value_label
-from .notation import d, dy_formula, factor, grey, mean_formula, num, signed_sum, sum_text, sym, w
+from .notation import d, dy_formula, factor, grey, mean_formula, num, signed_sum, source, sum_text, sym, w
 from .readouts import numeric_check, unit_values
 from .spinbox import OneBasedSpinBox
 from .state import InspectorState
@@ -46,13 +46,13 @@ class WeightInspector(QWidget):
     weightEdited = Signal(int, int, int, float)
     selectionChanged = Signal(int, int, int)
     sampleChanged = Signal(int)
+    input_names: tuple = ()  # the names of y^(0) (x1, x2, derived features such as x₁²): InspectorPanel sets them
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.state: InspectorState | None = None
         self.k, self.i, self.j, self.t = 1, 0, 0, 0
         self.unit_selected = False
-        self.input_names: list[str] = []  # y^(0)'s names (set_input_names)
         self.history = ParameterHistory()
         #: the numbers shown, as floats (keys as in the labels' object names)
         self.factors: dict[str, float] = {}
@@ -198,11 +198,6 @@ class WeightInspector(QWidget):
 
     # -- public API ----------------------------------------------------------------------
     @Slot(object)
-    def set_input_names(self, names) -> None:
-        """The names of the inputs y^(0) (x1, x2, then derived features such as x₁²), for the titles."""
-        self.input_names = [str(n) for n in names]
-        self._refresh()
-
     def show_state(self, state: InspectorState) -> None:
         """Show a new snapshot (never mutated). Records the weight history when an iteration finished."""
         self.state = state
@@ -307,10 +302,8 @@ class WeightInspector(QWidget):
         k, i, j = self.k, self.i, self.j
         self.factors = {}
         self.weight_box.setTitle("")
-        names = self.input_names
-        source = (f"input {names[i]} (unit {i + 1} of layer 0)" if k == 1 and i < len(names)
-                  else f"unit {i + 1} of layer {k - 1}")
-        self.title_label.setText(f"<b>Weight {w(i, j, k)}</b> — from {source} to unit {j + 1} of layer {k}")
+        self.title_label.setText(
+            f"<b>Weight {w(i, j, k)}</b> — from {source(self.input_names, i, k)} to unit {j + 1} of layer {k}")
         self.gradient_symbol.setText(f"{d(w(i, j, k))}")
         if s is None:
             self.value_spin.setEnabled(False)
