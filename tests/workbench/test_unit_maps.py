@@ -161,3 +161,9 @@ def test_unit_map_probe_in_the_worker_keeps_training_bit_identical():
     assert final._rng.bit_generator.state == ref._rng.bit_generator.state
     maps = core.latest().probes[probe.name]
     assert maps.iteration == final.iteration  # paused: computed at once for the last state
+
+
+def test_unit_map_of_a_diverged_network_is_white_not_an_error():
+    values = np.array([[[np.nan], [np.inf]], [[-np.inf], [1.0]]])
+    px = map_pixels(values, *(-np.inf, np.inf))
+    assert px.shape == (1, 2, 2, 4) and tuple(px[0, 1, 0, :3]) == (255, 255, 255)

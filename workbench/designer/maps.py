@@ -42,7 +42,7 @@ LUT = _lut()
 
 def map_pixels(values: np.ndarray, lo: float, hi: float) -> np.ndarray:
     """(n, G, G, 4) RGBA images of the (G, G, n) maps on the scale lo..hi; image row 0 is the top (largest x2)."""
-    with np.errstate(invalid="ignore"):
+    with np.errstate(all="ignore"):  # NaN / inf maps of a diverged network: white
         t = (np.asarray(values, np.float64) - lo) / max(hi - lo, 1e-300)
     index = np.clip(np.nan_to_num(t * 256.0 + 0.5, nan=128.0), 0, 256).astype(np.intp)
     return np.ascontiguousarray(LUT[np.moveaxis(index, -1, 0)[:, ::-1]])

@@ -65,7 +65,8 @@ class UnitMapProbe:
         net = trainer.network
         if not self.enabled or grid is None or grid.points.shape[1] != net.sizes[0]:
             return None
-        maps = unit_maps(net, grid)  # fresh arrays: nothing shared with the trainer
+        with np.errstate(all="ignore"):  # diverging weights: the maps show what there is (NaN → white)
+            maps = unit_maps(net, grid)  # fresh arrays: nothing shared with the trainer
         for m in maps:
             m.flags.writeable = False
         G = grid.resolution
