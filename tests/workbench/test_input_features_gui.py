@@ -53,7 +53,7 @@ def test_feature_toggle_in_the_window_is_an_undoable_experiment_change(qtbot, wi
     assert net.sizes[0] == 3 and window.controller.run_data[2].n_inputs == 3
     np.testing.assert_array_equal(net.W[1][:2], w1)  # x1's and x2's rows kept
     assert window.controller.undo_stack.undoText().startswith("Input features: x₁²")
-    assert "x₁²" in view.editor.feature_names and not any(n == "x1^2" for _, n in view._ghosts)
+    assert "x₁²" in view.editor.feature_names and not any(n == "x1^2" for _, n, _c in view._ghosts)
     # the decision view still plots over x1, x2: its grid feeds the network 3 inputs
     assert window.panels["DecisionView"].view._grid.points.shape[1] == 3
     # the inspector names the feature
@@ -78,7 +78,7 @@ def test_feature_toggle_in_the_window_is_an_undoable_experiment_change(qtbot, wi
 
 def test_feature_ghost_circle_click_switches_it_on(qtbot, window):
     view = window.designer.view
-    centre, name = next((c, n) for c, n in view._ghosts if n == "sin(x2)")
+    centre, name = next((c, n) for c, n, _ in view._ghosts if n == "sin(x2)")
     QTest.mouseClick(view.viewport(), Qt.LeftButton, Qt.NoModifier, view.mapFromScene(centre))
     qtbot.waitUntil(lambda: window.session.experiment.network.input_features == ("sin(x2)",))
     assert "not an input now" not in (view.tooltip_at(view.unit_pos(0, 2)) or "")

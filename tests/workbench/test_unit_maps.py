@@ -84,6 +84,8 @@ def test_unit_maps_are_drawn_in_every_hidden_and_output_unit_and_explained_on_ho
     assert "over the input plane" in tip and "colour:" in tip and "tanh" in tip
     assert "click" in tip
     assert "this input over the plane" in view.tooltip_at(view.unit_pos(0, 1))
+    assert set(view.map_items.previews) == {"x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)"}  # unused features
+    assert all(p.isVisible() and p.opacity() < 1 for p in view.map_items.previews.values())
     x1 = view.map_items.items[(0, 0)].pixmap().toImage()
     assert x1.pixelColor(0, 0).red() > x1.pixelColor(23, 0).red()  # x1 grows to the right: orange → blue
 

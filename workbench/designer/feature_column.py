@@ -47,8 +47,9 @@ def toggled(active, name: str, available) -> tuple[str, ...]:
     return tuple(n for n in available if n in active or n == name)
 
 
-def add_feature_items(view, slots, ys, x: float, r: float, font) -> list[tuple[QPointF, str]]:
-    """The toggles (and the empty circles of unused features) of the input column; the circles' centres."""
+def add_feature_items(view, slots, ys, x: float, r: float, font) -> list[tuple]:
+    """The toggles (and the empty circles of unused features) of the input column; (centre, name, circle)
+    of each empty circle (with unit maps on, it previews the feature over the plane)."""
     editor, scene = view.editor, view.scene()
     ghosts = []
     for (kind, _index, name), y in zip(slots, ys):
@@ -78,13 +79,13 @@ def add_feature_items(view, slots, ys, x: float, r: float, font) -> list[tuple[Q
             circle.setZValue(2)
             circle.setToolTip(tip)
             scene.addItem(circle)
-            ghosts.append((QPointF(x, y), name))
+            ghosts.append((QPointF(x, y), name, circle))
     return ghosts
 
 
 def ghost_at(ghosts, p: QPointF, r: float) -> str | None:
     """The unused feature whose empty circle is at scene point p."""
-    for centre, name in ghosts:
+    for centre, name, _circle in ghosts:
         if (centre.x() - p.x()) ** 2 + (centre.y() - p.y()) ** 2 <= (r + 2) ** 2:
             return name
     return None

@@ -20,6 +20,7 @@ from PySide6.QtGui import QBrush, QImage, QPixmap
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPixmapItem
 
 from engine.analysis.unit_maps import map_range
+from engine.data.features import FEATURES
 
 from .items import NEGATIVE, POSITIVE
 
@@ -65,20 +66,32 @@ class UnitMapItems:
     """The map pixmaps inside the drawn units (children of their circles, clipped to them); column 0: the
     inputs themselves over the plane (x1, x2 and any derived feature, e.g. x1·x2's saddle)."""
 
-    def __init__(self, circles: dict, radius: float):
-        """circles: (k, j) → the unit's QGraphicsEllipseItem."""
-        self.items: dict[tuple[int, int], QGraphicsPixmapItem] = {}
+    def __init__(self, circles: dict, radius: float, unused: dict | None = None):
+        """circles: (k, j) → the unit's QGraphicsEllipseItem; unused: feature name → the empty circle of a
+        derived feature not in use (it previews the feature, faded)."""
         self.radius = radius
         self.ranges: list[tuple[float, float]] = []
-        for (k, j), circle in circles.items():
-            circle.setFlag(QGraphicsItem.ItemClipsChildrenToShape, True)
-            circle.setBrush(QBrush(Qt.NoBrush))  # the map instead of the bias fill; the outline on top
-            item = QGraphicsPixmapItem(circle)
-            item.setFlag(QGraphicsItem.ItemStacksBehindParent, True)
-            item.setTransformationMode(Qt.SmoothTransformation)
-            item.setPos(circle.rect().topLeft())
-            item.setVisible(False)
-            self.items[(k, j)] = item
+        self._previewed = None
+        self.items = {key: self._pixmap_in(circle) for key, circle in circles.items()}
+        self.previews = {name: self._pixmap_in(circle, 0.45) for name, circle in (unused or {}).items()}
+
+    @staticmethod
+    def _pixmap_in(circle, opacity: float = 1.0) -> QGraphicsPixmapItem:
+        circle.setFlag(QGraphicsItem.ItemClipsChildrenToShape, True)
+        circle.setBrush(QBrush(Qt.NoBrush))  # the map instead of the bias fill; the outline on top
+        item = QGraphicsPixmapItem(circle)
+        item.setFlag(QGraphicsItem.ItemStacksBehindParent, True)
+        item.setTransformationMode(Qt.SmoothTransformation)
+        item.setPos(circle.rect().topLeft())
+        item.setOpacity(opacity)
+        item.setVisible(False)
+        return item
+
+    def _paint(self, item, pixels: np.ndarray) -> None:
+        G = pixels.shape[0]
+        item.setPixmap(QPixmap.fromImage(QImage(pixels.data, G, G, 4 * G, QImage.Format_RGBA8888)))  # copies
+        item.setScale(2 * self.radius / G)
+        item.setVisible(True)
 
     def show(self, payload, sizes) -> bool:
         """Paint `payload`'s maps; False (nothing changed) if they belong to a network of other sizes."""
@@ -93,18 +106,22 @@ class UnitMapItems:
             if k == 0 and inputs is None:
                 continue
             maps = inputs if k == 0 else payload.maps[k - 1]
-            G = maps.shape[0]
             if k == 0:  # each input on its own symmetric scale (x1 and x1² differ in range)
                 pixels = np.concatenate([map_pixels(maps[:, :, [j]], *map_range("identity", maps[:, :, j]))
                                          for j in units])
             else:
                 pixels = map_pixels(maps[:, :, units], *self.ranges[k - 1])
             for n, j in enumerate(units):
-                image = QImage(pixels[n].data, G, G, 4 * G, QImage.Format_RGBA8888)
-                item = self.items[(k, j)]
-                item.setPixmap(QPixmap.fromImage(image))  # copies the pixels
-                item.setScale(2 * self.radius / G)
-                item.setVisible(True)
+                self._paint(self.items[(k, j)], pixels[n])
+        if inputs is not None and self.previews and self._previewed is not payload.grid:
+            self._previewed = payload.grid  # the previews depend on the plane only
+            G = inputs.shape[0]
+            raw = inputs[:, :, :2].reshape(G * G, -1)
+            for name, item in self.previews.items():
+                feature = FEATURES[name]
+                if raw.shape[1] >= feature.inputs:
+                    values = feature.compute(raw[:, :feature.inputs]).reshape(G, G, 1)
+                    self._paint(item, map_pixels(values, *map_range("identity", values))[0])
         return True
 
 
