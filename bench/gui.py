@@ -1,8 +1,9 @@
 """GUI performance, side by side in one run (offscreen):
 
-    QT_QPA_PLATFORM=offscreen python bench/gui.py [--seconds 4]
+    QT_QPA_PLATFORM=offscreen python bench/gui.py [--seconds 4] [--quick]
 
-1. training throughput with the window open and every plot live vs headless (target ≥ 70 %)
+1. training throughput with the window open and every plot live vs headless (target ≥ 70 %),
+   with the designer's unit maps on (the default) and off, interleaved rounds
 2. event-loop latency p99 while training, from a 10 ms QTimer probe (target ≤ 50 ms)
 3. pause latency: from the Pause command to the worker reporting paused (target ≤ 100 ms)
 4. loss-plot redraws/s with 1,000,000 logged iterations (target ≥ 25)
@@ -67,14 +68,14 @@ def gui_rate_and_latency(app, window, seconds: float):
     timer.start()
     probe.start()
     i0, t0 = core.run.trainer.iteration, time.perf_counter()
-    frames0 = window.history.iterations["step"].size
+    frames0 = len(window.history.iterations)
     # a real event loop, as in the application (app.quit() would close the window in Qt 6)
     loop = QEventLoop()
     QTimer.singleShot(int(seconds * 1000), loop.quit)
     loop.exec()
     i1, t1 = core.run.trainer.iteration, time.perf_counter()
     probe.stop()
-    drawn = window.history.iterations["step"].size - frames0
+    drawn = len(window.history.iterations) - frames0
     return (i1 - i0) / (t1 - t0), np.percentile(lateness, 99), np.max(lateness), drawn
 
 
@@ -131,7 +132,10 @@ def main() -> None:
     parser.add_argument("--hide", nargs="*", default=[], help="dock object names to hide (e.g. InspectorDock)")
     parser.add_argument("--seconds", type=float, default=3.0)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--quick", action="store_true", help="2 rounds of 1.5 s; throughput and latency only")
     args = parser.parse_args()
+    if args.quick:
+        args.seconds, args.rounds = min(args.seconds, 1.5), min(args.rounds, 2)
     app = QApplication.instance() or QApplication([])
     QSettings.setDefaultFormat(QSettings.IniFormat)
     import tempfile
@@ -152,15 +156,28 @@ def main() -> None:
     shown = [n for n, d in window.docks.items() if d.isVisible() and not d.widget().visibleRegion().isEmpty()]
     print(f"docks on screen: {', '.join(shown)}")
     # interleaved rounds (this machine is shared; best of each side, as bench/engine.py)
-    headless_runs, gui_runs, p99s, worsts = [], [], [], []
+    headless_runs, gui_runs, p99s, worsts, no_maps_runs = [], [], [], [], []
+    maps = window.designer.maps_action
     for _ in range(args.rounds):
         headless_runs.append(headless_rate(args.seconds))
-        gui, p99, worst, _rows = gui_rate_and_latency(app, window, args.seconds)
-        gui_runs.append(gui)
-        p99s.append(p99)
-        worsts.append(worst)
-        window.worker.send(c.Pause())
-        spin(app, 0.2)
+        for on, runs in ((True, gui_runs), (False, no_maps_runs)):
+            maps.setChecked(on)
+            gui, p99, worst, _rows = gui_rate_and_latency(app, window, args.seconds)
+            runs.append(gui)
+            if on:
+                p99s.append(p99)
+                worsts.append(worst)
+            window.worker.send(c.Pause())
+            spin(app, 0.2)
+    maps.setChecked(True)
+    if args.quick:
+        ref, gui, off = max(headless_runs), max(gui_runs), max(no_maps_runs)
+        print(f"headless throughput          {ref:10,.0f} it/s")
+        print(f"GUI throughput, unit maps on {gui:10,.0f} it/s  = {100 * gui / ref:5.1f} % of headless  (target ≥ 70 %)")
+        print(f"GUI throughput, maps off     {off:10,.0f} it/s  = {100 * off / ref:5.1f} % of headless")
+        print(f"event-loop latency p99       {max(p99s):10.1f} ms    (maps on, worst round; target ≤ 50 ms)")
+        window.close()
+        return
     pauses = pause_latency(app, window)
     window.worker.send(c.Pause())
     spin(app, 0.2)
@@ -174,7 +191,10 @@ def main() -> None:
     p99, worst = max(p99s), max(worsts)
     runs = ", ".join(f"{h:,.0f}/{g:,.0f}" for h, g in zip(headless_runs, gui_runs))
     print(f"headless throughput          {ref:10,.0f} it/s  (rounds headless/GUI: {runs})")
-    print(f"GUI throughput, plots live   {gui:10,.0f} it/s  = {100 * gui / ref:5.1f} % of headless  (target ≥ 70 %)")
+    print(f"GUI throughput, plots live   {gui:10,.0f} it/s  = {100 * gui / ref:5.1f} % of headless  (target ≥ 70 %)"
+          " — unit maps on")
+    off = max(no_maps_runs)
+    print(f"GUI throughput, maps off     {off:10,.0f} it/s  = {100 * off / ref:5.1f} % of headless")
     print(f"event-loop latency p99       {p99:10.1f} ms    (worst round; max {worst:.1f} ms; target ≤ 50 ms)")
     print(f"pause latency                {np.median(pauses):10.1f} ms median, {max(pauses):.1f} ms max  (target ≤ 100 ms)")
     print(f"loss plot, 1,000,000 points  {redraws:10.1f} redraws/s  (target ≥ 25)")

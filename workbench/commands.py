@@ -54,6 +54,16 @@ class DatasetChange(QUndoCommand):
         self.controller.install_dataset(*self.before, update_panel=True)
 
 
+class InputFeaturesChange(DatasetChange):
+    """Derived input features on / off: the same dataset, other inputs y^(0) (the dataset panel stays)."""
+
+    def redo(self) -> None:
+        self.controller.install_dataset(*self.after, update_panel=False)
+
+    def undo(self) -> None:
+        self.controller.install_dataset(*self.before, update_panel=False)
+
+
 class ParametersChange(QUndoCommand):
     """The whole θ `old` → `new` (e.g. the step off a saddle along the most negative eigenvector)."""
 

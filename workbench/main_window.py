@@ -66,7 +66,6 @@ class MainWindow(QMainWindow):
         self.status_labels = build_labels(self.statusBar())
         place_on_screen(self)  # fits any screen from 1280×720 up; a saved geometry wins
         self.preferences.restore_layout(self)
-
         self.frames = FrameScheduler(self.panels.values(), accept=lambda s: s.run_id == self.controller.run_id,
                                      on_snapshot=self._take_snapshot, after_frame=self.statusBar().repaint)
         self.controller.load_run(sync_panel=True, clear_undo=True, restore_state=True)
@@ -158,6 +157,7 @@ class MainWindow(QMainWindow):
         for dock in self.docks.values():
             view.addAction(dock.toggleViewAction())
         view.addSeparator()
+        view.addActions([a for panel in self.panels.values() for a in panel.view_actions])  # e.g. Unit maps
         self.action_presentation = make_action(self, "&Presentation mode", "F5", "Full screen, large text and lines, "
                                                "decision view, loss and network only (F5 again leaves)",
                                                self.presentation.toggle)

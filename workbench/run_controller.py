@@ -22,7 +22,7 @@ from engine.run import assemble
 from engine.training import edits
 
 from . import trained_state
-from .commands import DatasetChange, ParametersChange, SettingsChange, WeightEditCommand
+from .commands import DatasetChange, InputFeaturesChange, ParametersChange, SettingsChange, WeightEditCommand
 from .designer import default_output
 from .session import with_seed, with_settings
 from .worker import commands as wc
@@ -156,6 +156,7 @@ class RunController:
         ed = self.designer.editor
         exp = self.session.experiment
         ed.problem = data.problem
+        ed.raw_inputs, ed.input_features = data.n_raw_inputs, tuple(data.input_features)
         ed.feature_names = padded_names(data.feature_names, network.sizes[0], "x")
         ed.output_names = padded_names(output_names(data), network.sizes[-1], "y")
         ed.divergence = exp.training.divergence
@@ -258,6 +259,41 @@ class RunController:
         self.host.status_message(f"network {sizes}: iterations and curves restart at 0 (Ctrl+Z undoes)")
         self.host.update_title()
 
+    # -- derived input features -----------------------------------------------------------
+    def set_input_features(self, names) -> None:
+        """The designer's feature toggles: n_0 = D + F with the experiment's `network.input_features`
+        = names (undoable); W^(1) keeps the rows of the inputs that stay, a new feature's row is drawn."""
+        section, dataset, data = self.run_data
+        names, old = tuple(names), tuple(data.input_features)
+        if self.syncing or names == old:
+            return
+        resume = self.running()
+        theta = self.read_parameters()
+        ed = self.designer.editor
+        net = ed.network
+        net = Network(net.sizes, net.activation_names, theta, net.dtype) \
+            if theta is not None and theta.shape == net.parameters.shape else net.copy()
+        D = data.n_raw_inputs
+        try:
+            new_data = data.without_features().with_features(names)
+            rows = list(range(D)) + [D + old.index(n) if n in old else None for n in names]
+            new = edits.set_input_rows(net, rows, ed.next_rng(), ed.init)
+            doc = self.session.experiment.to_dict()
+            doc["network"]["input_features"] = list(names)
+            doc["network"]["sizes"] = list(new.sizes)
+            experiment = Experiment.from_dict(doc, base_dir=self.session.experiment.base_dir)
+        except WorkbenchError as e:
+            self.host.show_error(f"Input features not applied: {e}")
+            return
+        before = (self.session.experiment, net, self.run_data)
+        after = (experiment, new, (section, dataset, new_data))
+        label = ", ".join(new_data.feature_names[D:]) or "none"
+        self.undo_stack.push(InputFeaturesChange(self, before, after, f"Input features: {label}"))
+        self.host.log_message(f"input features: {label} (n_0 = {new.sizes[0]}); the other weights kept, "
+                              "iterations and curves restart at 0")
+        if resume:
+            self.send(wc.Start())
+
     # -- the dataset ---------------------------------------------------------------------
     def _adapted_network(self, choice):
         """The current network (trained weights) with its ends fitted to `choice`; what changed."""
@@ -294,6 +330,7 @@ class RunController:
             doc["training"]["divergence"] = divergence
         doc["network"]["sizes"] = list(new.sizes)
         doc["network"]["activations"] = list(new.activation_names)
+        doc["network"]["input_features"] = []  # another dataset starts from its own inputs (toggle them again)
         try:
             experiment = Experiment.from_dict(doc, base_dir=exp.base_dir)
         except WorkbenchError as e:

@@ -13,6 +13,22 @@ from engine.analysis.decision_grid import DecisionGrid
 from engine.core.network import Network
 
 DEFAULT_RESOLUTION = 24
+#: of the data's extent, on every side (as the decision view)
+MARGIN = 0.15
+
+
+def plane_grid(points: np.ndarray, resolution: int = DEFAULT_RESOLUTION, expand=None,
+               margin: float = MARGIN) -> DecisionGrid:
+    """A G×G grid over the extent of `points` (T, 2) — the network's inputs x1, x2 — padded by `margin`.
+
+    `expand` maps the grid's points to y^(0) when the network has derived input features."""
+    points = np.asarray(points, dtype=np.float64)
+    if points.ndim != 2 or points.shape[1] != 2 or len(points) == 0:
+        raise ValueError(f"unit maps need 2-D inputs, got points of shape {points.shape}")
+    lo, hi = points.min(axis=0), points.max(axis=0)
+    pad = margin * np.maximum(hi - lo, 1e-9)
+    lo, hi = lo - pad, hi + pad
+    return DecisionGrid(2, (lo[0], hi[0]), (lo[1], hi[1]), resolution, expand=expand)
 
 
 def unit_maps(network: Network, grid: DecisionGrid) -> list[np.ndarray]:

@@ -72,6 +72,15 @@ class PreparedData:
                        X_test=read_only(features.expand(self.X_test, names)),
                        feature_names=tuple(self.feature_names) + features.labels(names), input_features=names)
 
+    def without_features(self) -> "PreparedData":
+        """The same splits with only the D raw inputs (any derived features taken off)."""
+        if not self.input_features:
+            return self
+        D = self.n_raw_inputs
+        return replace(self, X_train=read_only(np.ascontiguousarray(self.X_train[:, :D])),
+                       X_test=read_only(np.ascontiguousarray(self.X_test[:, :D])),
+                       feature_names=tuple(self.feature_names)[:D], input_features=())
+
     @property
     def n_outputs(self) -> int:
         """n_N the data calls for: 1 for binary, K for multiclass, L for regression."""

@@ -113,6 +113,27 @@ def resize_inputs(net: Network, n_inputs: int, rng: np.random.Generator, init: s
     return _assemble(net, sizes, acts, W, b)
 
 
+def set_input_rows(net: Network, rows, rng: np.random.Generator, init: str = "xavier_uniform",
+                   scale: float = initializers.DEFAULT_UNIFORM_SCALE) -> Network:
+    """New inputs y^(0) (e.g. a derived feature switched on or off): rows[r] is the old input whose
+    row of W^(1) input r keeps, or None for a new input, whose row is drawn afresh (from a W^(1)
+    of the new fan-in). Every other weight and bias is kept."""
+    rows = list(rows)
+    if not rows:
+        raise ConfigurationError("a network needs at least one input")
+    kept = [r for r in rows if r is not None]
+    if any(not 0 <= r < net.sizes[0] for r in kept) or len(set(kept)) != len(kept):
+        raise ConfigurationError(f"input rows must be distinct inputs 0..{net.sizes[0] - 1}, got {rows}")
+    sizes, acts, W, b = _layers(net)
+    sizes[0] = len(rows)
+    fresh = _fresh(rng, init, sizes[0], sizes[1], scale)
+    for r, old in enumerate(rows):
+        if old is not None:
+            fresh[r] = net.W[1][old]
+    W[0] = fresh
+    return _assemble(net, sizes, acts, W, b)
+
+
 def set_activation(net: Network, k: int, activation: str) -> Network:
     """Layer k with activation f_k = `activation`; every weight is kept."""
     if not 1 <= k <= net.N:

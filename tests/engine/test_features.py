@@ -75,3 +75,36 @@ def test_unit_map_of_every_layer_matches_the_forward_pass():
         np.testing.assert_allclose(m.reshape(49, -1), trace.y[k], rtol=1e-4, atol=1e-5)
     np.testing.assert_allclose(maps[-1][..., 0], grid.evaluate(run.network)[..., 0], rtol=1e-5, atol=1e-6)
     assert map_range("tanh", maps[0]) == (-1.0, 1.0) and map_range("relu", np.array([-3.0, 2.0])) == (-3.0, 3.0)
+
+
+def test_feature_switched_off_and_on_again_gives_the_same_inputs():
+    run = build(_with_features(["x1^2", "sin(x2)"]))
+    raw = run.data.without_features()
+    assert raw.n_inputs == 2 and raw.input_features == () and raw.feature_names == run.data.feature_names[:2]
+    np.testing.assert_array_equal(raw.X_train, run.data.X_train[:, :2])
+    again = raw.with_features(("x1^2", "sin(x2)"))
+    np.testing.assert_array_equal(again.X_train, run.data.X_train)
+    np.testing.assert_array_equal(again.X_test, run.data.X_test)
+    assert raw.without_features() is raw
+
+
+def test_feature_toggle_edit_keeps_every_row_of_w1_it_can():
+    from engine.training.edits import set_input_rows
+
+    run = build(_with_features(["x1^2"]))
+    net = run.network
+    # x1, x2, x1² → x1, x2, x1², x1·x2 (a new row), then x1² off: x1, x2, x1·x2
+    grown = set_input_rows(net, [0, 1, 2, None], np.random.default_rng(0))
+    assert grown.sizes == (4, *net.sizes[1:])
+    np.testing.assert_array_equal(grown.W[1][:3], net.W[1])
+    assert np.any(grown.W[1][3] != 0)
+    for k in range(2, net.N + 1):
+        np.testing.assert_array_equal(grown.W[k], net.W[k])
+    for k in range(1, net.N + 1):
+        np.testing.assert_array_equal(grown.b[k], net.b[k])
+    shrunk = set_input_rows(grown, [0, 1, 3], np.random.default_rng(1))
+    np.testing.assert_array_equal(shrunk.W[1], grown.W[1][[0, 1, 3]])
+    same = set_input_rows(grown, [0, 1, 2, None], np.random.default_rng(0))
+    np.testing.assert_array_equal(same.W[1], grown.W[1])  # seeded: reproducible
+    with pytest.raises(ConfigurationError, match="distinct"):
+        set_input_rows(net, [0, 0], np.random.default_rng(0))

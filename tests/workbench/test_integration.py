@@ -180,7 +180,7 @@ def test_units_are_numbered_from_one_in_designer_and_inspector(qtbot, window):
     w.designer.view.select_weight(2, 0, 3)  # engine indices: W^(2)[0, 3]
     assert w.inspector.selection() == (2, 0, 3)
     weight = w.inspector.weight
-    assert "<sub>14</sub><sup>(2)</sup>" in weight.title_label.text()
+    assert "<sub>1,4</sub><sup>(2)</sup>" in weight.title_label.text()
     assert "from unit 1 of layer 1 to unit 4 of layer 2" in weight.title_label.text()
     assert (weight.i_spin.value(), weight.j_spin.value()) == (1, 4)
     weight.j_spin.setValue(2)  # the picker is 1-based too

@@ -10,6 +10,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu
 
 from engine.core import activations as activations_module
+from engine.data.features import FEATURES
 
 
 class EditingActions:
@@ -84,6 +85,29 @@ class EditingActions:
             a.triggered.connect(lambda _=False, n=name: self.editor.set_activation(k, n))
         menu.setToolTipsVisible(True)
         return menu
+
+    def feature_menu(self) -> QMenu:
+        """A checkable menu of the derived input features the data offers."""
+        menu = QMenu(self)
+        ed = self.editor
+        for name in ed.available_features:
+            a = menu.addAction(FEATURES[name].label)
+            a.setCheckable(True)
+            a.setChecked(name in ed.input_features)
+            a.setToolTip(f"{FEATURES[name].label} as an extra input y^(0) (Ctrl+Z undoes)")
+            a.triggered.connect(lambda _=False, n=name: ed.toggle_feature(n))
+        menu.setToolTipsVisible(True)
+        return menu
+
+    def popup_feature_menu(self) -> QMenu:
+        """Open (without blocking) the feature menu under the input column's header."""
+        if self.open_menu is not None:
+            self.open_menu.close()
+            self.open_menu.deleteLater()
+        self.open_menu = self.feature_menu()
+        item = self.header_button(0, "features")
+        self.open_menu.popup(self.viewport().mapToGlobal(self.mapFromScene(item.sceneBoundingRect().bottomLeft())))
+        return self.open_menu
 
     def popup_activation_menu(self, k: int) -> QMenu:
         """Open (without blocking) the activation menu under layer k's header."""

@@ -22,7 +22,9 @@ LEVELS = 5                      # magnitude bins per sign
 STRANDS = ((0.0,), (0.0,), (0.0,), (-0.55, 0.55), (-1.0, 0.0, 1.0))
 ALPHAS = (60, 105, 160, 190, 225)
 BIAS_LEVELS = 8                 # fill colours per sign
-MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 96, 96, 70, 26
+MARGIN_LEFT, MARGIN_RIGHT, MARGIN_BOTTOM = 96, 96, 26  # the side margins: at most (names shorter: less)
+MAX_RADIUS = 13.0               # a unit's radius in px at most
+MAX_MAP_RADIUS = 20.0           # … when it shows its unit map
 
 
 def shown_units(n: int) -> np.ndarray:

@@ -19,10 +19,12 @@ from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 
 from engine.core.errors import ConfigurationError
 from engine.core.network import Network
+from engine.data import features
 from engine.data.dataset import PROBLEMS
 from engine.training import edits as architecture
 
 from ..commands import AddLayer, ChangeUnits, RemoveLayer, SetActivation
+from .feature_column import toggled
 
 _DEFAULT_OUTPUT = {
     "binary": ("sigmoid", "bce"),
@@ -76,12 +78,14 @@ class NetworkEditor(QObject):
       aboutToEdit()           before an edit is computed (pause the run; call set_live_parameters)
       editRefused(str)        an edit the engine refused (limits), with the engine's message
       divergenceChanged(str)  the divergence set by set_io / set_divergence
+      featuresRequested(tuple) the derived input features asked for (the window applies them, undoably)
     """
 
     networkChanged = Signal(object)
     aboutToEdit = Signal()
     editRefused = Signal(str)
     divergenceChanged = Signal(str)
+    featuresRequested = Signal(object)
 
     def __init__(self, network: Network, feature_names=None, output_names=None, problem: str = "binary",
                  init: str = "xavier_uniform", seed: int = 0, divergence: str | None = None, parent=None):
@@ -96,6 +100,9 @@ class NetworkEditor(QObject):
         self.divergence = divergence or default_output(problem)[1]
         self.undo_stack = QUndoStack(self)
         self._live = None
+        #: D, the data's own inputs, and the derived features after them (n_0 = D + F; set by the window)
+        self.raw_inputs = network.sizes[0]
+        self.input_features: tuple[str, ...] = ()
 
     @staticmethod
     def _names(names, n: int, stem: str) -> list[str]:
@@ -232,6 +239,7 @@ class NetworkEditor(QObject):
         if new_activation:
             net = architecture.set_activation(net, net.N, activation)
         self.problem = problem
+        self.raw_inputs, self.input_features = n_inputs, ()
         self.feature_names = self._names(feature_names, n_inputs, "x")
         self.output_names = self._names(output_names, n_outputs, "y")
         self.undo_stack.clear()
@@ -244,6 +252,16 @@ class NetworkEditor(QObject):
         if clear_undo:
             self.undo_stack.clear()
         self.install(network)
+
+    # -- derived input features ------------------------------------------------------------
+    @property
+    def available_features(self) -> tuple[str, ...]:
+        """The features the data's D inputs offer (engine.data.features; none for D > 2)."""
+        return features.available(self.raw_inputs)
+
+    def toggle_feature(self, name: str) -> None:
+        """Ask for `name` switched on or off (featuresRequested; the window decides and applies)."""
+        self.featuresRequested.emit(toggled(self.input_features, name, self.available_features))
 
     # -- undo ----------------------------------------------------------------------------
     def undo(self) -> None:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtWidgets import QLabel, QToolBar, QVBoxLayout, QWidget
 
 from engine.core.network import Network
 
+from .maps import MAX_MAP_UNITS
 from .model import NetworkEditor
 from .view import NEGATIVE, POSITIVE, NetworkView
 
@@ -28,6 +29,13 @@ class DesignerPanel(QWidget):
         self.add_action.setToolTip("Add a hidden layer after the selected layer (Insert)")
         self.remove_action = self.toolbar.addAction("Remove layer", self.view.remove_selected_layer)
         self.remove_action.setToolTip("Remove the selected hidden layer (Delete)")
+        self.toolbar.addSeparator()
+        self.maps_action = self.toolbar.addAction("Unit maps")
+        self.maps_action.setCheckable(True)
+        self.maps_action.setChecked(self.view.maps_wanted)
+        self.maps_action.toggled.connect(lambda on: self.view.set_maps(wanted=on))
+        self.view.mapsChanged.connect(self._refresh_maps_action)
+        self._refresh_maps_action()
         self.toolbar.addSeparator()
         self.undo_action = self.editor.undo_action(self)
         self.redo_action = self.editor.redo_action(self)
@@ -55,6 +63,21 @@ class DesignerPanel(QWidget):
         self.editor.editRefused.connect(self._refused)
         self.view.layerSelected.connect(self._refresh_actions)
         self._refresh_note()
+
+    def _refresh_maps_action(self, *_) -> None:
+        """The toggle's tip says what it does, and why the maps are off when they cannot be drawn."""
+        view = self.view
+        tip = ("Unit maps: each hidden and output unit shows its output y_j^(k) over the input plane "
+               "(live while training; hover a unit for its colour scale, click it for the map large)")
+        if not view.maps_available:
+            tip += " — not for this data: maps are drawn for 2-D inputs only"
+        elif max(view.network.sizes[1:]) > MAX_MAP_UNITS:
+            tip += f" — off: a layer has more than {MAX_MAP_UNITS} units"
+        self.maps_action.setToolTip(tip)
+        self.maps_action.setStatusTip(tip)
+        with QSignalBlocker(self.maps_action):
+            self.maps_action.setChecked(view.maps_wanted)
+        self.maps_action.setEnabled(view.maps_available and max(view.network.sizes[1:]) <= MAX_MAP_UNITS)
 
     def _refresh_note(self, *_) -> None:
         text = self.editor.note()

@@ -35,9 +35,12 @@ from PySide6.QtWidgets import (
 )
 
 from engine.core.network import Network
+from engine.data.features import FEATURES
 
 from .actions import EditingActions
 from .edges import EdgeGeometry
+from .feature_column import ON, add_feature_items, editor_slots, ghost_at
+from .headers import build_headers
 from .items import (
     ALPHAS,
     BIAS_LEVELS,
@@ -45,7 +48,8 @@ from .items import (
     MARGIN_BOTTOM,
     MARGIN_LEFT,
     MARGIN_RIGHT,
-    MARGIN_TOP,
+    MAX_MAP_RADIUS,
+    MAX_RADIUS,
     MAX_SHOWN,
     NEGATIVE,
     POSITIVE,
@@ -58,27 +62,26 @@ from .items import (
     scaled_font,
     set_font_scale,
     shown_units,
+    sub,
 )
+from .maps import UnitMapItems, UnitMapsMixin, scale_text
 from .model import NetworkEditor
 from .tooltips import edge_tooltip, unit_tooltip
 
 __all__ = ["NetworkView", "set_font_scale"]
 
 
-class NetworkView(EditingActions, QGraphicsView):
+class NetworkView(EditingActions, UnitMapsMixin, QGraphicsView):
     """Draws `editor.network`; header controls and keys edit it through the editor.
 
     Signals: weightSelected(k, i, j), unitSelected(k, j) (k = 0: input x_j), layerSelected(c).
     """
 
     weightSelected = Signal(int, int, int)
+    unitMapRequested = Signal(int, int)
+    mapsChanged = Signal()
     unitSelected = Signal(int, int)
     layerSelected = Signal(int)
-
-    @staticmethod
-    def _margin_top() -> float:
-        """The header band (three rows of labels and buttons) grows with the text."""
-        return MARGIN_TOP + 35 * (font_scale() - 1.0)
 
     @staticmethod
     def _margin_bottom() -> float:
@@ -101,6 +104,10 @@ class NetworkView(EditingActions, QGraphicsView):
         self.gradient: np.ndarray | None = None
         self.trace = None
         self.sample = 0
+        self.maps_wanted = True        # the user's toggle (View ▸ Unit maps)
+        self.maps_available = False    # the data has 2 inputs (the panel says so)
+        self.unit_maps = None          # the latest probe payload
+        self.map_items: UnitMapItems | None = None
         self.selected_layer: int | None = None
         self.selection: tuple | None = None     # ("weight", k, i, j) or ("unit", k, j)
         self.open_menu: QMenu | None = None
@@ -185,27 +192,65 @@ class NetworkView(EditingActions, QGraphicsView):
         """Header control of column c: 'more', 'fewer', 'before', 'after', 'remove', 'activation'."""
         return self._headers[c][name]
 
+    def _margins(self, font: QFont) -> tuple[float, float]:
+        """Left / right margins: room for the input and output names (elided), never more than MARGIN_*."""
+        metrics = QFontMetricsF(font)
+
+        def need(names, cap):
+            widest = max((metrics.horizontalAdvance(str(n)) for n in names), default=0.0)
+            return float(np.clip(widest + MAX_RADIUS + 14, 48.0, cap))
+        toggles = [f"{ON} {FEATURES[n].label}  " for n in self.editor.available_features]  # + the button's padding
+        return (need(list(self.editor.feature_names) + toggles, MARGIN_LEFT),
+                need(self.editor.output_names, MARGIN_RIGHT))
+
+
     def _layout(self) -> None:
+        """Columns' x, the headers (they may wrap), then the units below them."""
         net = self.network
         w, h = max(self.viewport().width(), 320), max(self.viewport().height(), 200)
         self.scene().setSceneRect(0, 0, w, h)
-        span = w - MARGIN_LEFT - MARGIN_RIGHT
-        self._xs = [MARGIN_LEFT + span * c / net.N for c in range(net.N + 1)]
-        top, bottom = self._margin_top(), h - self._margin_bottom()
+        self.margin_left, self.margin_right = self._margins(scaled_font(8.5))
+        span = w - self.margin_left - self.margin_right
+        self._xs = [self.margin_left + span * c / net.N for c in range(net.N + 1)]
+        self._headers, header_bottom = build_headers(self, self._xs, w)
+        bundled = any(n > MAX_SHOWN for n in net.sizes)
+        bottom = h - (self._margin_bottom() if bundled else 8 + 4 * font_scale())  # the bands' labels need room
+        self._input_slots = editor_slots(self.editor, self.network)
+        top = header_bottom + 4  # the first unit's centre is half a spacing lower: below the headers
+        for compact in (False, True):
+            slots_max = max([len(shown_units(n)) + (n > MAX_SHOWN) for n in net.sizes]
+                            + [len(self._input_slots or ())])
+            spacing = min(46.0, (bottom - top) / max(slots_max, 1))
+            if compact or not self._input_slots or spacing >= QFontMetricsF(scaled_font(8.5)).height() + 2:
+                break
+            # no room for a line per unused feature: only the inputs in use (the header's menu has them all)
+            self._input_slots = [slot for slot in self._input_slots if slot[0] != "off"]
+        if self.maps_active:  # a map needs room: larger units
+            self._radius = float(np.clip(spacing * 0.44, 4.0, MAX_MAP_RADIUS))
+        else:
+            self._radius = float(np.clip(spacing * 0.34, 4.0, MAX_RADIUS))
         self._cols = []  # (shown unit indices, their y)
-        slots_max = max(len(shown_units(n)) + (n > MAX_SHOWN) for n in net.sizes)
-        spacing = min(46.0, (bottom - top) / max(slots_max, 1))
-        self._radius = float(np.clip(spacing * 0.34, 4.0, 13.0))
         self._ellipsis_y = []
-        for n in net.sizes:
+        line = QFontMetricsF(scaled_font(8.5)).height() + 2
+        for c, n in enumerate(net.sizes):
+            count = len(self._input_slots) if c == 0 and self._input_slots else len(shown_units(n)) + (n > MAX_SHOWN)
+            step = spacing
+            if c in (0, net.N) and spacing < line:  # labelled columns: a line per label if the column has room
+                step = max(spacing, min(line, (bottom - top) / max(count, 1)))
+            if c == 0 and self._input_slots:  # every slot of the input column, used or not
+                y0 = (top + bottom) / 2 - step * (count - 1) / 2
+                self._slot_ys = y0 + step * np.arange(count)
+                used = np.array([s[0] != "off" for s in self._input_slots])
+                self._cols.append((np.array([s[1] for s in self._input_slots if s[0] != "off"]), self._slot_ys[used]))
+                self._ellipsis_y.append(None)
+                continue
             units = shown_units(n)
             slots = np.arange(len(units), dtype=float)
             if n > MAX_SHOWN:
                 slots[HEAD:] += 1  # a slot for the "… more" label
-            count = len(units) + (n > MAX_SHOWN)
-            y0 = (top + bottom) / 2 - spacing * (count - 1) / 2
-            self._cols.append((units, y0 + spacing * slots))
-            self._ellipsis_y.append(y0 + spacing * HEAD if n > MAX_SHOWN else None)
+            y0 = (top + bottom) / 2 - step * (count - 1) / 2
+            self._cols.append((units, y0 + step * slots))
+            self._ellipsis_y.append(y0 + step * HEAD if n > MAX_SHOWN else None)
         self.edges = EdgeGeometry(net, self._cols, self._xs, self._radius)
         self._bias_idx = np.concatenate([net.layout.offsets()[2 * k - 1] + self._cols[k][0] for k in range(1, net.N + 1)])
         self._b = np.empty(self._bias_idx.size, net.dtype)
@@ -223,6 +268,7 @@ class NetworkView(EditingActions, QGraphicsView):
             self.trace = None
         self.parameters = network.parameters  # the edited network's weights until the next frame
         self.rebuild()
+        self.mapsChanged.emit()  # a layer may have grown past MAX_MAP_UNITS
 
     def rebuild(self) -> None:
         """Lay out and create every item, then draw the network's current weights."""
@@ -238,7 +284,7 @@ class NetworkView(EditingActions, QGraphicsView):
         self._selection_item.setPen(QPen(SELECTION, 1.0, Qt.SolidLine, Qt.FlatCap))
         self._selection_item.setZValue(4)
         scene.addItem(self._selection_item)
-        self._unit_items = []
+        self._unit_items, circles = [], {}
         unit_points = max(6.0, min(8.5, self._radius * 0.75))
         font, small_font = scaled_font(unit_points), scaled_font(unit_points * 0.8)
         label_font = scaled_font(8.5)
@@ -251,9 +297,10 @@ class NetworkView(EditingActions, QGraphicsView):
                 e.setBrush(QBrush(QColor("#e6e6e6")))
                 e.setZValue(2)
                 scene.addItem(e)
+                circles[(c, int(j))] = e
                 if c > 0:
                     self._unit_items.append(e)
-                if 0 < c < net.N and r >= 7:
+                if 0 < c < net.N and r >= 7 and not self.maps_active:
                     t = QGraphicsSimpleTextItem(str(j + 1))
                     t.setFont(font if j < 99 else small_font)
                     t.setBrush(QColor("#222222"))
@@ -261,10 +308,11 @@ class NetworkView(EditingActions, QGraphicsView):
                     t.setPos(x - br.width() / 2, y - br.height() / 2)
                     t.setZValue(3)
                     scene.addItem(t)
-                if c == 0 or c == net.N:
+                if (c == 0 and not (self._input_slots and j >= self.editor.raw_inputs)) or c == net.N:
                     names = self.editor.feature_names if c == 0 else self.editor.output_names
                     text = names[j] if j < len(names) else f"{j + 1}"
-                    t = QGraphicsSimpleTextItem(self._elide(text, label_font, MARGIN_LEFT - r - 10))
+                    room = (self.margin_left if c == 0 else self.margin_right) - r - 10
+                    t = QGraphicsSimpleTextItem(self._elide(text, label_font, room))
                     t.setFont(label_font)
                     br = t.boundingRect()
                     t.setPos(x - r - 6 - br.width() if c == 0 else x + r + 6, y - br.height() / 2)
@@ -282,7 +330,11 @@ class NetworkView(EditingActions, QGraphicsView):
                 t.setParentItem(back)
                 back.setPos(x - br.width() / 2, self._ellipsis_y[c] - br.height() / 2)
                 scene.addItem(back)
-        self._make_headers()
+        self._ghosts = [] if not self._input_slots else add_feature_items(
+            self, self._input_slots, self._slot_ys, self._xs[0], r, label_font)
+        self.map_items = UnitMapItems(circles, r, {n: c for _, n, c in self._ghosts}) if self.maps_active else None
+        if self.map_items is not None:
+            self.map_items.show(self.unit_maps, net.sizes)
         self.select_layer(self.selected_layer, emit=False)
         params = self.parameters if self.parameters.shape == (net.layout.size,) else net.parameters
         self.update_weights(params, self.gradient)
@@ -315,71 +367,11 @@ class NetworkView(EditingActions, QGraphicsView):
             t.setPos((xa + xb) / 2 - br.width() / 2, self.scene().sceneRect().height() - self._margin_bottom() + 6)
             self.scene().addItem(t)
 
-    def _make_headers(self) -> None:
-        net = self.network
-        self._headers = []
-        for c in range(net.N + 1):
-            x = self._xs[c]
-            header: dict = {}
-            frame = QGraphicsRectItem()
-            frame.setZValue(5)
-            self.scene().addItem(frame)
-            header["frame"] = frame
-            if c == 0:
-                title = f"inputs · {net.sizes[0]}"
-            elif c == net.N:
-                title = f"output {c} · {net.sizes[c]}"
-            else:
-                title = f"layer {c} · {net.sizes[c]}"
-            t = Button(title, "Select this layer (keys: + − Insert Delete A, ← →)",
-                        lambda c=c: self.select_layer(c), bold=True, parent=frame)
-            t.setPen(QPen(Qt.NoPen))
-            header["title"] = t
-            row2 = []
-            if c > 0:
-                act = Button(f"{net.activation_names[c - 1]} ▾", "Choose this layer's activation (A)",
-                              lambda c=c: self.popup_activation_menu(c), parent=frame)
-                header["activation"] = act
-                row2.append(act)
-            row3 = []
-            specs = []
-            if 0 < c < net.N:
-                specs += [("fewer", "−", "Remove a unit (−)", lambda c=c: self.editor.change_units(c, -1)),
-                          ("more", "+", "Add a unit (+)", lambda c=c: self.editor.change_units(c, +1))]
-            if c > 0:
-                specs.append(("before", "◂+", "Add a hidden layer before this one (Shift+Insert)",
-                              lambda c=c: self._click_add(c)))
-            if c < net.N:
-                specs.append(("after", "+▸", "Add a hidden layer after this one (Insert)",
-                              lambda c=c: self._click_add(c + 1)))
-            if 0 < c < net.N:
-                specs.append(("remove", "✕", "Remove this layer (Delete)", lambda c=c: self._click_remove(c)))
-            for name, text, tip, cb in specs:
-                b = Button(text, tip, cb, parent=frame)
-                header[name] = b
-                row3.append(b)
-            # stack the three rows, centred on the column
-            y = 4.0
-            for row in ([t], row2, row3):
-                if not row:
-                    continue
-                width = sum(b.rect().width() for b in row) + 3 * (len(row) - 1)
-                bx = x - width / 2
-                if c == 0:
-                    bx = max(bx, 4)
-                bx = min(bx, self.scene().sceneRect().width() - width - 4)
-                for b in row:
-                    b.setPos(bx, y)
-                    bx += b.rect().width() + 3
-                y += max(b.rect().height() for b in row) + 3
-            frame.setRect(frame.childrenBoundingRect().adjusted(-2, -2, 2, 2))
-            self._headers.append(header)
-
-    def _click_add(self, position: int) -> None:
+    def click_add(self, position: int) -> None:
         if self.editor.add_layer(position):
             self.select_layer(position)
 
-    def _click_remove(self, k: int) -> None:
+    def click_remove(self, k: int) -> None:
         if self.editor.remove_layer(k):
             self.select_layer(min(k, self.network.N - 1) if self.network.N > 1 else None)
 
@@ -400,6 +392,8 @@ class NetworkView(EditingActions, QGraphicsView):
             self._b = np.empty(self._b.size, parameters.dtype)
         if self.edges.size:
             self.edge_layer.set_paths(edge_paths(*self.edges.sorted_segments(parameters)))
+        if self.map_items is not None:  # the units show their maps, not their bias
+            return True
         # unit fills: bias on a diverging scale relative to the largest drawn |b|
         b = self._b
         np.take(parameters, self._bias_idx, out=b)
@@ -444,9 +438,15 @@ class NetworkView(EditingActions, QGraphicsView):
             return super().mousePressEvent(event)
         self.setFocus(Qt.MouseFocusReason)
         p = self.mapToScene(pos)
+        ghost = ghost_at(self._ghosts, p, self._radius)
+        if ghost is not None:
+            self.editor.toggle_feature(ghost)
+            return
         unit = self.unit_at(p)
         if unit is not None:
             self.select_unit(*unit)
+            if unit[0] >= 1 and self.maps_active:
+                self.unitMapRequested.emit(*unit)
             return
         edge = self.edge_at(p)
         if edge is not None:
@@ -456,10 +456,22 @@ class NetworkView(EditingActions, QGraphicsView):
         super().mousePressEvent(event)
 
     def tooltip_at(self, p: QPointF) -> str | None:
+        ghost = ghost_at(self._ghosts, p, self._radius)
+        if ghost is not None:
+            return f"{FEATURES[ghost].label}: not an input now — click to add it (Ctrl+Z undoes)"
         unit = self.unit_at(p)
         if unit is not None:
-            return unit_tooltip(self.network, self.editor.feature_names, self.parameters, self.gradient,
+            text = unit_tooltip(self.network, self.editor.feature_names, self.parameters, self.gradient,
                                 self.trace, self.sample, *unit)
+            if unit[0] == 0 and self.map_items is not None and self.map_items.ranges:
+                text += "<br><br>picture: this input over the plane (x₁ →, x₂ ↑), orange − · white 0 · blue +"
+            elif self.map_items is not None and self.map_items.ranges:
+                k, j = unit
+                act = self.network.activation_names[k - 1]
+                text += (f"<br><br>picture: y{sub(j + 1)}<sup>({k})</sup> over the input plane (x₁ →, x₂ ↑, "
+                         f"as the decision view)<br>{scale_text(act, *self.map_items.ranges[k - 1])}"
+                         "<br><small>click: this map large</small>")
+            return text
         edge = self.edge_at(p)
         if edge is not None:
             return edge_tooltip(self.network, self.parameters, self.gradient, *edge)

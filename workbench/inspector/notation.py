@@ -48,9 +48,17 @@ def sym(base: str, sub: str = "", k=None) -> str:
 
 
 def w(i, j, k) -> str:
-    """w_ij^(k) for engine indices i, j (shown from 1)."""
+    """w_ij^(k) for engine indices i, j (shown from 1, always with a comma: w_3,5 — unambiguous past
+    9 units, as the undo texts write it); letters are written together (w_ij)."""
     i, j = unit(i), unit(j)
-    return sym("w", f"{i}{j}" if len(f"{i}{j}") <= 2 else f"{i},{j}", k)
+    return sym("w", f"{i},{j}" if isinstance(i, int) or isinstance(j, int) else f"{i}{j}", k)
+
+
+def source(input_names, i, k) -> str:
+    """Where weight w_ij^(k) comes from: unit i of layer k − 1, or (k = 1) the input by its name (x₁²)."""
+    if k == 1 and 0 <= i < len(input_names):
+        return f"input {input_names[i]} (unit {i + 1} of layer 0)"
+    return f"unit {unit(i)} of layer {k - 1}"
 
 
 def d(of: str) -> str:

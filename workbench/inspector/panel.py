@@ -78,6 +78,13 @@ class InspectorPanel(QWidget):
         self.weight.select_sample(t)
         self.layer.select_sample(t)
 
+    def set_input_names(self, names) -> None:
+        """The inputs' names (x1, x2, derived features such as x₁²): weights from an input name it."""
+        weight = self.weight
+        weight.input_names = tuple(str(n) for n in names)
+        # the same selection again: its title now names the input
+        (weight.select_unit(weight.k, weight.j) if weight.unit_selected else weight.select_weight(*weight.selection()))
+
     def weight_value(self, k: int, i: int, j: int) -> float:
         """w_ij^(k) in the last state shown: the `old` value for a WeightEditCommand."""
         return self.weight.weight_value(k, i, j)

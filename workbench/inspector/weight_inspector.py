@@ -30,7 +30,7 @@ from engine.analysis.inspection import explain_weight
 
 from .history import ParameterHistory
 from .labels import rich_label, value_label
-from .notation import d, dy_formula, factor, grey, mean_formula, num, signed_sum, sum_text, sym, w
+from .notation import d, dy_formula, factor, grey, mean_formula, num, signed_sum, source, sum_text, sym, w
 from .readouts import numeric_check, unit_values
 from .spinbox import OneBasedSpinBox
 from .state import InspectorState
@@ -46,6 +46,7 @@ class WeightInspector(QWidget):
     weightEdited = Signal(int, int, int, float)
     selectionChanged = Signal(int, int, int)
     sampleChanged = Signal(int)
+    input_names: tuple = ()  # the names of y^(0) (x1, x2, derived features such as x₁²): InspectorPanel sets them
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -302,7 +303,7 @@ class WeightInspector(QWidget):
         self.factors = {}
         self.weight_box.setTitle("")
         self.title_label.setText(
-            f"<b>Weight {w(i, j, k)}</b> — from unit {i + 1} of layer {k - 1} to unit {j + 1} of layer {k}")
+            f"<b>Weight {w(i, j, k)}</b> — from {source(self.input_names, i, k)} to unit {j + 1} of layer {k}")
         self.gradient_symbol.setText(f"{d(w(i, j, k))}")
         if s is None:
             self.value_spin.setEnabled(False)
@@ -405,8 +406,8 @@ class WeightInspector(QWidget):
             numbers = sum_text(terms)
             self.factors["jacobian_row"] = [float(v) for v in e.jacobian_row]
             self.factors["dy_layer"] = [float(v) for v in e.dDiv_dy_layer]
-            self._set_row("dz", dz_sym, f"= Σ<sub>m</sub> J<sub>{j + 1}m</sub> · {d(sym('y', 'm', k))}, "
-                          f"J<sub>{j + 1}m</sub> = ∂{sym('y', 'm', k)}/∂{sym('z', j, k)}", numbers, e.chain_dz)
+            self._set_row("dz", dz_sym, f"= Σ<sub>m</sub> J<sub>{j + 1},m</sub> · {d(sym('y', 'm', k))}, "
+                          f"J<sub>{j + 1},m</sub> = ∂{sym('y', 'm', k)}/∂{sym('z', j, k)}", numbers, e.chain_dz)
             note.append(f"{act.name} is a vector activation: ∂Div/∂z uses a row of its Jacobian.")
         else:
             self.factors["fprime"] = e.activation_derivative

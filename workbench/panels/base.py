@@ -41,6 +41,7 @@ class Panel(Protocol):
     #: docked as a tab over this dock ("" for none); shown at first (else hidden until View ▸)
     tab_with: str
     visible: bool
+    view_actions: tuple  # QActions the window puts in its View menu
 
     def set_run(self, run) -> None:
         """A new run is installed (read its data and sizes; never its live weights)."""
@@ -69,6 +70,7 @@ class BasePanel:
     frame_share = 1
     tab_with = ""
     visible = True
+    view_actions = ()  # QActions for the View menu (after the docks)
 
     def set_run(self, run) -> None:
         pass

@@ -41,6 +41,9 @@ class InspectorDockPanel(BasePanel):
     def _weight_edited(self, k: int, i: int, j: int, value: float) -> None:
         self.host.controller.edit_weight(k, i, j, value, old=self.inspector.weight_value(k, i, j))
 
+    def set_run(self, run) -> None:
+        self.inspector.set_input_names(run.data.feature_names)
+
     def has_news(self, snapshot) -> bool:
         state = snapshot.probes.get("inspector")
         return (state is not None and state is not self.inspector.state

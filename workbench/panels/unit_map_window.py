@@ -1,0 +1,93 @@
+"""One unit's map large: y_j^(k) over the input plane, in a window the size of the decision view, over it.
+
+Clicking a unit in the designer (maps on) opens it; it follows the training live, drawn on the
+GUI thread from the latest snapshot's θ on a finer grid (RESOLUTION², one forward pass), on the
+same colour scale as the thumbnails, with the axes in the data's units as the decision view.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from engine.analysis.unit_maps import map_range, unit_maps
+from engine.core.network import Network
+
+from ..designer.maps import LUT, scale_text
+from .unit_maps import grid_for
+
+RESOLUTION = 120
+
+
+class UnitMapWindow(QWidget):
+    """A tool window showing unit j of layer k's map; `draw(network_spec, parameters)` each frame while open."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent, Qt.Tool)
+        self.setWindowTitle("Unit map")
+        self.unit: tuple[int, int] | None = None
+        self.grid = None
+        self.rect = None
+        self._drawn = None
+        layout = QVBoxLayout(self)
+        self.caption = QLabel()
+        self.caption.setWordWrap(True)
+        self.caption.setTextFormat(Qt.RichText)
+        layout.addWidget(self.caption)
+        self.plot = pg.PlotWidget()
+        self.plot.setAspectLocked(True)
+        self.plot.setMenuEnabled(False)
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image.setLookupTable(LUT)
+        self.plot.addItem(self.image)
+        layout.addWidget(self.plot, 1)
+
+    def set_data(self, data) -> None:
+        """A new run's prepared data: the plane (None: no maps for it, the window closes)."""
+        self.grid = grid_for(data, RESOLUTION)
+        self._drawn = None
+        if self.grid is None:
+            self.hide()
+            return
+        lo = data.inverse_transform(np.array([[self.grid.x_range[0], self.grid.y_range[0]]]))[0]
+        hi = data.inverse_transform(np.array([[self.grid.x_range[1], self.grid.y_range[1]]]))[0]
+        self.rect = QRectF(lo[0], lo[1], hi[0] - lo[0], hi[1] - lo[1])
+        names = list(data.feature_names[:2])
+        self.plot.setLabel("bottom", names[0] if names else "x1")
+        self.plot.setLabel("left", names[1] if len(names) > 1 else "x2")
+
+    def show_unit(self, k: int, j: int, over: QWidget | None = None) -> None:
+        """Show unit j of layer k (engine indices), sized and placed as `over` (the decision view)."""
+        self.unit = (int(k), int(j))
+        self._drawn = None
+        if over is not None and over.isVisible():
+            top_left = over.mapToGlobal(over.rect().topLeft())
+            self.setGeometry(top_left.x(), top_left.y(), over.width(), over.height())
+        self.show()
+        self.raise_()
+
+    def draw(self, network: Network, parameters) -> bool:
+        """Recompute the shown map from `parameters` (a flat θ of `network`'s layout); False if nothing to do."""
+        if not self.isVisible() or self.unit is None or self.grid is None:
+            return False
+        k, j = self.unit
+        if parameters is None or parameters.shape != (network.layout.size,) or k > network.N \
+                or j >= network.sizes[k] or self.grid.points.shape[1] != network.sizes[0]:
+            return False
+        if self._drawn is parameters:
+            return False
+        self._drawn = parameters
+        net = Network(network.sizes, network.activation_names, parameters, network.dtype)
+        with np.errstate(all="ignore"):
+            layer = unit_maps(net, self.grid)[k - 1]
+        act = network.activation_names[k - 1]
+        lo, hi = map_range(act, layer)
+        self.image.setImage(layer[:, :, j], autoLevels=False, levels=(lo, hi))
+        self.image.setRect(self.rect)
+        where = "output" if k == network.N else "hidden"
+        self.caption.setText(f"<b>y<sub>{j + 1}</sub><sup>({k})</sup></b> — unit {j + 1} of {where} layer {k} "
+                             f"({act}) over the input plane<br>{scale_text(act, lo, hi)}")
+        self.setWindowTitle(f"Unit map: unit {j + 1} of layer {k}")
+        return True
