@@ -10,11 +10,13 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Slot
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from engine.training.history import EVALUATION_FIELDS, ITERATION_FIELDS, Series
 
 from . import CLASS_COLOURS
+from .legend import BELOW, legend_outside
 
 #: gradient norms below this are drawn at it (a zero would be a gap on a log axis)
 NORM_FLOOR = 1e-12
@@ -22,6 +24,8 @@ TRAIN_PEN = pg.mkPen(CLASS_COLOURS[0], width=1)
 TRAIN_BAND_PEN = pg.mkPen((0, 114, 178, 70), width=1)  # the per-iteration band, light
 TEST_PEN = pg.mkPen(CLASS_COLOURS[5], width=1)
 EVENT_PEN = pg.mkPen((120, 120, 120), width=1, style=Qt.DashLine)
+#: the vertical step (share of the plot height) between rows of setting-change labels
+MARKER_ROW = 0.12
 
 
 def _long_curve(plot: pg.PlotItem, pen, name: str) -> pg.PlotDataItem:
@@ -180,7 +184,7 @@ class CurveView(QWidget):
     """A plot with an options row; subclasses fill `refresh(history)`."""
 
     title = ""
-    legend_offset = (-10, 10)  # top right
+    legend_columns = 3
 
     def __init__(self, history: History, parent=None):
         super().__init__(parent)
@@ -192,7 +196,7 @@ class CurveView(QWidget):
         # re-layout the plot after each paint (and paint it a second time)
         self.plot.getAxis("left").setWidth(62)
         self.plot.getAxis("bottom").setHeight(38)
-        self.plot.addLegend(offset=self.legend_offset, brush=pg.mkBrush(255, 255, 255, 190))
+        legend_outside(self.plot, BELOW, self.legend_columns)  # below the axis: never over the curves
         self.plot.getAxis("left").enableAutoSIPrefix(False)
         self.plot.getAxis("bottom").enableAutoSIPrefix(False)
         self.options = QHBoxLayout()
@@ -294,15 +298,13 @@ class CurveView(QWidget):
 class LossView(CurveView):
     """Mini-batch loss per iteration (train) and full test-set loss per evaluation."""
 
-    legend_offset = (10, -10)  # bottom left: a falling loss leaves it free
-
     def __init__(self, history, parent=None):
         super().__init__(history, parent)
         self.plot.setLabel("left", "loss  (1/T) Σ Div(y, d)")
         self.plot.setLabel("bottom", "iteration t")
-        self.train = _long_curve(self.plot, TRAIN_BAND_PEN, "train, per mini-batch")
-        self.train_mean = self.plot.plot([], [], pen=pg.mkPen(CLASS_COLOURS[0], width=2), name="train, mean")
-        self.test = self.plot.plot([], [], pen=TEST_PEN, name="test", symbol="o", symbolSize=4,
+        self.train = _long_curve(self.plot, TRAIN_BAND_PEN, "per batch")
+        self.train_mean = self.plot.plot([], [], pen=pg.mkPen(CLASS_COLOURS[0], width=2), name="train mean")
+        self.test = self.plot.plot([], [], pen=pg.mkPen(CLASS_COLOURS[5], width=2), name="test", symbol="o", symbolSize=5,
                                    symbolBrush=CLASS_COLOURS[5], symbolPen=None)
         self.log_y = QCheckBox("log y")
         self.log_y.setChecked(True)
@@ -312,7 +314,8 @@ class LossView(CurveView):
         self.plot.setLogMode(y=True)
         self._markers: list[pg.InfiniteLine] = []
         self._marked = None
-        self.setToolTip("Loss per update: the mini-batch mean of Div(y, d); dashed lines mark setting changes")
+        self.setToolTip("per batch: the loss of each update's mini-batch (pale band); train mean: its trend; "
+                        "test: the whole test set's loss; dashed lines mark setting changes")
 
     @Slot(bool)
     def _set_log(self, on: bool) -> None:
@@ -337,7 +340,9 @@ class LossView(CurveView):
                                                  scratch=self.scratch))
             self.test.setData(*test)
             self._fit([train, test])
-        key = (len(h.events), self.epochs)
+        (x0, x1) = self.plot.getViewBox().viewRange()[0]
+        # again when the events change or the x span grows by √2: the label rows are laid out in pixels
+        key = (len(h.events), self.epochs, round(2 * np.log2(max(x1 - x0, 1e-9))) if h.events else 0)
         if key != self._marked:
             self._marked = key
             self._draw_markers()
@@ -349,16 +354,28 @@ class LossView(CurveView):
         by_step: dict[int, list[str]] = {}
         for e in self.history.events:
             by_step.setdefault(e.step, []).append(_describe_event(e))
+        vb = self.plot.getViewBox()
+        (x0, x1), width = vb.viewRange()[0], max(vb.width(), 1.0)
+        metrics = QFontMetrics(self.font())
+        ends: list[float] = []  # per label row: the right end (px) of its last label
         for step, changes in sorted(by_step.items()):
             if step == 0:
                 continue
             x = self.history.epoch_at(step) if self.epochs else step
             text = "; ".join(changes)
             short = text if len(text) <= 40 else text[:39] + "…"
-            # InfiniteLine labels are str.format templates: braces must be doubled
+            left = (x - x0) / max(x1 - x0, 1e-12) * width
+            row = next((r for r, end in enumerate(ends) if left > end), len(ends))
+            if row == len(ends):
+                ends.append(0.0)
+            ends[row] = left + metrics.horizontalAdvance(short) + 16
+            # InfiniteLine labels are str.format templates: braces must be doubled; a pale card
+            # keeps the dark text readable over the band; rows step down so labels never overprint
             line = pg.InfiniteLine(pos=x, angle=90, pen=EVENT_PEN, movable=False,
                                    label=short.replace("{", "{{").replace("}", "}}"),
-                                   labelOpts={"position": 0.92, "color": (90, 90, 90)})
+                                   labelOpts={"position": max(0.08, 0.95 - MARKER_ROW * row), "color": (30, 30, 30),
+                                              "fill": (255, 255, 255, 225), "border": (150, 150, 150),
+                                              "anchors": [(0, 0.5), (0, 0.5)]})
             line.setToolTip(f"from update {step + 1}: " + "; ".join(changes))
             self.plot.addItem(line, ignoreBounds=True)
             self._markers.append(line)
@@ -366,8 +383,6 @@ class LossView(CurveView):
 
 class AccuracyView(CurveView):
     """Classification accuracy on the whole training and test sets, per evaluation."""
-
-    legend_offset = (-10, -10)  # bottom right: a rising accuracy leaves it free
 
     def __init__(self, history, parent=None):
         super().__init__(history, parent)
