@@ -29,8 +29,8 @@ KEPT = ("LossDock", "NetworkDesignerDock")
 DESIGNER_SMALLEST_PX = 10.0
 #: the network's share of the screen height and the loss plot's of its width
 NETWORK_HEIGHT, LOSS_WIDTH = 0.36, 0.3
-#: when the layout is restored a second time, after the normal fonts have shrunk every minimum size
-RESTORE_MS = 100
+#: how often, and how long apart, leaving retries the layout until it holds
+RESTORE_TRIES, RESTORE_MS = 20, 100
 
 
 def presentation_pixels(screen_height: int) -> int:
@@ -50,6 +50,9 @@ class Presentation:
         self.keys = None  # the KeyLegend
         self.font = None
         window.panels["DecisionView"].after_rebuild.append(self._restyle)
+        self._retry = QTimer(window, singleShot=True)  # the window's: it dies with the window
+        self._retry.timeout.connect(lambda: self._restore(*self._again))
+        self._again = None
 
     def toggle(self) -> None:
         self.leave() if self.active else self.enter()
@@ -58,7 +61,7 @@ class Presentation:
         if self.active:
             return
         w, app = self.window, QApplication.instance()
-        self._saved = (w.saveState(LAYOUT_VERSION), w.saveGeometry(), w.windowState(), QFont(app.font()))
+        self._saved = (w.saveState(LAYOUT_VERSION), w.saveGeometry(), w.windowState(), QFont(app.font()), w.geometry())
         self.active = True
         px = presentation_pixels(w.screen().geometry().height())
         self.font = QFont(app.font())
@@ -90,21 +93,27 @@ class Presentation:
         if not self.active:
             return
         w = self.window
-        state, geometry, window_state, font = self._saved
+        state, geometry, window_state, font, self._rect = self._saved
         self.active = False
         self.keys.dismiss()
         w.removeToolBar(self.bar)
         self._apply(font, 1.0)
         self.style.restore()
         w.setWindowState(window_state)
-        self._restore(geometry, state)
-        # again once the normal fonts have reached every widget (their minimum sizes shrink then)
-        QTimer.singleShot(RESTORE_MS, lambda: self._restore(geometry, state))
+        self._restore(geometry, state, RESTORE_TRIES)
 
-    def _restore(self, geometry, state) -> None:
-        if not self.active:
-            self.window.restoreGeometry(geometry)
-            self.window.restoreState(state, LAYOUT_VERSION)
+    def _restore(self, geometry, state, tries: int) -> None:
+        """Geometry and docks as saved; again (RESTORE_MS later, at most `tries` times) until they
+        hold: the normal fonts reach every widget only gradually, and until then the larger
+        minimum sizes of presentation mode keep the window and docks from shrinking."""
+        w = self.window
+        if self.active:
+            return
+        w.restoreGeometry(geometry)
+        w.restoreState(state, LAYOUT_VERSION)
+        if tries and (w.geometry() != self._rect or w.saveState(LAYOUT_VERSION) != state):
+            self._again = (geometry, state, tries - 1)
+            self._retry.start(RESTORE_MS)
 
     def _restyle(self) -> None:
         """The high-contrast look on every plot item not restyled yet (e.g. after the view was rebuilt)."""
