@@ -65,13 +65,31 @@ def envelope(x: np.ndarray, low: np.ndarray, high: np.ndarray, x_range, bins: in
     return xs, ys
 
 
+SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+#: decades labelled as plain decimals when every label of the axis lies within them
+PLAIN = (-3, 4)
+
+
+def log_tick_labels(exponents) -> list[str]:
+    """Labels for ticks at 10^e, all in one style: plain decimals ("0.002", "50") when every tick
+    lies within 10^-3..10^4, otherwise all as powers of ten ("2·10⁻⁵", "10⁻⁴"), never a mix."""
+    values = [10.0 ** float(e) for e in exponents]
+    parts = []
+    for v in values:
+        n = int(np.floor(np.log10(v) + 1e-9))
+        parts.append((round(v / 10.0 ** n, 6), n))
+    if all(PLAIN[0] <= n < PLAIN[1] for _, n in parts):
+        return [f"{v:.{max(0, -n)}f}" if n < 0 else f"{v:g}" for v, (_, n) in zip(values, parts)]
+    return [("" if m == 1 else f"{m:g}·") + "10" + str(n).translate(SUPERSCRIPT) for m, n in parts]
+
+
 class SparseLogAxis(pg.AxisItem):
     """A y axis that, on a log scale, labels only 1, 2 and 5 × 10ⁿ: the labels of 3..9 sit too
     close together in a short decade and overprint each other. A range with none of those keeps
-    every label."""
+    every label. All labels of the axis share one style (`log_tick_labels`)."""
 
     def logTickStrings(self, values, scale, spacing):
-        strings = super().logTickStrings(values, scale, spacing)
+        strings = log_tick_labels(np.asarray(values, float) + np.log10(scale))
         sparse = [s if round(10 ** (v % 1), 6) in (1.0, 2.0, 5.0) else "" for v, s in zip(values, strings)]
         return sparse if any(sparse) else strings
 
@@ -214,6 +232,7 @@ class CurveView(QWidget):
         layout.addLayout(self.options)
         layout.addWidget(self.plot_widget, 1)
         self._drawn = -1
+        self._run_id = None
         self.scratch = Scratch()
         # The view follows the data (set here, before painting: pyqtgraph's own auto-range
         # runs while painting and would paint every frame twice) until the user zooms or
@@ -243,6 +262,9 @@ class CurveView(QWidget):
 
     def _check_follow(self) -> None:
         vb = self.plot.getViewBox()
+        if self.history.run_id != self._run_id:  # a new run (Reset, a new seed, a file): follow it afresh
+            self._run_id = self.history.run_id
+            self.follow, self._drawn = True, -1
         if any(vb.state["autoRange"]):  # the "A" button
             vb.disableAutoRange()
             self.follow = True
@@ -258,7 +280,9 @@ class CurveView(QWidget):
         if not self.follow:
             return
         xs = [c[0] for c in curves if len(c[0])]
-        if not xs:
+        if not xs:  # nothing yet (e.g. after Reset): the empty range, not the last run's
+            log = self.plot.getViewBox().state["logMode"][1]
+            self.plot.getViewBox().setRange(xRange=(0, 1), yRange=y_range or ((-1, 0) if log else (0, 1)), padding=0)
             return
         x0, x1 = min(float(x[0]) for x in xs), max(float(x[-1]) for x in xs)
         if y_range is None:
@@ -405,6 +429,7 @@ class AccuracyView(CurveView):
             x, _, train, _ = self._curve(h.evaluations, "train_accuracy")
             self.train.setData(x, train)
             self.test.setData(x, self._curve(h.evaluations, "test_accuracy")[2])
+            x = x[np.isfinite(train)]  # a regression has no accuracy: the empty range, not a lone x
             self._fit([(x, x)], y_range=(0.0, 1.0))
 
 
@@ -440,7 +465,9 @@ class GradientNormView(CurveView):
         if not h.n_layers or not len(h.iterations):
             if self.curves:
                 self._ensure_curves(0)
-            self._drawn = -1
+            if self._drawn != -2:
+                self._fit([])
+            self._drawn = -2  # the empty range is set once
             return
         n = len(h.iterations)
         if n != self._drawn:

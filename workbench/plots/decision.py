@@ -57,6 +57,8 @@ class DecisionView(QWidget):
         self.plot = self.plot_widget.getPlotItem()
         self.plot.setAspectLocked(False)
         self.legend = legend_outside(self.plot, RIGHT)  # never over the points
+        for side in ("left", "bottom"):  # the ticks carry the exponent ("8e+126"), not a "(x1e+27)" label
+            self.plot.getAxis(side).enableAutoSIPrefix(False)
         self.show_test = QCheckBox("test points")
         self.show_test.setChecked(True)
         self.show_test.setToolTip("Show the held-out test examples (hollow triangles)")
