@@ -2,19 +2,23 @@
 
 Entering saves the window's exact layout (saveState, saveGeometry, window state) and the
 application font; the smallest text becomes at least MIN_PIXELS at 720 screen lines and grows
-with the screen (`presentation_pixels`); widgets, plot axes, ticks, legends and the designer's
-labels follow; curves are drawn thicker. Only the decision view, the loss and the network stay;
-every other dock is hidden and can be brought back from View ▸. Leaving restores what was saved.
+with the screen (`presentation_pixels`); widgets, dock titles, plot axes, ticks, legends,
+setting-change labels and the designer's labels follow. The plots take presentation_style's
+high-contrast look (thicker lines, larger markers); the run controls shrink to a slim bar
+(η, speed, a Panels ▾ menu beside the Run toolbar); only the decision view, the loss and the
+network stay, every other dock can be brought back (View ▸ or Panels ▾). A key legend fades
+out after a few seconds. Leaving restores what was saved.
 """
 
 from __future__ import annotations
 
-import pyqtgraph as pg
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFont, QFontInfo
 from PySide6.QtWidgets import QApplication
 
 from .designer.view import set_font_scale
+from .presentation_bar import SlimBar
+from .presentation_style import KeyLegend, Restyler, plot_items
 from .settings import LAYOUT_VERSION
 
 #: the smallest text, in pixels, on a 720-line screen
@@ -23,19 +27,15 @@ MIN_PIXELS = 18
 KEPT = ("LossDock", "NetworkDesignerDock")
 #: the designer's smallest label, in px at scale 1 (7.5 pt at 96 dpi)
 DESIGNER_SMALLEST_PX = 10.0
-#: how much thicker the plot lines are
-LINE_SCALE = 2.0
-#: when the layout is restored a second time, after the normal fonts have shrunk every minimum size
-RESTORE_MS = 100
+#: the network's share of the screen height and the loss plot's of its width
+NETWORK_HEIGHT, LOSS_WIDTH = 0.36, 0.3
+#: how often, and how long apart, leaving retries the layout until it holds
+RESTORE_TRIES, RESTORE_MS = 20, 100
 
 
 def presentation_pixels(screen_height: int) -> int:
     """The smallest text size in px for a screen `screen_height` lines tall (≥ MIN_PIXELS, grows with it)."""
     return max(MIN_PIXELS, round(MIN_PIXELS * screen_height / 720))
-
-
-def _plot_items(window):
-    return [view.plot_widget.getPlotItem() for view in window.plot_views().values() if hasattr(view, "plot_widget")]
 
 
 class Presentation:
@@ -45,7 +45,14 @@ class Presentation:
         self.window = window
         self.active = False
         self._saved = None
-        self._pens = {}  # curve → its pen before presentation mode
+        self.style = Restyler()
+        self.bar = None  # the SlimBar, built at the first entry
+        self.keys = None  # the KeyLegend
+        self.font = None
+        window.panels["DecisionView"].after_rebuild.append(self._restyle)
+        self._retry = QTimer(window, singleShot=True)  # the window's: it dies with the window
+        self._retry.timeout.connect(lambda: self._restore(*self._again))
+        self._again = None
 
     def toggle(self) -> None:
         self.leave() if self.active else self.enter()
@@ -54,44 +61,79 @@ class Presentation:
         if self.active:
             return
         w, app = self.window, QApplication.instance()
-        self._saved = (w.saveState(LAYOUT_VERSION), w.saveGeometry(), w.windowState(), QFont(app.font()))
+        self._saved = (w.saveState(LAYOUT_VERSION), w.saveGeometry(), w.windowState(), QFont(app.font()), w.geometry())
         self.active = True
         px = presentation_pixels(w.screen().geometry().height())
-        font = QFont(app.font())
-        font.setPixelSize(px)
-        self._apply(font, px / DESIGNER_SMALLEST_PX)
-        self._thicken()
+        self.font = QFont(app.font())
+        self.font.setPixelSize(px)
+        if self.bar is None:
+            self.bar = SlimBar(w)
+            self.keys = KeyLegend(w.centralWidget())
+        w.addToolBar(self.bar)  # removed again on leaving: the saved layout never holds it
+        self.bar.show()
+        self._apply(self.font, px / DESIGNER_SMALLEST_PX)
+        self._restyle()
         for name, dock in w.docks.items():
             dock.setVisible(name in KEPT)
+        screen = w.screen().geometry()
+        w.setGeometry(screen)  # also where no window manager honours full screen
         w.showFullScreen()
+        QTimer.singleShot(0, self._arrange)  # once the full-screen geometry is in place
+
+    def _arrange(self) -> None:
+        """The decision view gets most of the screen (the network below it, the loss beside); the key legend."""
+        if not self.active:
+            return
+        w, screen = self.window, self.window.screen().geometry()
+        w.resizeDocks([w.docks["NetworkDesignerDock"]], [int(NETWORK_HEIGHT * screen.height())], Qt.Vertical)
+        w.resizeDocks([w.docks["LossDock"]], [int(LOSS_WIDTH * screen.width())], Qt.Horizontal)
+        self.keys.show_for_a_while()
 
     def leave(self) -> None:
         if not self.active:
             return
         w = self.window
-        state, geometry, window_state, font = self._saved
+        state, geometry, window_state, font, self._rect = self._saved
         self.active = False
+        self.keys.dismiss()
+        w.removeToolBar(self.bar)
         self._apply(font, 1.0)
-        for curve, pen in self._pens.items():
-            curve.setPen(pen)
-        self._pens = {}
+        self.style.restore()
         w.setWindowState(window_state)
-        self._restore(geometry, state)
-        # again once the normal fonts have reached every widget (their minimum sizes shrink then)
-        QTimer.singleShot(RESTORE_MS, lambda: self._restore(geometry, state))
+        self._restore(geometry, state, RESTORE_TRIES)
 
-    def _restore(self, geometry, state) -> None:
-        if not self.active:
-            self.window.restoreGeometry(geometry)
-            self.window.restoreState(state, LAYOUT_VERSION)
+    def _restore(self, geometry, state, tries: int) -> None:
+        """Geometry and docks as saved; again (RESTORE_MS later, at most `tries` times) until they
+        hold: the normal fonts reach every widget only gradually, and until then the larger
+        minimum sizes of presentation mode keep the window and docks from shrinking."""
+        w = self.window
+        if self.active:
+            return
+        w.restoreGeometry(geometry)
+        w.restoreState(state, LAYOUT_VERSION)
+        if tries and (w.geometry() != self._rect or w.saveState(LAYOUT_VERSION) != state):
+            self._again = (geometry, state, tries - 1)
+            self._retry.start(RESTORE_MS)
+
+    def _restyle(self) -> None:
+        """The high-contrast look on every plot item not restyled yet (e.g. after the view was rebuilt)."""
+        if self.active:
+            self.style.apply(plot_items(self.window), self.font)
 
     def _apply(self, font: QFont, designer_scale: float) -> None:
-        """`font` for the widgets, the plots' axes and legends; the designer at `designer_scale`."""
+        """`font` for the widgets, dock titles, plots' axes and legends; the designer at `designer_scale`."""
         QApplication.instance().setFont(font)
         set_font_scale(designer_scale)
         self.window.designer.view.rebuild()
         px = QFontInfo(font).pixelSize()
-        for item in _plot_items(self.window):
+        # a dock paints its title in the font it was created with unless its own font differs
+        # from the application's: one pixel larger makes the title follow (and its bar grow)
+        title = QFont(font)
+        title.setPixelSize(px + 1)
+        for dock in self.window.docks.values():
+            dock.setFont(title if self.active else QFont())
+            dock.layout().invalidate()
+        for item in plot_items(self.window):
             for name in ("left", "bottom"):
                 axis = item.getAxis(name)
                 axis.setStyle(tickFont=font)
@@ -101,14 +143,3 @@ class Presentation:
             if legend is not None:
                 for _sample, label in legend.items:
                     label.setText(label.text, size=f"{px}px")
-
-    def _thicken(self) -> None:
-        """Every curve's pen LINE_SCALE × as wide (a cosmetic pen of width 0 counts as 1)."""
-        for item in _plot_items(self.window):
-            for curve in item.listDataItems():
-                pen = pg.mkPen(curve.opts.get("pen"))
-                self._pens[curve] = pg.mkPen(pen)
-                pen.setWidthF(max(pen.widthF(), 1.0) * LINE_SCALE)
-                curve.setPen(pen)
-
-

@@ -201,7 +201,7 @@ def checkerboard(rng, samples, noise, cells):
 
 # ---- multi-class 2-D ------------------------------------------------------------------
 
-@_builtin("spirals_k", "multiclass", "`classes` interleaved spiral arms of radius up to 1", 2,
+@_builtin("spirals_k", "multiclass", "Interleaved spiral arms, one per class, of radius up to 1", 2,
           samples=300, noise=0.02, classes=3, turns=1.0)
 def spirals_k(rng, samples, noise, classes, turns):
     return _spiral_arms(rng, samples, noise, classes, turns)

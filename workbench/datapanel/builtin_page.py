@@ -87,6 +87,7 @@ class BuiltinPage(QWidget):
                 with QSignalBlocker(self.param_spins[key]):
                     self.param_spins[key].setValue(value)
         self.bundled = None
+        self._describe()
 
     def select_bundled(self, name: str) -> None:
         """Show bundled set `name`, without emitting."""
@@ -94,14 +95,22 @@ class BuiltinPage(QWidget):
             self.combo.setCurrentIndex(self.combo.findData(BUNDLED_PREFIX + name))
         self._rebuild_params(None)
         self.bundled = name
+        self._describe()
+
+    def _describe(self) -> None:
+        """The description of what the page shows (a file opened elsewhere selects it too)."""
+        name = self.builtin_name()
+        if self.bundled is not None:
+            self.description_label.setText(bundled_description(self.bundled))
+        elif name is not None:
+            self.description_label.setText(BUILTIN[name].description.replace("`", ""))
 
     def section(self, seed: int, test_fraction: float, standardize: bool) -> dict:
         """The experiment "dataset" section of what the page shows (and its description in the label)."""
+        self._describe()
         if self.bundled is not None:
-            self.description_label.setText(bundled_description(self.bundled))
             return ch.bundled_section(self.bundled, seed, test_fraction, standardize)
         name = self.builtin_name()
-        self.description_label.setText(BUILTIN[name].description.replace("`", ""))
         params = {k: s.value() for k, s in self.param_spins.items()}
         return ch.builtin_section(name, params, seed, test_fraction, standardize)
 

@@ -130,10 +130,11 @@ class DatasetPanel(QWidget):
         layout.addWidget(self.error_label)  # at the top, where the eye is
         layout.addWidget(self.tabs)
         layout.addLayout(split)
+        # the button above the preview: with more parameters (spirals_k's classes) it stays in view
+        layout.addLayout(apply_row)
         layout.addWidget(self.preview, 1)
         layout.addWidget(self.axis_picker)
         layout.addWidget(self.info_label)
-        layout.addLayout(apply_row)
         layout.addWidget(self.current_label)
 
     def _connect(self) -> None:

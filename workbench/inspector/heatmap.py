@@ -105,7 +105,7 @@ class Heatmap(QWidget):
     def _ticks(self, rows, cols) -> None:
         def ticks(n):
             step = max(1, int(np.ceil(n / 10)))
-            return [[(v + 0.5, str(v)) for v in range(0, n, step)]]
+            return [[(v + 0.5, str(v + 1)) for v in range(0, n, step)]]  # units count from 1
         self.plot.getAxis("bottom").setTicks(ticks(cols))
         if self.row_labels is not None and len(self.row_labels) == rows:
             self.plot.getAxis("left").setTicks([[(r + 0.5, name) for r, name in enumerate(self.row_labels)]])

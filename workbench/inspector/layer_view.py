@@ -82,7 +82,9 @@ class LayerView(QWidget):
         self.units = QStackedWidget()
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setEditTriggers(QTableWidget.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
+        # every column at least as wide as its header (stretched ones cut "∂Div/∂b⁽²⁾ (mean)")
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().setDefaultSectionSize(20)
         self.table.setMinimumHeight(90)
         self.units.addWidget(self.table)
@@ -209,7 +211,7 @@ class LayerView(QWidget):
     def _fill_table(self, n, done, why) -> None:
         k = self.k
         headers = {"b": f"b{sup(k)}", "z": f"z{sup(k)}", "y": f"y{sup(k)}", "dy": f"∂Div/∂y{sup(k)}",
-                   "dz": f"∂Div/∂z{sup(k)}", "db": f"∂Div/∂b{sup(k)} (mean)"}
+                   "dz": f"∂Div/∂z{sup(k)}", "db": f"∂Div/∂b{sup(k)}\n(batch mean)"}
         self.table.setRowCount(n)
         self.table.setMaximumHeight(self.table.horizontalHeader().height() + 20 * n + 6)
         self.table.setHorizontalHeaderLabels([headers[c] for c in COLUMNS])

@@ -114,3 +114,8 @@ def sum_text(terms) -> str:
     if rest > 0:
         text += f" + … ({rest} more terms)"
     return text
+
+
+def plural(n: int, noun: str) -> str:
+    """"1 update", "2 updates", "0 updates"."""
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")

@@ -30,7 +30,7 @@ from engine.analysis.inspection import explain_weight
 
 from .history import ParameterHistory
 from .labels import rich_label, value_label
-from .notation import d, dy_formula, factor, grey, mean_formula, num, signed_sum, source, sum_text, sym, w
+from .notation import d, dy_formula, factor, grey, mean_formula, num, plural, signed_sum, source, sum_text, sym, w
 from .readouts import numeric_check, unit_values
 from .spinbox import OneBasedSpinBox
 from .state import InspectorState
@@ -318,7 +318,7 @@ class WeightInspector(QWidget):
         with QSignalBlocker(self.value_spin):
             self.value_spin.setValue(value)
         self.value_spin.setEnabled(s.paused)
-        self.value_note.setText(f"current value, after {s.iteration} updates" +
+        self.value_note.setText(f"current value, after {plural(s.iteration, 'update')}" +
                                 ("" if s.paused else grey(" (pause training to edit)")))
         self._refresh_sample()
         self._refresh_gradient()
@@ -340,8 +340,10 @@ class WeightInspector(QWidget):
         if s.divergence_done() and s.grads.divergence_values is not None:
             parts.append(f"Div({sym('y')}, {sym('d')}) = {num(s.grads.divergence_values[t])}")
             parts.append(f"batch loss = {num(s.grads.loss)}")
-        phase = "its update has been applied" if s.iteration_complete else f"next phase: {s.next_phase}"
-        parts.append(grey(f"iteration {s.iteration + (0 if s.iteration_complete else 1)}; {phase}"))
+        # the count is the status bar's (updates applied); an unfinished one is named as the next
+        phase = "its update has been applied" if s.iteration_complete else \
+            f"update {s.iteration + 1} in progress, next phase: {s.next_phase}"
+        parts.append(grey(f"iteration {s.iteration}; {phase}"))
         self.sample_label.setText(", ".join(parts[:-1]) + "<br>" + parts[-1])
         self._refresh_current_loss()
 

@@ -10,11 +10,13 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Slot
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from engine.training.history import EVALUATION_FIELDS, ITERATION_FIELDS, Series
 
 from . import CLASS_COLOURS
+from .legend import BELOW, legend_outside
 
 #: gradient norms below this are drawn at it (a zero would be a gap on a log axis)
 NORM_FLOOR = 1e-12
@@ -22,6 +24,8 @@ TRAIN_PEN = pg.mkPen(CLASS_COLOURS[0], width=1)
 TRAIN_BAND_PEN = pg.mkPen((0, 114, 178, 70), width=1)  # the per-iteration band, light
 TEST_PEN = pg.mkPen(CLASS_COLOURS[5], width=1)
 EVENT_PEN = pg.mkPen((120, 120, 120), width=1, style=Qt.DashLine)
+#: the vertical step (share of the plot height) between rows of setting-change labels
+MARKER_ROW = 0.12
 
 
 def _long_curve(plot: pg.PlotItem, pen, name: str) -> pg.PlotDataItem:
@@ -61,13 +65,31 @@ def envelope(x: np.ndarray, low: np.ndarray, high: np.ndarray, x_range, bins: in
     return xs, ys
 
 
+SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+#: decades labelled as plain decimals when every label of the axis lies within them
+PLAIN = (-3, 4)
+
+
+def log_tick_labels(exponents) -> list[str]:
+    """Labels for ticks at 10^e, all in one style: plain decimals ("0.002", "50") when every tick
+    lies within 10^-3..10^4, otherwise all as powers of ten ("2·10⁻⁵", "10⁻⁴"), never a mix."""
+    values = [10.0 ** float(e) for e in exponents]
+    parts = []
+    for v in values:
+        n = int(np.floor(np.log10(v) + 1e-9))
+        parts.append((round(v / 10.0 ** n, 6), n))
+    if all(PLAIN[0] <= n < PLAIN[1] for _, n in parts):
+        return [f"{v:.{max(0, -n)}f}" if n < 0 else f"{v:g}" for v, (_, n) in zip(values, parts)]
+    return [("" if m == 1 else f"{m:g}·") + "10" + str(n).translate(SUPERSCRIPT) for m, n in parts]
+
+
 class SparseLogAxis(pg.AxisItem):
     """A y axis that, on a log scale, labels only 1, 2 and 5 × 10ⁿ: the labels of 3..9 sit too
     close together in a short decade and overprint each other. A range with none of those keeps
-    every label."""
+    every label. All labels of the axis share one style (`log_tick_labels`)."""
 
     def logTickStrings(self, values, scale, spacing):
-        strings = super().logTickStrings(values, scale, spacing)
+        strings = log_tick_labels(np.asarray(values, float) + np.log10(scale))
         sparse = [s if round(10 ** (v % 1), 6) in (1.0, 2.0, 5.0) else "" for v, s in zip(values, strings)]
         return sparse if any(sparse) else strings
 
@@ -180,7 +202,7 @@ class CurveView(QWidget):
     """A plot with an options row; subclasses fill `refresh(history)`."""
 
     title = ""
-    legend_offset = (-10, 10)  # top right
+    legend_columns = 3
 
     def __init__(self, history: History, parent=None):
         super().__init__(parent)
@@ -192,7 +214,7 @@ class CurveView(QWidget):
         # re-layout the plot after each paint (and paint it a second time)
         self.plot.getAxis("left").setWidth(62)
         self.plot.getAxis("bottom").setHeight(38)
-        self.plot.addLegend(offset=self.legend_offset, brush=pg.mkBrush(255, 255, 255, 190))
+        legend_outside(self.plot, BELOW, self.legend_columns)  # below the axis: never over the curves
         self.plot.getAxis("left").enableAutoSIPrefix(False)
         self.plot.getAxis("bottom").enableAutoSIPrefix(False)
         self.options = QHBoxLayout()
@@ -210,6 +232,7 @@ class CurveView(QWidget):
         layout.addLayout(self.options)
         layout.addWidget(self.plot_widget, 1)
         self._drawn = -1
+        self._run_id = None
         self.scratch = Scratch()
         # The view follows the data (set here, before painting: pyqtgraph's own auto-range
         # runs while painting and would paint every frame twice) until the user zooms or
@@ -239,6 +262,9 @@ class CurveView(QWidget):
 
     def _check_follow(self) -> None:
         vb = self.plot.getViewBox()
+        if self.history.run_id != self._run_id:  # a new run (Reset, a new seed, a file): follow it afresh
+            self._run_id = self.history.run_id
+            self.follow, self._drawn = True, -1
         if any(vb.state["autoRange"]):  # the "A" button
             vb.disableAutoRange()
             self.follow = True
@@ -254,7 +280,9 @@ class CurveView(QWidget):
         if not self.follow:
             return
         xs = [c[0] for c in curves if len(c[0])]
-        if not xs:
+        if not xs:  # nothing yet (e.g. after Reset): the empty range, not the last run's
+            log = self.plot.getViewBox().state["logMode"][1]
+            self.plot.getViewBox().setRange(xRange=(0, 1), yRange=y_range or ((-1, 0) if log else (0, 1)), padding=0)
             return
         x0, x1 = min(float(x[0]) for x in xs), max(float(x[-1]) for x in xs)
         if y_range is None:
@@ -294,15 +322,13 @@ class CurveView(QWidget):
 class LossView(CurveView):
     """Mini-batch loss per iteration (train) and full test-set loss per evaluation."""
 
-    legend_offset = (10, -10)  # bottom left: a falling loss leaves it free
-
     def __init__(self, history, parent=None):
         super().__init__(history, parent)
         self.plot.setLabel("left", "loss  (1/T) Σ Div(y, d)")
         self.plot.setLabel("bottom", "iteration t")
-        self.train = _long_curve(self.plot, TRAIN_BAND_PEN, "train, per mini-batch")
-        self.train_mean = self.plot.plot([], [], pen=pg.mkPen(CLASS_COLOURS[0], width=2), name="train, mean")
-        self.test = self.plot.plot([], [], pen=TEST_PEN, name="test", symbol="o", symbolSize=4,
+        self.train = _long_curve(self.plot, TRAIN_BAND_PEN, "per batch")
+        self.train_mean = self.plot.plot([], [], pen=pg.mkPen(CLASS_COLOURS[0], width=2), name="train mean")
+        self.test = self.plot.plot([], [], pen=pg.mkPen(CLASS_COLOURS[5], width=2), name="test", symbol="o", symbolSize=5,
                                    symbolBrush=CLASS_COLOURS[5], symbolPen=None)
         self.log_y = QCheckBox("log y")
         self.log_y.setChecked(True)
@@ -312,7 +338,8 @@ class LossView(CurveView):
         self.plot.setLogMode(y=True)
         self._markers: list[pg.InfiniteLine] = []
         self._marked = None
-        self.setToolTip("Loss per update: the mini-batch mean of Div(y, d); dashed lines mark setting changes")
+        self.setToolTip("per batch: the loss of each update's mini-batch (pale band); train mean: its trend; "
+                        "test: the whole test set's loss; dashed lines mark setting changes")
 
     @Slot(bool)
     def _set_log(self, on: bool) -> None:
@@ -337,7 +364,9 @@ class LossView(CurveView):
                                                  scratch=self.scratch))
             self.test.setData(*test)
             self._fit([train, test])
-        key = (len(h.events), self.epochs)
+        (x0, x1) = self.plot.getViewBox().viewRange()[0]
+        # again when the events change or the x span grows by √2: the label rows are laid out in pixels
+        key = (len(h.events), self.epochs, round(2 * np.log2(max(x1 - x0, 1e-9))) if h.events else 0)
         if key != self._marked:
             self._marked = key
             self._draw_markers()
@@ -349,16 +378,28 @@ class LossView(CurveView):
         by_step: dict[int, list[str]] = {}
         for e in self.history.events:
             by_step.setdefault(e.step, []).append(_describe_event(e))
+        vb = self.plot.getViewBox()
+        (x0, x1), width = vb.viewRange()[0], max(vb.width(), 1.0)
+        metrics = QFontMetrics(self.font())
+        ends: list[float] = []  # per label row: the right end (px) of its last label
         for step, changes in sorted(by_step.items()):
             if step == 0:
                 continue
             x = self.history.epoch_at(step) if self.epochs else step
             text = "; ".join(changes)
             short = text if len(text) <= 40 else text[:39] + "…"
-            # InfiniteLine labels are str.format templates: braces must be doubled
+            left = (x - x0) / max(x1 - x0, 1e-12) * width
+            row = next((r for r, end in enumerate(ends) if left > end), len(ends))
+            if row == len(ends):
+                ends.append(0.0)
+            ends[row] = left + metrics.horizontalAdvance(short) + 16
+            # InfiniteLine labels are str.format templates: braces must be doubled; a pale card
+            # keeps the dark text readable over the band; rows step down so labels never overprint
             line = pg.InfiniteLine(pos=x, angle=90, pen=EVENT_PEN, movable=False,
                                    label=short.replace("{", "{{").replace("}", "}}"),
-                                   labelOpts={"position": 0.92, "color": (90, 90, 90)})
+                                   labelOpts={"position": max(0.08, 0.95 - MARKER_ROW * row), "color": (30, 30, 30),
+                                              "fill": (255, 255, 255, 225), "border": (150, 150, 150),
+                                              "anchors": [(0, 0.5), (0, 0.5)]})
             line.setToolTip(f"from update {step + 1}: " + "; ".join(changes))
             self.plot.addItem(line, ignoreBounds=True)
             self._markers.append(line)
@@ -366,8 +407,6 @@ class LossView(CurveView):
 
 class AccuracyView(CurveView):
     """Classification accuracy on the whole training and test sets, per evaluation."""
-
-    legend_offset = (-10, -10)  # bottom right: a rising accuracy leaves it free
 
     def __init__(self, history, parent=None):
         super().__init__(history, parent)
@@ -390,6 +429,7 @@ class AccuracyView(CurveView):
             x, _, train, _ = self._curve(h.evaluations, "train_accuracy")
             self.train.setData(x, train)
             self.test.setData(x, self._curve(h.evaluations, "test_accuracy")[2])
+            x = x[np.isfinite(train)]  # a regression has no accuracy: the empty range, not a lone x
             self._fit([(x, x)], y_range=(0.0, 1.0))
 
 
@@ -425,7 +465,9 @@ class GradientNormView(CurveView):
         if not h.n_layers or not len(h.iterations):
             if self.curves:
                 self._ensure_curves(0)
-            self._drawn = -1
+            if self._drawn != -2:
+                self._fit([])
+            self._drawn = -2  # the empty range is set once
             return
         n = len(h.iterations)
         if n != self._drawn:

@@ -23,13 +23,29 @@ from engine.analysis.decision_grid import DecisionGrid
 from engine.data import features
 from workbench.palette import CLASS_COLOURS
 
+from .legend import RIGHT, legend_outside
+
 RESOLUTION = 120
 MARGIN = 0.15  # of the data extent, on every side
+#: extents within this factor of each other are drawn at equal scales
+MAX_STRETCH = 3.0
 
 
 def _rgb(colour: str) -> np.ndarray:
     c = pg.mkColor(colour)
     return np.array([c.red(), c.green(), c.blue()], np.float32)
+
+
+def aspect_ratio(extent) -> float:
+    """Pixels per unit of x over pixels per unit of y, kept whatever the window's shape.
+
+    Comparable extents (within MAX_STRETCH: the same kind of unit, e.g. the toy sets) get equal
+    scales (ratio 1: a spiral stays round); very different ones (mm against g) a square picture.
+    """
+    wx, wy = float(extent[0]), float(extent[1])
+    if wx <= 0 or wy <= 0:
+        return 1.0
+    return 1.0 if 1 / MAX_STRETCH <= wx / wy <= MAX_STRETCH else wy / wx
 
 
 class DecisionView(QWidget):
@@ -40,8 +56,9 @@ class DecisionView(QWidget):
         self.plot_widget = pg.PlotWidget()
         self.plot = self.plot_widget.getPlotItem()
         self.plot.setAspectLocked(False)
-        self.legend = self.plot.addLegend(offset=(10, 10), brush=pg.mkBrush(255, 255, 255, 200),
-                                          pen=pg.mkPen(160, 160, 160))
+        self.legend = legend_outside(self.plot, RIGHT)  # never over the points
+        for side in ("left", "bottom"):  # the ticks carry the exponent ("8e+126"), not a "(x1e+27)" label
+            self.plot.getAxis(side).enableAutoSIPrefix(False)
         self.show_test = QCheckBox("test points")
         self.show_test.setChecked(True)
         self.show_test.setToolTip("Show the held-out test examples (hollow triangles)")
@@ -96,6 +113,21 @@ class DecisionView(QWidget):
         pad = MARGIN * np.maximum(hi - lo, 1e-9)
         return lo - pad, hi + pad
 
+    def _fill_view(self, lo, hi, ratio: float):
+        """The extent widened along one axis to the view's shape, so that with the aspect ratio
+        locked the map fills the view instead of leaving blank bands beside it."""
+        vb = self.plot.getViewBox()
+        if vb.width() < 50 or vb.height() < 50:
+            return lo, hi
+        extent = hi - lo
+        want = vb.width() / vb.height() / ratio  # x extent / y extent that fills the view
+        centre = (lo + hi) / 2
+        if extent[0] / extent[1] < want:
+            extent = np.array([extent[1] * want, extent[1]])
+        else:
+            extent = np.array([extent[0], extent[0] / want])
+        return centre - extent / 2, centre + extent / 2
+
     def _setup_grid(self, run, X_train, X_test) -> None:
         data = self._data
         self.kind = "binary" if data.problem == "binary" else data.problem
@@ -106,6 +138,9 @@ class DecisionView(QWidget):
         X_train, X_test = X_train[:, ax], X_test[:, ax]
         X_all = np.vstack([X_train, X_test])
         lo, hi = self._extent(X_all)
+        ratio = aspect_ratio(hi - lo)  # of the data's extent (the widened one would stretch it)
+        if data.n_raw_inputs > 1:
+            lo, hi = self._fill_view(lo, hi, ratio)
         # the grid lives in standardised coordinates; the rect maps it back to raw units
         mean, std = np.asarray(data.mean)[ax], np.asarray(data.std)[ax]
         s_lo, s_hi = (lo - mean) / std, (hi - mean) / std
@@ -154,6 +189,7 @@ class DecisionView(QWidget):
         if data.n_raw_inputs == 1:  # one feature: the points on the line y = 0
             X_train, X_test = X_train * [1, 0], X_test * [1, 0]
         self._add_points(X_train, X_test)
+        self.plot.setAspectLocked(data.n_raw_inputs > 1, ratio=ratio)
         self.plot.setRange(xRange=(lo[0], hi[0]), yRange=(lo[1], hi[1]), padding=0)
 
     def _add_points(self, X_train, X_test) -> None:
@@ -179,7 +215,7 @@ class DecisionView(QWidget):
         if self._test_items:
             marker = pg.ScatterPlotItem(symbol="t", size=8, brush=None, pen=pg.mkPen("#444444", width=2))
             self.legend.addItem(marker, "test examples (hollow)")
-        self.legend.setColumnCount(2 if len(groups) > 5 else 1)
+        self.legend.setColumnCount(2 if len(groups) > 8 else 1)
 
     def _setup_regression_1d(self, run, X_train, X_test) -> None:
         from engine.data.toys import regression_function

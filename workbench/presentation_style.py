@@ -1,0 +1,164 @@
+"""Presentation mode's look: what survives a washed-out projector and reads from the back row.
+
+`Restyler` changes the plots' items in place and remembers every original, so leaving
+presentation mode puts back exactly what was there:
+
+- curves: pens LINE_SCALE × as wide, in `palette.high_contrast` colours (full saturation, no
+  pale tint, translucent bands made at least 170/255 opaque);
+- markers (the data points, the test curve's dots): MARKER_SCALE × as large, their outlines
+  thicker and their fills high-contrast;
+- axes: black, thicker lines and tick marks;
+- setting-change labels on the loss plot: the presentation font.
+
+`KeyLegend` is the small card of the lecture keys (Space, →, Shift+→, F5) that fades out.
+"""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+from PySide6.QtCore import QEasingCurve, QPropertyAnimation, Qt, QTimer
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QGraphicsOpacityEffect, QLabel, QWidget
+
+from .palette import high_contrast
+
+#: how much thicker the plot lines are
+LINE_SCALE = 2.0
+#: how much larger the scatter markers are
+MARKER_SCALE = 1.6
+#: the least opacity (of 255) of a translucent band
+BAND_ALPHA = 110
+#: the axes' line width in presentation mode
+AXIS_WIDTH = 2
+#: the key legend: shown this long (ms), then faded out over FADE_MS
+LEGEND_MS = 4000
+FADE_MS = 1200
+KEYS_TEXT = "Space  run / pause     →  one step     Shift+→  one phase     F5  leave presentation"
+
+
+def _pen(pen, scale: float = LINE_SCALE):
+    """A high-contrast copy of `pen`, `scale` × as wide (a cosmetic width 0 counts as 1)."""
+    pen = pg.mkPen(pen)
+    if pen.style() == Qt.NoPen:
+        return pen
+    colour = pen.color()
+    # a translucent band stays lighter than the curves over it, just not too pale to see
+    pen.setColor(high_contrast(colour) if colour.alpha() >= 128 else high_contrast(colour, BAND_ALPHA))
+    pen.setWidthF(max(pen.widthF(), 1.0) * scale)
+    return pen
+
+
+def _brush(brush):
+    if brush is None:
+        return None
+    brush = pg.mkBrush(brush)
+    if brush.style() == Qt.NoBrush:
+        return brush
+    return pg.mkBrush(high_contrast(brush.color(), min_alpha=220))
+
+
+def plot_items(window) -> list:
+    """The PlotItem of every plot view of the window."""
+    return [v.plot_widget.getPlotItem() for v in window.plot_views().values() if hasattr(v, "plot_widget")]
+
+
+class Restyler:
+    """Presentation styling of the plots; `restore()` puts every changed item back as it was."""
+
+    def __init__(self):
+        self._saved: dict = {}  # item → a function that restores it
+
+    @property
+    def styled(self) -> int:
+        return len(self._saved)
+
+    def apply(self, plots, font: QFont) -> None:
+        """Style every item of `plots` not styled yet (items added later: call again)."""
+        for plot in plots:
+            for item in plot.listDataItems():
+                if item not in self._saved:
+                    self._style_data(item)
+            for name in ("left", "bottom"):
+                axis = plot.getAxis(name)
+                if axis not in self._saved:
+                    pen, text_pen = axis.pen(), axis.textPen()
+                    self._saved[axis] = lambda a=axis, p=pen, t=text_pen: (a.setPen(p), a.setTextPen(t))
+                    axis.setPen(pg.mkPen("k", width=AXIS_WIDTH))
+                    axis.setTextPen(pg.mkPen("k"))
+            for item in plot.items:
+                label = getattr(item, "label", None)
+                if isinstance(item, pg.InfiniteLine) and label is not None and item not in self._saved:
+                    old = label.textItem.font()
+                    self._saved[item] = lambda t=label, f=old: t.setFont(f)
+                    label.setFont(font)
+
+    def _style_data(self, item) -> None:
+        if isinstance(item, pg.PlotDataItem):
+            o = item.opts
+            pen, size, symbol_pen, symbol_brush = o.get("pen"), o.get("symbolSize"), o.get("symbolPen"), o.get("symbolBrush")
+
+            def restore(i=item, p=pen, s=size, sp=symbol_pen, sb=symbol_brush):
+                i.setPen(p)
+                if i.opts.get("symbol") is not None:
+                    i.setSymbolSize(s)
+                    i.setSymbolPen(sp)
+                    i.setSymbolBrush(sb)
+
+            self._saved[item] = restore
+            if pen is not None:
+                item.setPen(_pen(pen))
+            if o.get("symbol") is not None:
+                item.setSymbolSize(size * MARKER_SCALE)
+                item.setSymbolPen(_pen(symbol_pen, 1.8) if symbol_pen is not None else None)
+                item.setSymbolBrush(_brush(symbol_brush))
+        elif hasattr(item, "setPen") and hasattr(item, "opts"):
+            pen = item.opts.get("pen")
+            self._saved[item] = lambda i=item, p=pen: i.setPen(p)
+            item.setPen(_pen(pen))
+
+    def restore(self) -> None:
+        for restore in self._saved.values():
+            restore()
+        self._saved = {}
+
+
+class KeyLegend(QLabel):
+    """The lecture keys on a dark card at the bottom of `parent`, fading out after LEGEND_MS."""
+
+    def __init__(self, parent: QWidget):
+        super().__init__(KEYS_TEXT, parent)
+        self.setObjectName("PresentationKeys")
+        self.setAttribute(Qt.WA_TransparentForMouseEvents)
+        self.setStyleSheet("#PresentationKeys { background: rgba(20, 20, 20, 215); color: white;"
+                           " border-radius: 8px; padding: 8px 16px; }")
+        self.effect = QGraphicsOpacityEffect(self)
+        self.setGraphicsEffect(self.effect)
+        self.fade = QPropertyAnimation(self.effect, b"opacity", self)
+        self.fade.setEasingCurve(QEasingCurve.InQuad)
+        self.fade.finished.connect(self.hide)
+        self.timer = QTimer(self, singleShot=True)
+        self.timer.timeout.connect(self._fade_out)
+        self.hide()
+
+    def show_for_a_while(self) -> None:
+        """Show at full opacity, bottom centre of the parent; fade out after LEGEND_MS."""
+        self.fade.stop()
+        self.effect.setOpacity(1.0)
+        self.setFont(self.parentWidget().font())
+        self.adjustSize()
+        parent = self.parentWidget()
+        self.move(max(0, (parent.width() - self.width()) // 2), max(0, parent.height() - self.height() - 24))
+        self.show()
+        self.raise_()
+        self.timer.start(LEGEND_MS)
+
+    def _fade_out(self) -> None:
+        self.fade.setDuration(FADE_MS)
+        self.fade.setStartValue(1.0)
+        self.fade.setEndValue(0.0)
+        self.fade.start()
+
+    def dismiss(self) -> None:
+        self.timer.stop()
+        self.fade.stop()
+        self.hide()
