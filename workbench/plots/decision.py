@@ -149,6 +149,21 @@ class DecisionView(QWidget):
         expand = (lambda P: features.expand(P, data.input_features)) if data.input_features else None
         self._grid = DecisionGrid(data.n_raw_inputs, (s_lo[0], s_hi[0]), (s_lo[1], s_hi[1]), RESOLUTION,
                                   axes=(ax[0], ax[1]), fixed=fixed, expand=expand)
+        self._add_image(lo, hi)
+        names = list(data.feature_names or ()) + [f"x{m + 1}" for m in range(len(data.feature_names or ()),
+                                                                             data.n_raw_inputs)]
+        self.plot.setLabel("bottom", names[ax[0]])
+        self.plot.setLabel("left", names[ax[1]] if data.n_raw_inputs > 1 else "")
+        self.plot.setTitle(self.slice_caption if data.n_raw_inputs > 2 else None)
+        if data.n_raw_inputs == 1:  # one feature: the points on the line y = 0
+            X_train, X_test = X_train * [1, 0], X_test * [1, 0]
+        self._add_points(X_train, X_test)
+        self.plot.setAspectLocked(data.n_raw_inputs > 1, ratio=ratio)
+        self.plot.setRange(xRange=(lo[0], hi[0]), yRange=(lo[1], hi[1]), padding=0)
+
+    def _add_image(self, lo, hi) -> None:
+        """The image of y^(N) over the rectangle lo..hi, coloured by the problem (and its caption)."""
+        data = self._data
         self.image = pg.ImageItem(axisOrder="row-major")
         # an image of the final size first: setRect maps the image's pixels onto the rect
         # (multi-class: RGB; painting a float image before it has levels crashes pyqtgraph)
@@ -181,16 +196,6 @@ class DecisionView(QWidget):
             t = data.targets_train[:, 0]
             self.image.setLevels((float(t.min()), float(t.max())))
             self.caption.setText("colour: network output f(x; w)")
-        names = list(data.feature_names or ()) + [f"x{m + 1}" for m in range(len(data.feature_names or ()),
-                                                                             data.n_raw_inputs)]
-        self.plot.setLabel("bottom", names[ax[0]])
-        self.plot.setLabel("left", names[ax[1]] if data.n_raw_inputs > 1 else "")
-        self.plot.setTitle(self.slice_caption if data.n_raw_inputs > 2 else None)
-        if data.n_raw_inputs == 1:  # one feature: the points on the line y = 0
-            X_train, X_test = X_train * [1, 0], X_test * [1, 0]
-        self._add_points(X_train, X_test)
-        self.plot.setAspectLocked(data.n_raw_inputs > 1, ratio=ratio)
-        self.plot.setRange(xRange=(lo[0], hi[0]), yRange=(lo[1], hi[1]), padding=0)
 
     def _add_points(self, X_train, X_test) -> None:
         data = self._data
