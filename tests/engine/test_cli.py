@@ -51,7 +51,9 @@ def test_one_step_is_exactly_one_sgd_update(tmp_path):
     assert t.optimizer.name == "sgd" and t.optimizer.momentum == 0 and t.batch_size < len(t.x) and t.shuffle
     batch = spawn_seeds(run.experiment.seed)[1].permutation(len(t.x))[: t.batch_size]  # the first mini-batch
     grads = w0.backward(w0.forward(t.x[batch]), t.d[batch], t.divergence)
-    expected = w0.parameters - t.optimizer.learning_rate * grads.vector
+    # the L2 penalty's gradient λ₂·w on the weights (not the biases) joins ∂Div/∂w before the update
+    g = grads.vector + t.l2 * w0.parameters * w0.layout.weight_mask()
+    expected = w0.parameters - t.optimizer.learning_rate * g
     assert not np.allclose(w1.parameters, w0.parameters)
     np.testing.assert_allclose(w1.parameters, expected, rtol=0, atol=1e-12)
 

@@ -56,6 +56,7 @@ def test_sweep_dialog_two_keys_make_a_heatmap(qtbot, dialog):
 def test_sweep_dialog_cancel_keeps_finished_runs(qtbot, dialog):
     dialog.values1.setText("1e-3..1:8:log")
     dialog.seeds.setValue(1)
+    dialog.steps.setValue(3000)  # runs long enough that the cancel lands before the last one finishes
     dialog.runner.progress.connect(lambda done, total, row: dialog.cancel_button.click() if done == 1 else None)
     with qtbot.waitSignal(dialog.runner.finished, timeout=60_000) as finished:
         dialog.run_button.click()
