@@ -190,9 +190,10 @@ class Softmax(Activation):
     name, formula, is_vector = "softmax", "y_i = e^(z_i) / Σ_j e^(z_j)", True
 
     def forward(self, z, out):
-        np.subtract(z, z.max(axis=1, keepdims=True), out=out)  # stable: largest exponent is 0
+        # the ufunc reductions are what z.max / out.sum call, without their Python wrappers
+        np.subtract(z, np.maximum.reduce(z, axis=1, keepdims=True), out=out)  # stable: largest exponent is 0
         np.exp(out, out=out)
-        out /= out.sum(axis=1, keepdims=True)
+        out /= np.add.reduce(out, axis=1, keepdims=True)
         return out
 
     def jacobian(self, y: np.ndarray) -> np.ndarray:
@@ -202,7 +203,7 @@ class Softmax(Activation):
 
     def backward(self, z, y, dy, out):
         np.multiply(y, dy, out=out)
-        s = out.sum(axis=1, keepdims=True)
+        s = np.add.reduce(out, axis=1, keepdims=True)
         np.subtract(dy, s, out=out)
         out *= y
         return out

@@ -274,13 +274,23 @@ class Network:
         return Gradients([None] + [np.empty_like(a) for a in per_sample[1:]], per_sample, dW, db, vector,
                          scaled_dz=[None] + [np.empty_like(a) for a in per_sample[1:]])
 
-    def divergence_phase(self, trace: Trace, d: np.ndarray, divergence: Divergence, grads: Gradients) -> None:
-        """Div(y_t, d_t) per sample, the batch loss and ∂Div/∂y^(N)."""
-        y = trace.output
+    def divergence_phase(self, trace: Trace, d: np.ndarray, divergence: Divergence, grads: Gradients,
+                         output_gradient: bool = True) -> None:
+        """Div(y_t, d_t) per sample, the batch loss and (unless `output_gradient` is False) ∂Div/∂y^(N).
+
+        The trainer leaves ∂Div/∂y^(N) out where the backward pass takes the y − d shortcut
+        (nothing there reads it) and fills it in with `output_gradient` when it is looked at.
+        """
+        y = trace.y[self.N]
         values = grads.divergence_values = divergence.value(y, d)
         grads.loss = float(np.add.reduce(values)) / values.shape[0]
-        divergence.gradient(y, d, out=grads.dy[self.N])
+        if output_gradient:
+            divergence.gradient(y, d, out=grads.dy[self.N])
         grads.computed = []
+
+    def output_gradient(self, trace: Trace, d: np.ndarray, divergence: Divergence, grads: Gradients) -> None:
+        """∂Div/∂y^(N) = Div'(y^(N), d) into grads.dy[N]."""
+        divergence.gradient(trace.y[self.N], d, out=grads.dy[self.N])
 
     def backward_layer(
         self, k: int, trace: Trace, d: np.ndarray, divergence: Divergence, grads: Gradients, fused: bool = True
