@@ -121,7 +121,10 @@ class ReLU(Activation):
         return (z > 0).astype(z.dtype)
 
     def backward(self, z, y, dy, out):
-        np.multiply(dy, z > 0, out=out)
+        if out is dy:
+            return np.multiply(dy, z > 0, out=out)
+        np.greater(z, 0.0, out=out)  # 1.0 where z > 0, else 0.0: then a float × float product, faster than float × bool
+        out *= dy
         return out
 
 

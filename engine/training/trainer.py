@@ -27,7 +27,7 @@ import numpy as np
 
 from engine.core import divergences
 from engine.core.errors import ConfigurationError
-from engine.core.network import SOFTMAX_ONE_OUTPUT, Gradients, Network, Trace
+from engine.core.network import SOFTMAX_ONE_OUTPUT, BatchPass, Gradients, Network, Trace
 from engine.core.optimizers import SGD, Optimizer
 from engine.core.optimizers import create as create_optimizer
 from engine.core.schedules import CONSTANT, Schedule
@@ -136,12 +136,16 @@ class Trainer:
         self._cursor = len(self.x)  # forces a fresh permutation at the first batch
         self._buffers: dict[int, tuple[Trace, Gradients, np.ndarray]] = {}
         self._threads: dict[int, int] = {}  # BLAS threads for a batch of B samples (engine.core.threads)
+        self._passes: dict[int, BatchPass] = {}  # step()'s forward and backward over those buffers
+        self._pass: BatchPass | None = None  # the one of the current batch
         self._eval_traces: dict[int, Trace] = {}
         size = network.layout.size
         self._delta = np.empty(size, dt)
         self._span_starts = np.array(network.layout.offsets()[:-1])  # W^(1), b^(1), W^(2), …
         self._squares = np.empty(size, dt)
         self._mask = network.layout.weight_mask().astype(dt)
+        # a bound on every |Δ_i| below which Δ·Δ (the guard's test) is surely finite: Δ·Δ ≤ bound² < max / 4
+        self._safe_update = math.sqrt(float(np.finfo(dt).max)) / 2
         self._current: tuple[Trace, Gradients, np.ndarray] | None = None  # this iteration's batch
         self._output_gradient_due = False  # ∂Div/∂y^(N) of _current left out by step() (the y − d shortcut)
 
@@ -291,7 +295,9 @@ class Trainer:
             buf = self._buffers[batch] = (
                 net.new_trace(batch), net.new_gradients(batch), np.empty((batch, net.sizes[-1]), net.dtype))
             self._threads[batch] = threads_for(forward_flops(net.sizes, batch))
+            self._passes[batch] = BatchPass(net, buf[0], buf[1])
         use_threads(self._threads[batch])
+        self._pass = self._passes[batch]
         return buf
 
     def _begin_iteration(self) -> tuple[Trace, Gradients, np.ndarray]:
@@ -359,16 +365,12 @@ class Trainer:
         # backward pass takes the y − d shortcut, ∂Div/∂y^(N) waits until `current` is read
         self.stopped = None
         trace, grads, d = self._begin_iteration()
-        net, div, fused = self.network, self._divergence_now, self.fused
-        N = net.N
-        forward, backward = net.forward_layer, net.backward_layer
-        for k in range(1, N + 1):
-            forward(k, trace)
-        shortcut = fused and div.fused_dz(net.activations[N - 1])
+        net, div, batch_pass = self.network, self._divergence_now, self._pass
+        batch_pass.forward()  # = forward_layer(k) for k = 1..N
+        shortcut = self.fused and div.fused_dz(net.activations[-1])
         net.divergence_phase(trace, d, div, grads, not shortcut)
         self._output_gradient_due = shortcut
-        for k in range(N, 0, -1):
-            backward(k, trace, d, div, grads, fused)
+        batch_pass.backward(d, shortcut)  # = backward_layer(k) for k = N..1
         self._update(grads)
         return self.stopped is None
 
@@ -378,13 +380,15 @@ class Trainer:
         # squared norms of ∂Div/∂W^(1), ∂Div/∂b^(1), ∂Div/∂W^(2), …: one product, one segmented sum
         squares = np.add.reduceat(np.multiply(g, g, out=self._squares), self._span_starts)
         step = self.iteration + 1
-        if not (_finite(loss) and _finite(np.add.reduce(squares))):
+        total = float(np.add.reduce(squares))
+        if not (_finite(loss) and _finite(total)):
             what = "loss" if not _finite(loss) else "gradient"
             self._stop("diverged", f"training diverged at iteration {step}: the {what} is not finite "
                        f"(loss {grads.loss:.4g}); the weights are those before it. "
                        "Try a smaller learning rate.")
             return
-        if self.l2 or self.l1:
+        penalised = self.l2 or self.l1
+        if penalised:
             theta = self.network.parameters
             g = g.copy()
             if self.l2:
@@ -394,7 +398,9 @@ class Trainer:
         optimizer = self.optimizer
         lr = optimizer.learning_rate * self.schedule.factor(self.iteration)  # self.learning_rate
         delta = optimizer.step(g, self._delta, lr)
-        if not _finite(delta.dot(delta)):
+        # Δ·Δ is surely finite where the optimiser bounds |Δ_i| by ‖g‖ well below overflow; else compute it
+        if (penalised or not optimizer.update_bound(math.sqrt(total), lr) < self._safe_update) \
+                and not _finite(delta.dot(delta)):
             self._stop("diverged", f"training diverged at iteration {step}: the update overflows; "
                        "the weights are those before it. Try a smaller learning rate.")
             return

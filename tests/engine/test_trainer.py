@@ -157,6 +157,28 @@ def test_a_huge_learning_rate_stops_with_a_reason_and_finite_weights():
     assert np.all(np.isfinite(trainer.history.loss)) and len(trainer.history) == reason.step
 
 
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("momentum", [0.0, 0.5])
+def test_an_update_whose_square_overflows_is_not_applied(dtype, momentum):
+    # a finite gradient but Δ·Δ = ∞: plain SGD's bound lr·‖g‖ says "look", so the guard still looks
+    lr = 1e300 if dtype == "float64" else 1e30
+    data = prepare(generate("spirals", samples=100, noise=0.1, seed=0), seed=0)
+    net = Network.create([2, 8, 8, 1], ["tanh", "tanh", "sigmoid"], seed=0, dtype=dtype)
+    trainer = Trainer(net, data.X_train, data.labels_train, divergence="bce", batch_size=10,
+                      optimizer=optimizers.SGD(learning_rate=lr, momentum=momentum))
+    before = trainer.network.parameters.copy()
+    assert not trainer.step()
+    assert trainer.stopped.kind == "diverged" and "update overflows" in trainer.stopped.message
+    assert np.array_equal(trainer.network.parameters, before) and trainer.iteration == 0
+
+
+def test_sgd_bounds_its_update_by_the_gradient_norm_only_without_momentum():
+    assert optimizers.SGD(learning_rate=0.1).update_bound(30.0, 0.1) == pytest.approx(3.0)
+    assert optimizers.SGD(learning_rate=0.1).update_bound(1e-3, 0.1) == pytest.approx(0.1)  # lr itself
+    assert optimizers.SGD(learning_rate=0.1, momentum=0.9).update_bound(1.0, 0.1) == float("inf")
+    assert optimizers.Adam().update_bound(1.0, 0.1) == float("inf")
+
+
 def test_full_batch_is_gradient_descent_on_the_whole_set():
     trainer = spiral_trainer(batch_size=10_000)
     net = trainer.network
