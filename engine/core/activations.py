@@ -111,11 +111,25 @@ class Tanh(Activation):
         return out
 
 
+_SMALL = 1 << 16  # elements: below this, max(z, 0) against an array of zeros (kept) is the faster form
+
+
 class ReLU(Activation):
     name, formula = "relu", "f(z) = max(0, z);  f'(0) = 0"
 
+    def __init__(self):
+        self._zeros: dict = {}  # (shape, dtype) → a read-only array of zeros
+
     def forward(self, z, out):
-        return np.maximum(z, 0.0, out=out)
+        if z.size > _SMALL:
+            return np.maximum(z, 0.0, out=out)
+        zeros = self._zeros.get((z.shape, z.dtype))
+        if zeros is None:  # NumPy's maximum has a vector loop for two arrays, not for an array and a scalar
+            if len(self._zeros) > 64:
+                self._zeros.clear()
+            zeros = self._zeros[z.shape, z.dtype] = np.zeros(z.shape, z.dtype)
+            zeros.flags.writeable = False
+        return np.maximum(z, zeros, out=out)
 
     def derivative(self, z, y):
         return (z > 0).astype(z.dtype)
