@@ -53,16 +53,16 @@ def build(experiment: Experiment, base_dir=None) -> Run:
     base_dir = base_dir if base_dir is not None else experiment.base_dir
     ds = experiment.dataset
     dataset = ds.load(base_dir, experiment.dataset_seed)
-    try:
+    net = experiment.network
+    try:  # inputs in the network's dtype from here on (derived features are computed as before, in float64)
         data = prepare(dataset, test_fraction=ds.test_fraction, standardize=ds.standardize,
-                       seed=experiment.dataset_seed)
+                       seed=experiment.dataset_seed, dtype=None if net.input_features else net.dtype)
     except ConfigurationError as exc:  # DataError is a WorkbenchError too
         raise ExperimentError("dataset", str(exc)) from None
     try:
         data = data.with_features(experiment.network.input_features)
     except ConfigurationError as exc:
         raise ExperimentError("network.input_features", str(exc)) from None
-    net = experiment.network
     check_sizes(net.sizes, data.n_inputs, data.problem, data.n_outputs, data.encoding.describe() if data.encoding else "")
     network = Network.create(net.sizes, net.activations, init=net.init, seed=spawn_seeds(experiment.seed)[0],
                              dtype=net.dtype, scale=net.init_scale)

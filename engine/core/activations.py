@@ -111,17 +111,34 @@ class Tanh(Activation):
         return out
 
 
+_SMALL = 1 << 16  # elements: below this, max(z, 0) against an array of zeros (kept) is the faster form
+
+
 class ReLU(Activation):
     name, formula = "relu", "f(z) = max(0, z);  f'(0) = 0"
 
+    def __init__(self):
+        self._zeros: dict = {}  # (shape, dtype) → a read-only array of zeros
+
     def forward(self, z, out):
-        return np.maximum(z, 0.0, out=out)
+        if z.size > _SMALL:
+            return np.maximum(z, 0.0, out=out)
+        zeros = self._zeros.get((z.shape, z.dtype))
+        if zeros is None:  # NumPy's maximum has a vector loop for two arrays, not for an array and a scalar
+            if len(self._zeros) > 64:
+                self._zeros.clear()
+            zeros = self._zeros[z.shape, z.dtype] = np.zeros(z.shape, z.dtype)
+            zeros.flags.writeable = False
+        return np.maximum(z, zeros, out=out)
 
     def derivative(self, z, y):
         return (z > 0).astype(z.dtype)
 
     def backward(self, z, y, dy, out):
-        np.multiply(dy, z > 0, out=out)
+        if out is dy:
+            return np.multiply(dy, z > 0, out=out)
+        np.greater(z, 0.0, out=out)  # 1.0 where z > 0, else 0.0: then a float × float product, faster than float × bool
+        out *= dy
         return out
 
 
@@ -190,9 +207,10 @@ class Softmax(Activation):
     name, formula, is_vector = "softmax", "y_i = e^(z_i) / Σ_j e^(z_j)", True
 
     def forward(self, z, out):
-        np.subtract(z, z.max(axis=1, keepdims=True), out=out)  # stable: largest exponent is 0
+        # the ufunc reductions are what z.max / out.sum call, without their Python wrappers
+        np.subtract(z, np.maximum.reduce(z, axis=1, keepdims=True), out=out)  # stable: largest exponent is 0
         np.exp(out, out=out)
-        out /= out.sum(axis=1, keepdims=True)
+        out /= np.add.reduce(out, axis=1, keepdims=True)
         return out
 
     def jacobian(self, y: np.ndarray) -> np.ndarray:
@@ -202,7 +220,7 @@ class Softmax(Activation):
 
     def backward(self, z, y, dy, out):
         np.multiply(y, dy, out=out)
-        s = out.sum(axis=1, keepdims=True)
+        s = np.add.reduce(out, axis=1, keepdims=True)
         np.subtract(dy, s, out=out)
         out *= y
         return out

@@ -153,6 +153,51 @@ class Gradients:
                          dW, db, vector, self.loss, values, list(self.computed))
 
 
+class BatchPass:
+    """The forward and backward pass over one batch's buffers, with every array looked up once.
+
+    The trainer's hot path: the operations of `Network.forward_layer` and `backward_layer`,
+    in the same order (so bit-identical), without their per-layer lookups. The input
+    y^(0) is read from the trace at each pass (a full batch points it at the data).
+    """
+
+    def __init__(self, net: "Network", trace: Trace, grads: Gradients):
+        N, W, b, acts = net.N, net.W, net.b, net.activations
+        self.trace, self.grads, self.N = trace, grads, N
+        self._forward = [(W[k], b[k], acts[k - 1].forward, trace.z[k], trace.y[k]) for k in range(1, N + 1)]
+        self._backward = [
+            (k, acts[k - 1].backward, trace.z[k], trace.y[k], None if k == 1 else trace.y[k - 1].T,
+             grads.dy[k], grads.dz[k], grads.scaled_dz[k], grads.dW[k], grads.db[k],
+             None if k == N else grads.dz[k + 1], None if k == N else W[k + 1].T)
+            for k in range(N, 0, -1)]
+
+    def forward(self) -> None:
+        """z^(k) = y^(k−1) W^(k) + b^(k), y^(k) = f_k(z^(k)) for k = 1..N."""
+        y_prev = self.trace.y[0]
+        for W, b, f, z, y in self._forward:
+            np.matmul(y_prev, W, out=z)
+            z += b
+            f(z, y)
+            y_prev = y
+        self.trace.computed = self.N
+
+    def backward(self, d: np.ndarray, shortcut: bool) -> None:
+        """Layers N..1 after the divergence phase; `shortcut`: ∂Div/∂z^(N) = y − d (the fused case)."""
+        computed = self.grads.computed
+        for k, f_backward, z, y, y_prev_T, dy, dz, scaled, dW, db, dz_next, W_next_T in self._backward:
+            if dz_next is not None:
+                np.matmul(dz_next, W_next_T, out=dy)
+                f_backward(z, y, dy, out=dz)
+            elif shortcut:
+                np.subtract(y, d, out=dz)
+            else:
+                f_backward(z, y, dy, out=dz)
+            np.multiply(dz, 1.0 / dz.shape[0], out=scaled)
+            np.matmul(self.trace.y[0].T if y_prev_T is None else y_prev_T, scaled, out=dW)
+            np.add.reduce(scaled, axis=0, out=db)
+            computed.append(k)
+
+
 class Network:
     """An MLP with sizes n_0..n_N and one activation per layer k = 1..N."""
 
@@ -274,13 +319,23 @@ class Network:
         return Gradients([None] + [np.empty_like(a) for a in per_sample[1:]], per_sample, dW, db, vector,
                          scaled_dz=[None] + [np.empty_like(a) for a in per_sample[1:]])
 
-    def divergence_phase(self, trace: Trace, d: np.ndarray, divergence: Divergence, grads: Gradients) -> None:
-        """Div(y_t, d_t) per sample, the batch loss and ∂Div/∂y^(N)."""
-        y = trace.output
+    def divergence_phase(self, trace: Trace, d: np.ndarray, divergence: Divergence, grads: Gradients,
+                         output_gradient: bool = True) -> None:
+        """Div(y_t, d_t) per sample, the batch loss and (unless `output_gradient` is False) ∂Div/∂y^(N).
+
+        The trainer leaves ∂Div/∂y^(N) out where the backward pass takes the y − d shortcut
+        (nothing there reads it) and fills it in with `output_gradient` when it is looked at.
+        """
+        y = trace.y[self.N]
         values = grads.divergence_values = divergence.value(y, d)
         grads.loss = float(np.add.reduce(values)) / values.shape[0]
-        divergence.gradient(y, d, out=grads.dy[self.N])
+        if output_gradient:
+            divergence.gradient(y, d, out=grads.dy[self.N])
         grads.computed = []
+
+    def output_gradient(self, trace: Trace, d: np.ndarray, divergence: Divergence, grads: Gradients) -> None:
+        """∂Div/∂y^(N) = Div'(y^(N), d) into grads.dy[N]."""
+        divergence.gradient(trace.y[self.N], d, out=grads.dy[self.N])
 
     def backward_layer(
         self, k: int, trace: Trace, d: np.ndarray, divergence: Divergence, grads: Gradients, fused: bool = True

@@ -81,6 +81,13 @@ class Optimizer:
     def step(self, g: np.ndarray, out: np.ndarray, lr: float) -> np.ndarray:
         raise NotImplementedError
 
+    def update_bound(self, gradient_norm: float, lr: float) -> float:
+        """An upper bound of every |Δ_i| and of lr for the next step, from ‖g‖ alone (inf: none known).
+
+        Where it is finite and small, the trainer knows the update is finite without looking at it.
+        """
+        return math.inf
+
 
 @dataclass
 class SGD(Optimizer):
@@ -116,6 +123,10 @@ class SGD(Optimizer):
         else:
             np.multiply(g, lr, out=out)
         return out
+
+    def update_bound(self, gradient_norm, lr):
+        # plain SGD: |Δ_i| = lr |g_i| ≤ lr ‖g‖ (and lr itself, cast to the parameters' dtype, must be finite)
+        return math.inf if self.momentum else lr * max(gradient_norm, 1.0)
 
 
 @dataclass

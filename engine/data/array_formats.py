@@ -14,7 +14,7 @@ import numpy as np
 from engine.core.errors import DataError
 from engine.data import reading
 from engine.data.csv_format import column_index
-from engine.data.dataset import Dataset
+from engine.data.dataset import Dataset, first_non_finite
 from engine.data.reading import (
     check_problem,
     classes_from_numbers,
@@ -70,9 +70,9 @@ def _from_arrays(X, y, path: Path, problem, name, x_what: str, y_what: str) -> D
     if X.ndim == 0 or X.shape[0] == 0 or X.size == 0:
         raise DataError(f"{x_what} holds no examples (shape {X.shape})", path)
     X = X.reshape(X.shape[0], -1)
-    bad = ~np.isfinite(X)
-    if bad.any():
-        i, j = np.argwhere(bad)[0]
+    bad = first_non_finite(X)
+    if bad is not None:
+        i, j = bad
         raise DataError(f"{x_what} value {X[i, j]} is not a finite number", path, int(i) + 1, int(j) + 1)
     y = np.asarray(y)
     if y.ndim == 0 or y.shape[0] != X.shape[0]:

@@ -19,6 +19,23 @@ MAX_SAMPLES = 1_000_000
 MAX_CLASSES = 1000
 
 
+CHECK_BLOCK_BYTES = 1 << 22
+"""Bytes of inputs checked for non-finite values at a time (no mask the size of the data)."""
+
+
+def first_non_finite(X: np.ndarray) -> tuple[int, int] | None:
+    """(row, column) of the first NaN or infinity of a 2-D array, or None; checked block by block of rows."""
+    if X.dtype.kind not in "fc":
+        return None
+    rows = max(1, CHECK_BLOCK_BYTES // max(1, X.shape[1] * X.itemsize))
+    for start in range(0, X.shape[0], rows):
+        finite = np.isfinite(X[start:start + rows])
+        if not finite.all():
+            row, col = np.argwhere(~finite)[0]
+            return start + int(row), int(col)
+    return None
+
+
 def read_only(array: np.ndarray) -> np.ndarray:
     """A read-only view, so a dataset can be shared between threads without copying."""
     view = array.view()
@@ -57,8 +74,9 @@ class Dataset:
             raise DataError(f"inputs X must be real numbers, got dtype {X.dtype}")
         # float32 data stays float32 (no float64 copy beside it); everything else becomes float64
         X = np.ascontiguousarray(X, dtype=np.float32 if X.dtype == np.float32 else np.float64)
-        if not np.isfinite(X).all():
-            row, col = np.argwhere(~np.isfinite(X))[0]
+        bad = first_non_finite(X)
+        if bad is not None:
+            row, col = bad
             raise DataError(f"input x{col + 1} of example {row + 1} is {X[row, col]}, not a finite number")
         T, D = X.shape
         put("X", read_only(X))

@@ -4,6 +4,11 @@ Standardisation x' = (x - mean) / std uses the mean and standard deviation of th
 split only (a feature with zero spread keeps std = 1), so the test split is scaled exactly as
 new, unseen inputs would be. Both are computed in units of a power of two (exact scaling), so
 values up to ±1.8e308 neither overflow nor turn a feature into zeros.
+
+Memory: big inputs are worked through in blocks of rows (BLOCK_BYTES of float64 at a time),
+standardised in place in the split's copy, so preparing costs one copy of the data in the
+requested dtype and no full-size float64 temporaries. The blocks add up the rows in the same
+order as NumPy's in-memory column sums, so the statistics are the same bit for bit.
 """
 
 from __future__ import annotations
@@ -20,6 +25,8 @@ from engine.data.dataset import MAX_CLASSES, PROBLEMS, Dataset, read_only
 from engine.data.encoding import InputEncoding
 
 SPLITS = ("train", "test")
+BLOCK_BYTES = 1 << 22
+"""Float64 bytes per block of rows when big inputs are worked through block by block."""
 
 
 @dataclass(frozen=True, eq=False)  # arrays: compare contents explicitly, not with ==
@@ -177,14 +184,51 @@ def _split_indices(T: int, test_fraction: float, rng, labels, stratify: bool):
     return order[n_test:], order[:n_test]
 
 
+def _block_rows(X: np.ndarray) -> int:
+    """Rows per block of X (0: small enough, or one column, to be worked on whole).
+
+    One column is left whole: NumPy sums a contiguous column pairwise, not row after row.
+    """
+    if X.ndim != 2 or X.shape[1] < 2 or X.shape[0] * X.shape[1] * 8 <= BLOCK_BYTES:
+        return 0
+    return max(1, BLOCK_BYTES // (8 * X.shape[1]))
+
+
 def _power_of_two_scale(values: np.ndarray) -> np.ndarray:
     """Per column, a power of two near the largest |value| (1/2 for an all-zero column).
 
     Dividing by a power of two is exact in floating point, so statistics of X / 2^e scaled
     back by 2^e equal those of X bit for bit, yet the sums and squares cannot overflow.
     """
-    _, exponent = np.frexp(np.abs(values).max(axis=0, initial=0.0))
+    rows = _block_rows(values)
+    if not rows:
+        peak = np.abs(values).max(axis=0, initial=0.0)
+    else:  # the maximum does not depend on the order
+        peak = np.zeros(values.shape[1], values.dtype)
+        for start in range(0, len(values), rows):
+            np.maximum(peak, np.maximum.reduce(np.abs(values[start:start + rows]), axis=0), out=peak)
+    _, exponent = np.frexp(peak)
     return np.ldexp(1.0, exponent - 1)  # 2^(e−1) ≤ max |x| < 2^e; 2^e itself may overflow
+
+
+def _column_sums(X: np.ndarray, rows: int, fill) -> np.ndarray:
+    """Σ_t fill(x_t) per column, block by block, each block's sums continuing the previous ones.
+
+    `fill(block, out)` writes the float64 terms of a block of rows into `out`. The running
+    sums go in front of the next block, so every column is added up row after row, as
+    NumPy's in-memory sum over axis 0 of a C-ordered (T, D ≥ 2) array does.
+    """
+    buffer = np.empty((rows + 1, X.shape[1]))
+    sums = None
+    for start in range(0, len(X), rows):
+        block = X[start:start + rows]
+        head = 0 if sums is None else 1
+        terms = buffer[: len(block) + head]
+        if head:
+            terms[0] = sums
+        fill(block, terms[head:])
+        sums = np.add.reduce(terms, axis=0)
+    return sums
 
 
 def _moments(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -193,27 +237,61 @@ def _moments(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     A feature with zero spread (relative to its mean) keeps std = 1.
     """
     scale = _power_of_two_scale(X)
-    scaled = X / scale
-    mean_s, std_s = scaled.mean(axis=0), scaled.std(axis=0)
+    rows = _block_rows(X)
+    if not rows:
+        scaled = X / scale
+        mean_s, std_s = scaled.mean(axis=0), scaled.std(axis=0)
+    else:  # what mean() and std() compute, without the (T, D) float64 temporaries
+        T = len(X)
+        mean_s = _column_sums(X, rows, lambda block, out: np.divide(block, scale, out=out)) / T
+
+        def squared_deviations(block, out):
+            np.divide(block, scale, out=out)
+            np.subtract(out, mean_s, out=out)
+            np.multiply(out, out, out=out)
+
+        std_s = np.sqrt(_column_sums(X, rows, squared_deviations) / T)
     mean, std = mean_s * scale, std_s * scale
     std[std <= 1e-12 * np.maximum(1.0, np.abs(mean))] = 1.0
     return mean, std
 
 
-def _standardized(X: np.ndarray, mean: np.ndarray, std: np.ndarray) -> np.ndarray:
-    """(X − mean) / std, computed in units of a power of two near std so huge values cannot overflow."""
+def _standardized(X: np.ndarray, mean: np.ndarray, std: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """(X − mean) / std, computed in units of a power of two near std so huge values cannot overflow.
+
+    Computed in float64 and written into `out` (any float dtype; it may be X itself), block by
+    block for big inputs; without `out`, a new float64 array.
+    """
     scale = np.ldexp(1.0, np.frexp(std)[1] - 1)
-    return (X / scale - mean / scale) / (std / scale)
+    shift, spread = mean / scale, std / scale
+    rows = _block_rows(X)
+    if not rows:
+        result = (X / scale - shift) / spread
+        if out is None:
+            return result
+        out[...] = result
+        return out
+    out = np.empty(X.shape) if out is None else out
+    buffer = np.empty((rows, X.shape[1]))
+    for start in range(0, len(X), rows):
+        terms = buffer[: len(X[start:start + rows])]
+        np.divide(X[start:start + rows], scale, out=terms)
+        np.subtract(terms, shift, out=terms)
+        np.divide(terms, spread, out=terms)
+        out[start:start + rows] = terms
+    return out
 
 
 def prepare(dataset: Dataset, test_fraction: float = 0.0, standardize: bool = True, seed: int = 0,
-            problem: str | None = None, stratify: bool = False) -> PreparedData:
+            problem: str | None = None, stratify: bool = False, dtype=None) -> PreparedData:
     """Shuffle and split `dataset` (seeded), fit standardisation on the training split, keep labels/targets.
 
     test_fraction in [0, 1): share of examples held out (at least one when > 0, never all).
     stratify: split each class separately so both splits keep the class proportions.
     problem: override the dataset's problem kind (class labels as regression targets, or
     whole-number regression targets as classes).
+    dtype: float32 or float64 for the prepared inputs, the network's (the values are those of
+    the default rounded once); None: float64 when standardised, else the dataset's dtype.
     """
     if not isinstance(dataset, Dataset):
         raise ConfigurationError(f"prepare needs a Dataset, got {type(dataset).__name__}")
@@ -227,11 +305,16 @@ def prepare(dataset: Dataset, test_fraction: float = 0.0, standardize: bool = Tr
     if len(train) == 0:
         raise DataError(f"{dataset.name or 'the dataset'} leaves no training examples at test_fraction={test_fraction}")
     X_train, X_test = dataset.X[train], dataset.X[test]  # copies, in the dataset's dtype
+    dtype = None if dtype is None else np.dtype(dtype)
     if standardize:
         mean, std = _moments(X_train)
-        X_train, X_test = _standardized(X_train, mean, std), _standardized(X_test, mean, std)
+        X_train, X_test = (_standardized(X, mean, std, X if X.dtype == dtype else
+                                         None if dtype is None else np.empty(X.shape, dtype))
+                           for X in (X_train, X_test))
     else:
         mean, std = np.zeros(dataset.n_features), np.ones(dataset.n_features)
+        if dtype is not None:
+            X_train, X_test = X_train.astype(dtype, copy=False), X_test.astype(dtype, copy=False)
 
     def take(values, rows):
         return None if values is None else read_only(np.ascontiguousarray(values[rows]))

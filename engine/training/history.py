@@ -268,7 +268,10 @@ class History:
     def record_iteration(self, step: int, epoch: float, loss: float, learning_rate: float) -> np.ndarray:
         """Append a row; returns its N gradient-norm cells (1-D, length N) for the caller to fill in."""
         row = self.iterations.append_row()
-        row[:4] = step, epoch, loss, learning_rate
+        row[0] = step  # item by item: cheaper than converting a tuple, and this is once per iteration
+        row[1] = epoch
+        row[2] = loss
+        row[3] = learning_rate
         return row[4:]
 
     def record_evaluation(self, step, epoch, train_loss, train_accuracy, test_loss, test_accuracy, weight_norms):

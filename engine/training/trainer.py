@@ -27,7 +27,7 @@ import numpy as np
 
 from engine.core import divergences
 from engine.core.errors import ConfigurationError
-from engine.core.network import SOFTMAX_ONE_OUTPUT, Gradients, Network, Trace
+from engine.core.network import SOFTMAX_ONE_OUTPUT, BatchPass, Gradients, Network, Trace
 from engine.core.optimizers import SGD, Optimizer
 from engine.core.optimizers import create as create_optimizer
 from engine.core.schedules import CONSTANT, Schedule
@@ -61,6 +61,9 @@ def spawn_seeds(seed: int) -> tuple[np.random.Generator, np.random.Generator]:
 
 
 _finite = math.isfinite
+
+EVALUATION_BYTES = 1 << 24
+"""About the most memory the forward buffers of a whole-set evaluation take (bigger sets go in blocks)."""
 
 
 class Trainer:
@@ -133,13 +136,18 @@ class Trainer:
         self._cursor = len(self.x)  # forces a fresh permutation at the first batch
         self._buffers: dict[int, tuple[Trace, Gradients, np.ndarray]] = {}
         self._threads: dict[int, int] = {}  # BLAS threads for a batch of B samples (engine.core.threads)
+        self._passes: dict[int, BatchPass] = {}  # step()'s forward and backward over those buffers
+        self._pass: BatchPass | None = None  # the one of the current batch
         self._eval_traces: dict[int, Trace] = {}
         size = network.layout.size
         self._delta = np.empty(size, dt)
         self._span_starts = np.array(network.layout.offsets()[:-1])  # W^(1), b^(1), W^(2), …
         self._squares = np.empty(size, dt)
         self._mask = network.layout.weight_mask().astype(dt)
-        self.current: tuple[Trace, Gradients, np.ndarray] | None = None  # this iteration's batch
+        # a bound on every |Δ_i| below which Δ·Δ (the guard's test) is surely finite: Δ·Δ ≤ bound² < max / 4
+        self._safe_update = math.sqrt(float(np.finfo(dt).max)) / 2
+        self._current: tuple[Trace, Gradients, np.ndarray] | None = None  # this iteration's batch
+        self._output_gradient_due = False  # ∂Div/∂y^(N) of _current left out by step() (the y − d shortcut)
 
     # -- settings ------------------------------------------------------------------------
     @staticmethod
@@ -270,6 +278,15 @@ class Trainer:
         self.iteration, self.samples_seen = int(iteration), int(samples_seen)
         self._phase_index, self.stopped = 0, None
 
+    @property
+    def current(self) -> tuple[Trace, Gradients, np.ndarray] | None:
+        """(trace, gradients, targets d) of the iteration under way or just finished; None before the first."""
+        if self._output_gradient_due:  # step() left ∂Div/∂y^(N) out: nothing in it read it
+            self._output_gradient_due = False
+            trace, grads, d = self._current
+            self.network.output_gradient(trace, d, self._divergence_now, grads)
+        return self._current
+
     def _buffers_for(self, batch: int) -> tuple[Trace, Gradients, np.ndarray]:
         """Reused trace, gradient and target buffers for batches of `batch` samples."""
         buf = self._buffers.get(batch)
@@ -278,30 +295,36 @@ class Trainer:
             buf = self._buffers[batch] = (
                 net.new_trace(batch), net.new_gradients(batch), np.empty((batch, net.sizes[-1]), net.dtype))
             self._threads[batch] = threads_for(forward_flops(net.sizes, batch))
+            self._passes[batch] = BatchPass(net, buf[0], buf[1])
         use_threads(self._threads[batch])
+        self._pass = self._passes[batch]
         return buf
 
-    def _begin_iteration(self) -> None:
+    def _begin_iteration(self) -> tuple[Trace, Gradients, np.ndarray]:
         """Draw the next mini-batch (a new permutation at each epoch) into the input buffers."""
-        T, B = len(self.x), self.batch_size
+        x, B, cursor = self.x, self.batch_size, self._cursor
+        T = len(x)
         if B >= T:  # full batch: the mean gradient does not depend on order
             trace, grads, _ = self._buffers_for(T)
-            trace.y[0], d = self.x, self.d
+            trace.y[0], d = x, self.d
             self._cursor = T
         else:
-            if self._cursor >= T:
+            if cursor >= T:
                 self._order = self._rng.permutation(T) if self.shuffle else np.arange(T)
-                self._cursor = 0
-            idx = self._order[self._cursor : self._cursor + B]
-            self._cursor += len(idx)
+                cursor = 0
+            idx = self._order[cursor : cursor + B]
+            self._cursor = cursor + len(idx)
             trace, grads, d = self._buffers_for(len(idx))
-            self.x.take(idx, axis=0, out=trace.y[0])
-            self.d.take(idx, axis=0, out=d)
+            # mode="clip" (the indices are a permutation, always in range) writes into out= unbuffered
+            x.take(idx, axis=0, out=trace.y[0], mode="clip")
+            self.d.take(idx, axis=0, out=d, mode="clip")
         trace.computed = 0
         grads.computed = []
-        grads.loss = float("nan")
-        self.current = (trace, grads, d)
+        grads.loss = math.nan
+        self._current = current = (trace, grads, d)
+        self._output_gradient_due = False
         self._divergence_now = self.divergence
+        return current
 
     def advance(self) -> Phase:
         """Run the next phase of the current iteration (starting one if needed)."""
@@ -313,7 +336,7 @@ class Trainer:
             self.stopped = None
             self._begin_iteration()
         phase = self.phases[self._phase_index]
-        trace, grads, d = self.current
+        trace, grads, d = self._current
         net = self.network
         if phase.kind == "forward":
             net.forward_layer(phase.layer, trace)
@@ -338,48 +361,54 @@ class Trainer:
             while self._phase_index != 0:
                 self._advance()
             return self.stopped is None
-        # the same phase functions as advance(), without the per-phase dispatch
+        # the same phase functions as advance(), without the per-phase dispatch; where the
+        # backward pass takes the y − d shortcut, ∂Div/∂y^(N) waits until `current` is read
         self.stopped = None
-        self._begin_iteration()
-        trace, grads, d = self.current
-        net, div, N = self.network, self._divergence_now, self.network.N
-        for k in range(1, N + 1):
-            net.forward_layer(k, trace)
-        net.divergence_phase(trace, d, div, grads)
-        for k in range(N, 0, -1):
-            net.backward_layer(k, trace, d, div, grads, self.fused)
+        trace, grads, d = self._begin_iteration()
+        net, div, batch_pass = self.network, self._divergence_now, self._pass
+        batch_pass.forward()  # = forward_layer(k) for k = 1..N
+        shortcut = self.fused and div.fused_dz(net.activations[-1])
+        net.divergence_phase(trace, d, div, grads, not shortcut)
+        self._output_gradient_due = shortcut
+        batch_pass.backward(d, shortcut)  # = backward_layer(k) for k = N..1
         self._update(grads)
         return self.stopped is None
 
     def _update(self, grads: Gradients) -> None:
         """Record the iteration, then θ ← θ − Δ with the optimiser's Δ (guarded)."""
-        g = grads.vector
+        g, loss = grads.vector, grads.loss
         # squared norms of ∂Div/∂W^(1), ∂Div/∂b^(1), ∂Div/∂W^(2), …: one product, one segmented sum
         squares = np.add.reduceat(np.multiply(g, g, out=self._squares), self._span_starts)
         step = self.iteration + 1
-        if not (_finite(grads.loss) and _finite(float(np.add.reduce(squares)))):
-            what = "loss" if not _finite(grads.loss) else "gradient"
+        total = float(np.add.reduce(squares))
+        if not (_finite(loss) and _finite(total)):
+            what = "loss" if not _finite(loss) else "gradient"
             self._stop("diverged", f"training diverged at iteration {step}: the {what} is not finite "
                        f"(loss {grads.loss:.4g}); the weights are those before it. "
                        "Try a smaller learning rate.")
             return
-        if self.l2 or self.l1:
+        penalised = self.l2 or self.l1
+        if penalised:
             theta = self.network.parameters
             g = g.copy()
             if self.l2:
                 g += self.l2 * theta * self._mask
             if self.l1:
                 g += self.l1 * np.sign(theta) * self._mask
-        lr = self.learning_rate
-        delta = self.optimizer.step(g, self._delta, lr)
-        if not _finite(float(np.dot(delta, delta))):
+        optimizer = self.optimizer
+        lr = optimizer.learning_rate * self.schedule.factor(self.iteration)  # self.learning_rate
+        delta = optimizer.step(g, self._delta, lr)
+        # Δ·Δ is surely finite where the optimiser bounds |Δ_i| by ‖g‖ well below overflow; else compute it
+        if (penalised or not optimizer.update_bound(math.sqrt(total), lr) < self._safe_update) \
+                and not _finite(delta.dot(delta)):
             self._stop("diverged", f"training diverged at iteration {step}: the update overflows; "
                        "the weights are those before it. Try a smaller learning rate.")
             return
-        np.subtract(self.network.parameters, delta, out=self.network.parameters)
-        self.samples_seen += grads.dz[1].shape[0]
+        theta = self.network.parameters
+        np.subtract(theta, delta, out=theta)
+        self.samples_seen = seen = self.samples_seen + grads.dz[1].shape[0]
         self.iteration = step
-        np.sqrt(squares[::2], out=self.history.record_iteration(step, self.epoch, grads.loss, lr))
+        np.sqrt(squares[::2], out=self.history.record_iteration(step, seen / len(self.x), loss, lr))
         if step % self.evaluate_every == 0:
             self.evaluate()
 
@@ -387,20 +416,43 @@ class Trainer:
         self.stopped = StopReason(kind, self.iteration, message)
 
     # -- evaluation and running ----------------------------------------------------------
-    def metrics(self, x: np.ndarray, d: np.ndarray, targets: np.ndarray) -> tuple[float, float]:
-        """(mean loss, accuracy) of the network on a whole set; accuracy is NaN for regression."""
+    def _eval_trace(self, rows: int) -> Trace:
+        """Forward buffers for whole-set evaluations of `rows` samples (kept per size)."""
         # own traces: forward() points trace.y[0] at x, so a shared training buffer would
         # later receive mini-batches through np.take(out=…) and overwrite x (e.g. the test set)
-        trace = self._eval_traces.get(len(x))
+        trace = self._eval_traces.get(rows)
         if trace is None:
-            trace = self._eval_traces[len(x)] = self.network.new_trace(len(x))
-        use_threads_for(forward_flops(self.network.sizes, len(x)))
-        self.network.forward(x, trace)
-        y = trace.output
-        loss = self.divergence.loss(y, d)
-        if not self.classification:
+            trace = self._eval_traces[rows] = self.network.new_trace(rows)
+        return trace
+
+    def metrics(self, x: np.ndarray, d: np.ndarray, targets: np.ndarray) -> tuple[float, float]:
+        """(mean loss, accuracy) of the network on a whole set; accuracy is NaN for regression.
+
+        A big set goes through in blocks of rows whose forward buffers take about EVALUATION_BYTES
+        (the per-sample Div and predictions are gathered, then averaged as for a small set).
+        """
+        net, T = self.network, len(x)
+        rows = min(T, max(1, EVALUATION_BYTES // (2 * sum(net.sizes[1:]) * net.dtype.itemsize)))
+        full = self._eval_trace(rows)
+        use_threads_for(forward_flops(net.sizes, rows))
+        values = predicted = None
+        for start in range(0, T, rows):
+            n = min(rows, T - start)
+            trace = full if n == rows else Trace([None] + [z[:n] for z in full.z[1:]], [None] + [y[:n] for y in full.y[1:]])
+            y = net.forward(x[start:start + n], trace).output
+            part = self.divergence.value(y, d[start:start + n])
+            labels = None if not self.classification else (y[:, 0] > 0.5) if y.shape[1] == 1 else y.argmax(axis=1)
+            if n == T:
+                values, predicted = part, labels
+                break
+            values = np.empty(T, part.dtype) if values is None else values
+            values[start:start + n] = part
+            if labels is not None:
+                predicted = np.empty(T, labels.dtype) if predicted is None else predicted
+                predicted[start:start + n] = labels
+        loss = float(values.mean())  # Divergence.loss: the mean of Div(y_t, d_t)
+        if predicted is None:
             return loss, float("nan")
-        predicted = (y[:, 0] > 0.5) if y.shape[1] == 1 else y.argmax(axis=1)
         return loss, float(np.mean(predicted == targets))
 
     def evaluate(self) -> None:

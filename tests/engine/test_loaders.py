@@ -2,7 +2,6 @@
 
 import gzip
 import struct
-import time
 
 import numpy as np
 import pytest
@@ -164,15 +163,14 @@ def test_several_target_columns_make_multi_output_regression(tmp_path):
     assert data.target_names == ("y1", "y2")
 
 
-def test_ten_thousand_rows_load_quickly(tmp_path):
+def test_ten_thousand_rows_load(tmp_path):
+    # how fast: bench/csv_import.py (timed tests are flaky on a shared machine)
     rng = np.random.default_rng(0)
     X = rng.normal(size=(10_000, 20))
     y = rng.integers(0, 4, 10_000)
     lines = ["\n".join(",".join(f"{v:.6f}" for v in row) + f",{k}" for row, k in zip(X, y))]
     path = write(tmp_path, "big.csv", ",".join(f"f{i}" for i in range(20)) + ",y\n" + lines[0] + "\n")
-    start = time.perf_counter()
     data = load_csv(path)
-    assert time.perf_counter() - start < 2.0
     assert np.allclose(data.X, X, atol=1e-6) and np.array_equal(data.labels, y)
 
 
@@ -419,16 +417,15 @@ def test_idx_errors(tmp_path):
         load_idx(write_idx(tmp_path, images, np.zeros(5, np.uint8), prefix="m")[0], many)
 
 
-def test_full_size_mnist_loads_in_seconds(tmp_path):
+def test_mnist_shaped_images_load_flattened_and_scaled(tmp_path):
+    # the full 60,000-image load is timed in bench/memory.py (idx), not here: timed tests are flaky
     rng = np.random.default_rng(0)
-    images = rng.integers(0, 256, (60_000, 28, 28), dtype=np.uint8)
-    labels = rng.integers(0, 10, 60_000).astype(np.uint8)
-    image_path, label_path = write_idx(tmp_path, images, labels)
-    start = time.perf_counter()
-    data = load_idx(image_path, label_path)
-    assert time.perf_counter() - start < 5.0
-    assert data.X.shape == (60_000, 784) and data.labels[123] == labels[123]
+    images = rng.integers(0, 256, (600, 28, 28), dtype=np.uint8)
+    labels = rng.integers(0, 10, 600).astype(np.uint8)
+    data = load_idx(*write_idx(tmp_path, images, labels))
+    assert data.X.shape == (600, 784) and data.n_classes == 10 and data.labels[123] == labels[123]
     assert data.X[7, 100] == images[7].reshape(-1)[100] / 255.0
+    assert data.feature_names[29] == "pixel_1_1"
 
 
 # ---- dispatch -------------------------------------------------------------------------

@@ -5,6 +5,8 @@ import pytest
 
 from engine.core.errors import ConfigurationError, DataError
 from engine.core.targets import encode_targets
+from engine.data import dataset as dataset_module
+from engine.data import preparation
 from engine.data.bundled import load_bundled
 from engine.data.dataset import Dataset
 from engine.data.preparation import prepare
@@ -147,3 +149,40 @@ def test_prepared_arrays_are_read_only():
     for array in (prepared.X_train, prepared.labels_test, prepared.mean):
         with pytest.raises(ValueError):
             array[0] = 0
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_big_inputs_are_prepared_block_by_block_with_the_same_bits(monkeypatch, dtype):
+    # blocks of a few rows: the statistics add up row after row as NumPy's in-memory sums do
+    rng = np.random.default_rng(5)
+    X = (rng.normal(size=(403, 6)) * [1e-3, 1.0, 1e5, 3.0, 1e-8, 7.0] + [0.0, 50.0, -1e6, 0.0, 1.0, 2.0]).astype(dtype)
+    dataset = Dataset(X, labels=rng.integers(0, 3, 403))
+    whole = prepare(dataset, test_fraction=0.2, seed=1)
+    scaled = whole.inputs("train")
+    monkeypatch.setattr(preparation, "BLOCK_BYTES", 8 * 6 * 7)
+    assert preparation._block_rows(scaled) == 7
+    blocks = prepare(dataset, test_fraction=0.2, seed=1)
+    for name in ("mean", "std", "X_train", "X_test"):
+        assert np.array_equal(getattr(blocks, name), getattr(whole, name)), name
+    assert blocks.X_train.dtype == np.float64  # the default: standardised inputs in float64
+    as_network = prepare(dataset, test_fraction=0.2, seed=1, dtype=np.float32)
+    assert as_network.X_train.dtype == np.float32
+    assert np.array_equal(as_network.X_train, whole.X_train.astype(np.float32))
+    assert np.array_equal(as_network.X_test, whole.X_test.astype(np.float32))
+
+
+def test_inputs_in_a_given_dtype_without_standardisation():
+    X = np.arange(12, dtype=np.float32).reshape(6, 2)
+    data = prepare(Dataset(X, labels=np.array([0, 1] * 3)), standardize=False, dtype="float64")
+    assert data.X_train.dtype == np.float64 and np.array_equal(np.sort(data.X_train[:, 0]), X[:, 0])
+    assert prepare(Dataset(X, labels=np.array([0, 1] * 3)), standardize=False).X_train.dtype == np.float32
+
+
+def test_a_non_finite_input_is_found_block_by_block(monkeypatch):
+    monkeypatch.setattr(dataset_module, "CHECK_BLOCK_BYTES", 16)
+    X = np.zeros((50, 3))
+    X[37, 2] = np.nan
+    assert dataset_module.first_non_finite(X) == (37, 2)
+    assert dataset_module.first_non_finite(np.zeros((50, 3))) is None
+    with pytest.raises(DataError, match="x3 of example 38"):
+        Dataset(X, labels=np.arange(50) % 2)

@@ -74,6 +74,26 @@ def test_phase_stepping_with_interruptions_equals_an_uninterrupted_run():
     assert np.array_equal(whole.history.loss, stepped.history.loss)
 
 
+@pytest.mark.parametrize("divergence, output", [("bce", "sigmoid"), ("l2", "sigmoid")])
+def test_a_whole_step_shows_the_same_output_gradient_as_its_phases(divergence, output):
+    # step() leaves ∂Div/∂y^(N) out where the backward pass uses y − d, and fills it in when read
+    data = prepare(generate("spirals", samples=60, noise=0.1, seed=0), test_fraction=0.0, seed=0)
+    make = lambda: Trainer(Network.create([2, 5, 1], ["tanh", output], seed=0), data.X_train,  # noqa: E731
+                           data.labels_train, divergence=divergence, batch_size=8, seed=0)
+    whole, phased = make(), make()
+    for _ in range(3):
+        whole.step()
+        for _ in phased.phases:
+            phased.advance()
+        (tw, gw, dw), (tp, gp, dp) = whole.current, phased.current
+        assert np.array_equal(dw, dp) and np.array_equal(tw.output, tp.output)
+        for k in range(1, 3):
+            assert np.array_equal(gw.dy[k], gp.dy[k]) and np.array_equal(gw.dz[k], gp.dz[k])
+        expected = divergences.get(divergence).gradient(tp.output, dp)
+        assert np.array_equal(gw.dy[2], expected)
+    assert np.array_equal(whole.network.parameters, phased.network.parameters)
+
+
 def test_history_records_loss_rate_and_gradient_norms_of_each_iteration():
     trainer = spiral_trainer()
     trainer.step()
@@ -135,6 +155,28 @@ def test_a_huge_learning_rate_stops_with_a_reason_and_finite_weights():
     assert f"iteration {reason.step + 1}" in reason.message and "smaller learning rate" in reason.message
     assert np.all(np.isfinite(trainer.network.parameters))
     assert np.all(np.isfinite(trainer.history.loss)) and len(trainer.history) == reason.step
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("momentum", [0.0, 0.5])
+def test_an_update_whose_square_overflows_is_not_applied(dtype, momentum):
+    # a finite gradient but Δ·Δ = ∞: plain SGD's bound lr·‖g‖ says "look", so the guard still looks
+    lr = 1e300 if dtype == "float64" else 1e30
+    data = prepare(generate("spirals", samples=100, noise=0.1, seed=0), seed=0)
+    net = Network.create([2, 8, 8, 1], ["tanh", "tanh", "sigmoid"], seed=0, dtype=dtype)
+    trainer = Trainer(net, data.X_train, data.labels_train, divergence="bce", batch_size=10,
+                      optimizer=optimizers.SGD(learning_rate=lr, momentum=momentum))
+    before = trainer.network.parameters.copy()
+    assert not trainer.step()
+    assert trainer.stopped.kind == "diverged" and "update overflows" in trainer.stopped.message
+    assert np.array_equal(trainer.network.parameters, before) and trainer.iteration == 0
+
+
+def test_sgd_bounds_its_update_by_the_gradient_norm_only_without_momentum():
+    assert optimizers.SGD(learning_rate=0.1).update_bound(30.0, 0.1) == pytest.approx(3.0)
+    assert optimizers.SGD(learning_rate=0.1).update_bound(1e-3, 0.1) == pytest.approx(0.1)  # lr itself
+    assert optimizers.SGD(learning_rate=0.1, momentum=0.9).update_bound(1.0, 0.1) == float("inf")
+    assert optimizers.Adam().update_bound(1.0, 0.1) == float("inf")
 
 
 def test_full_batch_is_gradient_descent_on_the_whole_set():
@@ -243,3 +285,16 @@ def test_new_hyperparameters_for_the_same_optimizer_apply_and_keep_its_state():
     assert trainer.optimizer.momentum == 0.9 and trainer.optimizer.nesterov
     assert np.array_equal(trainer.optimizer._state["momentum"], state)
     assert {"momentum", "nesterov"} <= {e.name for e in trainer.history.events}
+
+
+def test_a_big_set_is_evaluated_block_by_block(monkeypatch):
+    trainer = spiral_trainer()
+    trainer.run(steps=20)
+    whole = trainer.metrics(trainer.x, trainer.d, trainer.targets)
+    import engine.training.trainer as trainer_module
+
+    monkeypatch.setattr(trainer_module, "EVALUATION_BYTES", 8 * 2 * (8 + 8 + 1) * 13)  # 13 rows a block
+    blocks = trainer.metrics(trainer.x, trainer.d, trainer.targets)
+    assert trainer._eval_traces[13].z[1].shape == (13, 8)
+    assert blocks[0] == pytest.approx(whole[0], rel=1e-12) and blocks[1] == whole[1]
+    assert np.isfinite(blocks[0]) and 0 < blocks[1] <= 1
