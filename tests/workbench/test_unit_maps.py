@@ -171,3 +171,18 @@ def test_unit_map_of_a_diverged_network_is_white_not_an_error():
     values = np.array([[[np.nan], [np.inf]], [[-np.inf], [1.0]]])
     px = map_pixels(values, *(-np.inf, np.inf))
     assert px.shape == (1, 2, 2, 4) and tuple(px[0, 1, 0, :3]) == (255, 255, 255)
+
+
+def test_unit_map_window_draws_with_the_examples_and_closes_when_its_unit_is_gone(qtbot, run):
+    from workbench.panels.unit_map_window import RESOLUTION, UnitMapWindow
+
+    popup = UnitMapWindow()
+    qtbot.addWidget(popup)
+    popup.set_data(run.data)
+    assert len(popup.points.data) == run.data.n_train
+    popup.show_unit(2, 7)
+    assert popup.draw(run.network, run.network.parameters)
+    assert popup.image.image.shape == (RESOLUTION, RESOLUTION) and "unit 8 of hidden layer 2" in popup.caption.text()
+    assert not popup.draw(run.network, run.network.parameters)  # the same θ: nothing to do
+    smaller = Network.create([2, 8, 1], ["tanh", "sigmoid"], seed=0)
+    assert not popup.draw(smaller, smaller.parameters) and not popup.isVisible()
