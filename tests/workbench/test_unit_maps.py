@@ -79,7 +79,8 @@ def test_unit_maps_are_drawn_in_every_hidden_and_output_unit_and_explained_on_ho
     assert view.show_unit_maps(_payload(run))
     drawn = {(c, int(j)) for c in range(run.network.N + 1) for j in view._cols[c][0]}  # inputs too
     assert set(view.map_items.items) == drawn
-    assert all(item.isVisible() and item.pixmap().width() == 24 for item in view.map_items.items.values())
+    size = round(2 * view._radius)  # the 24×24 map, scaled once to the unit
+    assert all(item.isVisible() and item.pixmap().width() == size for item in view.map_items.items.values())
     tip = view.tooltip_at(view.unit_pos(1, 2))
     assert "over the input plane" in tip and "colour:" in tip and "tanh" in tip
     assert "click" in tip
@@ -87,7 +88,8 @@ def test_unit_maps_are_drawn_in_every_hidden_and_output_unit_and_explained_on_ho
     assert set(view.map_items.previews) == {"x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)"}  # unused features
     assert all(p.isVisible() and p.opacity() < 1 for p in view.map_items.previews.values())
     x1 = view.map_items.items[(0, 0)].pixmap().toImage()
-    assert x1.pixelColor(0, 0).red() > x1.pixelColor(23, 0).red()  # x1 grows to the right: orange → blue
+    mid = size // 2
+    assert x1.pixelColor(1, mid).red() > x1.pixelColor(size - 2, mid).red()  # x1 grows to the right: orange → blue
 
 
 def test_unit_map_toggle_and_automatic_off_above_the_documented_width(panel, run):
@@ -169,3 +171,18 @@ def test_unit_map_of_a_diverged_network_is_white_not_an_error():
     values = np.array([[[np.nan], [np.inf]], [[-np.inf], [1.0]]])
     px = map_pixels(values, *(-np.inf, np.inf))
     assert px.shape == (1, 2, 2, 4) and tuple(px[0, 1, 0, :3]) == (255, 255, 255)
+
+
+def test_unit_map_window_draws_with_the_examples_and_closes_when_its_unit_is_gone(qtbot, run):
+    from workbench.panels.unit_map_window import RESOLUTION, UnitMapWindow
+
+    popup = UnitMapWindow()
+    qtbot.addWidget(popup)
+    popup.set_data(run.data)
+    assert len(popup.points.data) == run.data.n_train
+    popup.show_unit(2, 7)
+    assert popup.draw(run.network, run.network.parameters)
+    assert popup.image.image.shape == (RESOLUTION, RESOLUTION) and "unit 8 of hidden layer 2" in popup.caption.text()
+    assert not popup.draw(run.network, run.network.parameters)  # the same θ: nothing to do
+    smaller = Network.create([2, 8, 1], ["tanh", "sigmoid"], seed=0)
+    assert not popup.draw(smaller, smaller.parameters) and not popup.isVisible()

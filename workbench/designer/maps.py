@@ -14,6 +14,8 @@ sampled and their units too small to read): above that width they are off automa
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QImage, QPixmap
@@ -49,6 +51,13 @@ def map_pixels(values: np.ndarray, lo: float, hi: float) -> np.ndarray:
     return np.ascontiguousarray(LUT[np.moveaxis(index, -1, 0)[:, ::-1]])
 
 
+@functools.lru_cache(maxsize=8)
+def outside_circle(G: int) -> np.ndarray:
+    """(G, G) True for the pixels of a G×G image outside its inscribed circle (made transparent)."""
+    c = (np.arange(G) + 0.5 - G / 2) / (G / 2)
+    return c[:, None] ** 2 + c[None, :] ** 2 > 1.0
+
+
 def scale_text(activation: str, lo: float, hi: float) -> str:
     """The colour scale in words, for the unit's tooltip."""
     where = ("its range" if activation in ("sigmoid", "softmax", "tanh")
@@ -77,20 +86,23 @@ class UnitMapItems:
 
     @staticmethod
     def _pixmap_in(circle, opacity: float = 1.0) -> QGraphicsPixmapItem:
-        circle.setFlag(QGraphicsItem.ItemClipsChildrenToShape, True)
+        # round by the pixels' alpha (outside_circle), not by clipping to the circle: a clip path per
+        # unit doubles the cost of painting the designer
         circle.setBrush(QBrush(Qt.NoBrush))  # the map instead of the bias fill; the outline on top
         item = QGraphicsPixmapItem(circle)
         item.setFlag(QGraphicsItem.ItemStacksBehindParent, True)
-        item.setTransformationMode(Qt.SmoothTransformation)
         item.setPos(circle.rect().topLeft())
         item.setOpacity(opacity)
         item.setVisible(False)
         return item
 
     def _paint(self, item, pixels: np.ndarray) -> None:
-        G = pixels.shape[0]
-        item.setPixmap(QPixmap.fromImage(QImage(pixels.data, G, G, 4 * G, QImage.Format_RGBA8888)))  # copies
-        item.setScale(2 * self.radius / G)
+        """Scaled once here to the unit's size (an unscaled pixmap paints as a plain blit), rounded by alpha."""
+        G, size = pixels.shape[0], max(1, round(2 * self.radius))
+        pixels[outside_circle(G), 3] = 0
+        image = QImage(pixels.data, G, G, 4 * G, QImage.Format_RGBA8888)
+        item.setPixmap(QPixmap.fromImage(image.scaled(size, size, Qt.IgnoreAspectRatio, Qt.SmoothTransformation)))
+        item.setScale(2 * self.radius / size)
         item.setVisible(True)
 
     def show(self, payload, sizes) -> bool:

@@ -2,7 +2,8 @@
 
 Clicking a unit in the designer (maps on) opens it; it follows the training live, drawn on the
 GUI thread from the latest snapshot's θ on a finer grid (RESOLUTION², one forward pass), on the
-same colour scale as the thumbnails, with the axes in the data's units as the decision view.
+same colour scale as the thumbnails, with the axes in the data's units as the decision view and
+the training examples on top.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from engine.analysis.unit_maps import map_range, unit_maps
 from engine.core.network import Network
 
 from ..designer.maps import LUT, scale_text
+from ..palette import class_colour
 from .unit_maps import grid_for
 
 RESOLUTION = 120
@@ -42,6 +44,10 @@ class UnitMapWindow(QWidget):
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setLookupTable(LUT)
         self.plot.addItem(self.image)
+        # the training examples over the map (class colours, dark outline: readable on either end of the scale)
+        self.points = pg.ScatterPlotItem(size=5, pen=pg.mkPen("#222222", width=0.8))
+        self.points.setZValue(1)
+        self.plot.addItem(self.points)
         layout.addWidget(self.plot, 1)
 
     def set_data(self, data) -> None:
@@ -54,6 +60,11 @@ class UnitMapWindow(QWidget):
         lo = data.inverse_transform(np.array([[self.grid.x_range[0], self.grid.y_range[0]]]))[0]
         hi = data.inverse_transform(np.array([[self.grid.x_range[1], self.grid.y_range[1]]]))[0]
         self.rect = QRectF(lo[0], lo[1], hi[0] - lo[0], hi[1] - lo[1])
+        raw = data.inverse_transform(data.X_train)[:, :2]
+        labels = data.labels_train
+        brushes = ([pg.mkBrush(class_colour(int(c))) for c in labels] if labels is not None
+                   else pg.mkBrush("#bbbbbb"))
+        self.points.setData(raw[:, 0], raw[:, 1], brush=brushes)
         names = list(data.feature_names[:2])
         self.plot.setLabel("bottom", names[0] if names else "x1")
         self.plot.setLabel("left", names[1] if len(names) > 1 else "x2")
@@ -73,8 +84,11 @@ class UnitMapWindow(QWidget):
         if not self.isVisible() or self.unit is None or self.grid is None:
             return False
         k, j = self.unit
-        if parameters is None or parameters.shape != (network.layout.size,) or k > network.N \
-                or j >= network.sizes[k] or self.grid.points.shape[1] != network.sizes[0]:
+        if k > network.N or j >= network.sizes[k]:  # an edit took the unit away
+            self.hide()
+            return False
+        if parameters is None or parameters.shape != (network.layout.size,) \
+                or self.grid.points.shape[1] != network.sizes[0]:
             return False
         if self._drawn is parameters:
             return False
