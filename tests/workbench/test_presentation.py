@@ -197,7 +197,7 @@ def test_presentation_leaving_restores_the_layout_exactly(qtbot, window):
     docks = {n: (d.isVisible(), d.geometry()) for n, d in w.docks.items()}
     for _ in range(2):  # twice: the second entry must not leave anything of the first behind
         w.presentation.enter()
-        qtbot.wait(50)
+        qtbot.waitUntil(lambda: w.geometry() == w.screen().geometry())  # in presentation: full screen
         w.presentation.leave()
         qtbot.waitUntil(lambda: w.saveState(LAYOUT_VERSION) == state, timeout=3000)
         qtbot.waitUntil(lambda: w.geometry() == geometry, timeout=3000)
