@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import QSizePolicy
 
 #: layout cells of a PlotItem: (row, column); the view box is (2, 1), the bottom axis (3, 1)
@@ -17,11 +18,39 @@ BELOW = (4, 1)
 
 
 def legend_outside(plot: pg.PlotItem, where=BELOW, columns: int = 1) -> pg.LegendItem:
-    """A legend for `plot` in the layout cell `where`, its entries in `columns` columns."""
+    """A legend for `plot` in the layout cell `where`, its entries in up to `columns` columns.
+
+    Below the plot the columns follow the plot's width (`fit_columns`): a legend wider than a
+    narrow dock would otherwise widen the plot past the dock's edge and be cut off there.
+    """
     legend = pg.LegendItem(offset=None, pen=None, brush=None, verSpacing=-6)
     legend.setColumnCount(columns)
-    legend.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Fixed)  # its own height, not the row's
+    # its own height, not the row's; below the plot it may be narrower than its one-row width
+    horizontal = QSizePolicy.Ignored if where == BELOW else QSizePolicy.Preferred
+    legend.setSizePolicy(horizontal, QSizePolicy.Fixed)
+    if where == BELOW:
+        legend.setMinimumWidth(0)  # never widens the plot: its columns follow the width instead
     plot.layout.addItem(legend, *where)
     plot.layout.setAlignment(legend, Qt.AlignTop | Qt.AlignLeft)
     plot.legend = legend
+    if where == BELOW:
+        plot.geometryChanged.connect(lambda: fit_columns(legend, _room(plot), columns))
     return legend
+
+
+def _room(plot: pg.PlotItem) -> float:
+    """The width the plot really has: its own, or less where its view is narrower (a squeezed dock)."""
+    views = plot.scene().views() if plot.scene() is not None else []
+    return min([plot.geometry().width()] + [v.viewport().width() for v in views])
+
+
+def fit_columns(legend: pg.LegendItem, width: float, most: int) -> None:
+    """As many columns (at most `most`, at least 1) as the widest entry allows in `width` px."""
+    # the text's own width (a LabelItem's rect stretches with its layout cell)
+    entries = [sample.boundingRect().width() + QFontMetricsF(label.item.font()).horizontalAdvance(label.item.toPlainText())
+               + 16 for sample, label in legend.items]
+    if not entries:
+        return
+    fit = max(1, min(most, int(width // max(entries))))
+    if fit != legend.columnCount:
+        legend.setColumnCount(fit)
