@@ -130,7 +130,7 @@ def test_landscape_two_parameters_from_the_designer_selection(qtbot, window):
     window.designer.view.unitSelected.emit(1, 3)  # unit 4 of layer 1: its bias b_4^(1)
     controls.take_second.click()
     assert controls.combo.currentData() == "parameters" and controls.request.names == ("W2[0,1]", "b1[3]")
-    payload = landscape_payload(qtbot, window, lambda p: p.directions == "parameters")
+    payload = landscape_payload(qtbot, window, lambda p: p.axes is not None and p.axes.names == ("W2[0,1]", "b1[3]"))
     trainer = Session().build().trainer
     loss = TrainingLoss.of_trainer(trainer)
     e1, e2 = named_direction(loss.layout, "W2[0,1]"), named_direction(loss.layout, "b1[3]")
@@ -147,27 +147,29 @@ def test_landscape_two_parameters_from_the_designer_selection(qtbot, window):
 
 def test_landscape_path_strip_and_slice_show_the_real_loss_and_the_curvature(qtbot, window):
     panel = open_dock(qtbot, window)
+    landscape_payload(qtbot, window, lambda p: p.iteration == 0)  # the path starts at θ_0
     for _ in range(6):
         window.step_iteration()
     panel.view.combo.setCurrentIndex(panel.view.combo.findData("pca"))
     payload = landscape_payload(qtbot, window, lambda p: p.iteration == 6 and p.directions == "pca")
     path = payload.path
-    assert path.iterations.tolist() == [1, 2, 3, 4, 5, 6]
+    assert path.iterations.tolist() == [0, 1, 2, 3, 4, 5, 6]
     trainer = Session().build().trainer
-    thetas = []
+    thetas = [trainer.network.parameters.copy()]
     for _ in range(6):
         trainer.step()
         thetas.append(trainer.network.parameters.copy())
     loss = TrainingLoss.of_trainer(trainer)
     assert np.allclose(path.real_loss, [loss.value(t) for t in thetas], rtol=1e-12)
     assert np.allclose(path.coordinates[-1], 0.0)  # the path ends at θ, the plane's centre
+    assert np.abs(path.coordinates).max() == pytest.approx(0.8)  # PCA axes: the path fills 80 % of the span
     cut = line_slice(loss, thetas[-1], payload.surface.e1, 1.0, 101)
     assert np.allclose(payload.slice.loss, cut.loss) and payload.slice.curvature == pytest.approx(cut.curvature)
     qtbot.waitUntil(lambda: panel.view.payload is payload)
     x, y = panel.view.strip.real.getData()
     assert np.array_equal(x, path.iterations) and np.allclose(10 ** y, path.real_loss)  # a log axis
     assert "PC₁ explains" in panel.view.caption.text() and "Orange: the path" in panel.view.caption.text()
-    second = cut.curvature * float(cut.direction @ cut.direction)
+    second = payload.slice.curvature * float(payload.slice.direction @ payload.slice.direction)
     assert f"d²L/dα² = vᵀHv = {second:.4g}" in panel.view.slice_caption.text()
     panel.view.controls.slice.setCurrentIndex(panel.view.controls.slice.findData("descent"))
     along = landscape_payload(qtbot, window, lambda p: p.request.slice_along == "descent")

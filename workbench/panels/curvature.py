@@ -55,15 +55,16 @@ class CurvatureProbe:
         return self.pacing.interval
 
     def compute(self, trainer, paused: bool):
+        return self.pacing.run(self._work(trainer, paused))
+
+    @staticmethod
+    def _work(trainer, paused: bool):
+        """Its first chunk copies θ and the loss; the rest never touches the trainer."""
         theta = np.array(trainer.network.parameters, dtype=np.float64)
         theta.flags.writeable = False
         loss = TrainingLoss.of_trainer(trainer)
         iteration = trainer.iteration
         yield 0.0
-        return (yield from self.pacing.run(self._work(loss, theta, iteration, paused)))
-
-    @staticmethod
-    def _work(loss, theta, iteration, paused):
         report = yield from curvature_steps(loss, theta)
         verdict = report.classification
         escape = None

@@ -134,7 +134,7 @@ class LandscapePanel(BasePanel):
         designer = host.panels.get("NetworkDesignerDock")
         if designer is not None:
             designer.view.weightSelected.connect(lambda k, i, j: select(f"W{k}[{i},{j}]"))
-            designer.view.unitSelected.connect(lambda k, j: select(f"b{k}[{j}]" if k >= 1 else None))
+            designer.view.unitSelected.connect(lambda k, j: k >= 1 and select(f"b{k}[{j}]"))  # x_j has no bias
         inspector = host.panels.get("InspectorDock")
         if inspector is not None:
             inspector.inspector.selectionChanged.connect(lambda k, i, j: select(f"W{k}[{i},{j}]"))

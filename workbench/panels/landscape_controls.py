@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QGridLayout, QHBoxLayout, QLabel, QPushButton, QSpinBox, QWidget
 
 from engine.analysis.directions import parameter_names
@@ -74,7 +74,7 @@ class LandscapeControls(QWidget):
         self.combo = QComboBox()
         for key, label in AXES_LABELS.items():
             self.combo.addItem(label, key)
-            self.combo.setItemData(self.combo.count() - 1, AXES_TIPS[key], 3)  # Qt.ToolTipRole
+            self.combo.setItemData(self.combo.count() - 1, AXES_TIPS[key], Qt.ToolTipRole)
         self.combo.setToolTip("The plane's directions e₁, e₂ through the current θ (hover an entry for what it is)")
         self.first, self.second = self._name_box("e₁"), self._name_box("e₂")
         self.take_first, self.take_second = self._take_button("e₁"), self._take_button("e₂")
@@ -181,12 +181,12 @@ class LandscapeControls(QWidget):
 
     @staticmethod
     def _typed(box: QComboBox) -> str:
-        """The engine name in a box: its item's, or the last word typed (`w₁,₂⁽²⁾  W2[0,1]` or `W2[0,1]`)."""
+        """The engine name in a box: its item's, or what was typed (`W2[0, 1]`, or after an item's symbol)."""
         text = box.currentText().strip()
         index = box.findText(text)
         if index >= 0 and box.itemData(index):
             return box.itemData(index)
-        return text.split()[-1] if text else ""
+        return text.rsplit("  ", 1)[-1]
 
     def _propose(self, **changes) -> None:
         proposal = replace(self.request, **changes)
@@ -215,7 +215,10 @@ class LandscapeControls(QWidget):
         self.combo.setCurrentIndex(self.combo.findData(r.axes))
         for box, name in zip((self.first, self.second), r.names or ("", "")):
             index = box.findData(name)
-            box.setCurrentIndex(index) if index >= 0 else box.setEditText(item_text(name) if name else "")
+            if index >= 0:
+                box.setCurrentIndex(index)
+            else:  # a big network's names are typed, not listed
+                box.setEditText(item_text(name) if name else "")
         self.span.setValue(r.span)
         self.resolution.setValue(r.resolution)
         self.slice.setCurrentIndex(self.slice.findData(r.slice_along))

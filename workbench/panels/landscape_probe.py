@@ -87,18 +87,21 @@ class LandscapeProbe:
         self.record.offer(id(trainer), trainer.iteration, trainer.network.parameters)
 
     def compute(self, trainer, paused: bool):
+        return self.pacing.run(self._work(trainer))
+
+    def _work(self, trainer):
+        """Its first chunk copies θ, the loss and the kept path; the rest never touches the trainer."""
         theta = np.array(trainer.network.parameters, dtype=np.float64)
         theta.flags.writeable = False
         loss = TrainingLoss.of_trainer(trainer)
         iteration, request = trainer.iteration, self.request
+        if len(self.record) == 0:  # the path starts here (θ before the first update has no after_step)
+            self.record.offer(id(trainer), iteration, theta)
         points = self.record.points()
         key = (id(trainer), points[0].iteration if points else None, loss.l2, loss.l1)
         if key != self._known_key:  # another run, a restarted record or other penalties
             self._known, self._known_key = {}, key
         yield 0.0
-        return (yield from self.pacing.run(self._work(loss, theta, iteration, request, points)))
-
-    def _work(self, loss, theta, iteration, request, points):
         its, path = path_matrix(points, theta, iteration)
         axes = yield from axes_steps(loss, theta, request.axes, request.names, path, request.span)
         surface = yield from landscape_steps(loss, theta, axes.e1, axes.e2, request.span, request.resolution)
