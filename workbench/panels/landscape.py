@@ -93,8 +93,9 @@ def plane_text(p: LandscapePayload, norm: float) -> str:
             f"plane (‖·‖ = {norm:.3g}; length not to scale).")
     path = p.path
     if path is not None and len(path.iterations) > 1:
-        text += (f" Orange: the path from ○ (iteration {path.iterations[0]}) to θ, {len(path.iterations)} points; "
-                 f"the strip below gives its real loss.")
+        text += (f" Orange: the path from ○ (iteration {path.iterations[0]}) to θ, {len(path.iterations)} points. "
+                 f"Strip: its real loss L(θᵢ) (orange) and the loss on the plane under each projected point (grey "
+                 f"dashed); where they part, the path has left the plane.")
     if p.axes is not None and p.axes.explained:
         first, second = p.axes.explained
         text += f" PC₁ explains {first:.1%}, PC₂ {second:.1%} of the path's variance ({first + second:.1%} together)."
