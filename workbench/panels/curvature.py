@@ -127,7 +127,7 @@ class CurvatureView(QWidget):
 
 
 class CurvaturePanel(BasePanel):
-    name, title, visible, tab_with = "CurvatureDock", "Curvature (Hessian)", False, "LandscapeDock"
+    name, title, visible, tab_with = "CurvatureDock", "Curvature", False, "LandscapeDock"
 
     def __init__(self, host):
         self.host = host

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ..worker import commands as wc
@@ -23,6 +23,15 @@ from .landscape_view import PathStrip, PlaneMap, SliceCurve, level_values, secon
 __all__ = ["LandscapePanel", "LandscapePayload", "LandscapeProbe", "LandscapeRequest", "LandscapeView", "level_values"]
 
 
+class MapWidget(pg.PlotWidget):
+    """The map's plot: it prefers 280 px of height and takes what is left over. (The dock's scroll area
+    sizes the view by its preferred height for the width, as its captions wrap; a plot's own preference,
+    ~500 px, would squeeze the map below its minimum and hide its axis under the strip.)"""
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        return QSize(420, 280)
+
+
 class LandscapeView(QWidget):
     """Controls, the map, the strip of the path's real loss beside the slice, and what they show in words."""
 
@@ -31,13 +40,13 @@ class LandscapeView(QWidget):
         layout = QVBoxLayout(self)
         self.controls = LandscapeControls()
         self.combo = self.controls.combo
-        self.plot_widget = pg.PlotWidget()
-        self.plot_widget.setMinimumHeight(230)
+        self.plot_widget = MapWidget()
+        self.plot_widget.setMinimumHeight(260)
         self.plot_widget.setToolTip("Click to move θ to that point of the plane (undoable with Ctrl+Z)")
         self.plot = self.plot_widget.getPlotItem()
         self.map = PlaneMap(self.plot)
         self.lines = self.map.lines
-        self.strip = PathStrip(small_plot(110, "iteration", "L"))
+        self.strip = PathStrip(small_plot(110, "iteration", "L", log_y=True))
         self.strip.widget.setToolTip("Orange: the real loss L(θᵢ) at each point of the path. Grey dashed: the loss "
                                      "on the plane under the projected point. Where they part, θᵢ lies off the plane: "
                                      "a projected path can seem to cross contours while the real loss falls")
@@ -76,30 +85,33 @@ class LandscapeView(QWidget):
         self.slice_caption.setText(slice_text(payload))
 
     def _axis_labels(self, p: LandscapePayload) -> None:
-        names = p.axes.names if p.axes is not None else ()
-        if names:
-            self.plot.setLabel("bottom", f"a = Δ{lecture_symbol(names[0])}  ({names[0]})")
-            self.plot.setLabel("left", f"b = Δ{lecture_symbol(names[1])}  ({names[1]})")
+        """What a and b move along: the two parameters' Δ, the principal components, the eigenvectors."""
+        axes = p.axes
+        if axes is not None and axes.names:
+            bottom, left = (f"{label} = Δ{lecture_symbol(n)}  ({n})" for label, n in zip("ab", axes.names))
+        elif axes is not None and axes.explained:
+            bottom, left = (f"{label}: along PC{sub} ({share:.0%})" for label, sub, share in zip("ab", "₁₂", axes.explained))
+        elif axes is not None and axes.kind == "hessian":
+            bottom, left = "a: along v₁ (of λ_max)", "b: along v₂ (next largest λ)"
         else:
-            self.plot.setLabel("bottom", "a (along e₁)")
-            self.plot.setLabel("left", "b (along e₂)")
+            bottom, left = "a: along e₁ (random)", "b: along e₂ (random)"
+        self.plot.setLabel("bottom", bottom)
+        self.plot.setLabel("left", left)
 
 
 def plane_text(p: LandscapePayload, norm: float) -> str:
-    """What the map shows, in words: the loss at θ and its range, the arrow, the path, the axes."""
+    """What the map shows, in words (short: the dock may be 460 px wide); the details are in the tooltips."""
     s = p.surface
-    text = (f"iteration {p.iteration}: L(θ) = {s.centre_loss:.4g}, on the plane {np.nanmin(s.loss):.4g} … "
-            f"{np.nanmax(s.loss):.4g} (colour: log₁₀ L, white lines: levels of L). Red: θ and −∇L projected on the "
-            f"plane (‖·‖ = {norm:.3g}; length not to scale).")
+    text = (f"iteration {p.iteration}: L(θ) = {s.centre_loss:.4g}; on the plane {np.nanmin(s.loss):.4g} … "
+            f"{np.nanmax(s.loss):.4g} (colour log₁₀ L, white: levels). Red: θ and −∇L on the plane (‖·‖ = {norm:.3g}).")
     path = p.path
     if path is not None and len(path.iterations) > 1:
-        text += (f" Orange: the path from ○ (iteration {path.iterations[0]}) to θ, {len(path.iterations)} points. "
-                 f"Strip: its real loss L(θᵢ) (orange) and the loss on the plane under each projected point (grey "
-                 f"dashed); where they part, the path has left the plane.")
+        text += (f" Orange: the path from ○ (iteration {path.iterations[0]}), {len(path.iterations)} points; strip: "
+                 f"its real loss (orange), the plane's under it (grey dashed).")
     if p.axes is not None and p.axes.explained:
         first, second = p.axes.explained
-        text += f" PC₁ explains {first:.1%}, PC₂ {second:.1%} of the path's variance ({first + second:.1%} together)."
-    text += " Click the map to move θ there (Ctrl+Z undoes), then Run trains from there."
+        text += f" PC₁ explains {first:.1%}, PC₂ {second:.1%} of the path's variance."
+    text += " Click the map: θ moves there (Ctrl+Z undoes)."
     return text + (f"\n{p.note}" if p.note else "")
 
 
@@ -110,15 +122,18 @@ def slice_text(p: LandscapePayload) -> str:
         return ""
     second = second_derivative(cut)
     slope = cut.slope * float(np.linalg.norm(cut.direction))
-    shape = ("curves upward (a valley across this line)" if second > 0 else
-             "curves downward (a ridge: the loss falls both ways)" if second < 0 else "is flat to second order")
+    shape = "curves upward" if second > 0 else "curves downward" if second < 0 else "is flat to second order"
     along = SLICE_LABELS.get(p.request.slice_along, "")
-    return (f"Slice {along}: dL/dα = {slope:.4g}, d²L/dα² = vᵀHv = {second:.4g} at α = 0 (per unit length "
-            f"vᵀHv/‖v‖² = {cut.curvature:.4g}): L {shape}.")
+    return (f"Slice {along}: dL/dα = {slope:.4g}, d²L/dα² = vᵀHv = {second:.4g} at α = 0 "
+            f"(vᵀHv/‖v‖² = {cut.curvature:.4g}): L {shape} along v.")
 
 
 class LandscapePanel(BasePanel):
-    name, title, visible = "LandscapeDock", "Loss landscape", False
+    """Docked as a tab beside the run controls: the left column's full height and width for the map
+    (the right column's curve docks leave it a strip a few lines high)."""
+
+    name, title, visible = "LandscapeDock", "Landscape", False
+    area, tab_with = Qt.LeftDockWidgetArea, "RunControlsDock"
 
     def __init__(self, host):
         self.host = host

@@ -115,20 +115,21 @@ class LandscapeControls(QWidget):
         return button
 
     def _lay_out(self, grid: QGridLayout) -> None:
+        """axes / e₁ / e₂ / span, resolution, slice: four short rows (the dock may be narrow)."""
         grid.addWidget(QLabel("axes"), 0, 0)
-        grid.addWidget(self.combo, 0, 1, 1, 3)
-        self.parameter_row = QWidget()
-        row = QHBoxLayout(self.parameter_row)
-        row.setContentsMargins(0, 0, 0, 0)
-        for w in (QLabel("e₁"), self.first, self.take_first, QLabel("e₂"), self.second, self.take_second):
-            row.addWidget(w)
-        grid.addWidget(self.parameter_row, 1, 0, 1, 4)
+        grid.addWidget(self.combo, 0, 1, 1, 2)
+        for row, (label, box, button) in enumerate((("e₁", self.first, self.take_first),
+                                                   ("e₂", self.second, self.take_second)), start=1):
+            grid.addWidget(QLabel(label), row, 0)
+            grid.addWidget(box, row, 1)
+            grid.addWidget(button, row, 2)
         settings = QHBoxLayout()
         for w in (QLabel("span"), self.span, QLabel("resolution"), self.resolution, QLabel("slice"), self.slice):
             settings.addWidget(w)
         settings.addStretch(1)
-        grid.addLayout(settings, 2, 0, 1, 4)
-        grid.addWidget(self.message, 3, 0, 1, 4)
+        grid.addLayout(settings, 3, 0, 1, 3)
+        grid.addWidget(self.message, 4, 0, 1, 3)
+        grid.setColumnStretch(1, 1)
 
     def _connect(self) -> None:
         self.combo.currentIndexChanged.connect(lambda _: self._propose(axes=self.combo.currentData()))
@@ -224,3 +225,5 @@ class LandscapeControls(QWidget):
         self.slice.setCurrentIndex(self.slice.findData(r.slice_along))
         for w in widgets:
             w.blockSignals(False)
+        for box in (self.first, self.second):  # read only for the "two parameters" axes (a selection switches)
+            box.setEnabled(r.axes == "parameters")

@@ -20,11 +20,13 @@ from engine.analysis.contour import contour_segments
 from engine.analysis.landscape import Landscape, Slice
 from engine.analysis.path_on_plane import PathOnPlane
 
+from ..plots.curves import SparseLogAxis
+
 LEVELS = 8
 PATH_COLOUR = "#E69F00"
 PATH_PEN = pg.mkPen(PATH_COLOUR, width=2)
 PLANE_PEN = pg.mkPen((110, 110, 110), width=1.5, style=Qt.DashLine)
-ARROW_COLOUR = "#D55E00"
+ARROW_COLOUR = "#E00000"  # θ and −∇L: red, apart from the orange path
 
 
 def level_values(loss: np.ndarray, count: int = LEVELS) -> np.ndarray:
@@ -35,8 +37,9 @@ def level_values(loss: np.ndarray, count: int = LEVELS) -> np.ndarray:
     return np.unique(np.quantile(finite, np.linspace(0.05, 0.95, count)))
 
 
-def small_plot(height: int, bottom: str, left: str) -> pg.PlotWidget:
-    widget = pg.PlotWidget()
+def small_plot(height: int, bottom: str, left: str, log_y: bool = False) -> pg.PlotWidget:
+    """A short plot under the map: no SI-prefix rescaling of its axes (L stays L), a sparse log axis if asked."""
+    widget = pg.PlotWidget(axisItems={"left": SparseLogAxis("left")} if log_y else None)
     widget.setMinimumHeight(height)
     widget.setMaximumHeight(int(height * 1.6))
     plot = widget.getPlotItem()
@@ -44,6 +47,8 @@ def small_plot(height: int, bottom: str, left: str) -> pg.PlotWidget:
     plot.setLabel("left", left)
     plot.showGrid(x=True, y=True, alpha=0.2)
     plot.setMenuEnabled(False)
+    for side in ("left", "bottom"):
+        plot.getAxis(side).enableAutoSIPrefix(False)
     return widget
 
 
@@ -63,11 +68,14 @@ class PlaneMap:
         self.labels: list[pg.TextItem] = []
         self.path = pg.PlotDataItem(pen=PATH_PEN, symbol="o", symbolSize=4, symbolBrush=PATH_COLOUR, symbolPen=None)
         self.start = pg.ScatterPlotItem(size=11, brush=None, pen=pg.mkPen(PATH_COLOUR, width=2))
-        self.arrow = pg.PlotDataItem(pen=pg.mkPen(ARROW_COLOUR, width=3))
-        self.head = pg.ArrowItem(brush=ARROW_COLOUR, pen=None, headLen=14)
+        self.arrow = pg.PlotDataItem(pen=pg.mkPen(ARROW_COLOUR, width=2.5))
+        self.head = pg.ArrowItem(brush=ARROW_COLOUR, pen=pg.mkPen("w", width=1), headLen=20, tipAngle=40)
         self.point = pg.ScatterPlotItem(size=11, brush=ARROW_COLOUR, pen="w")
         for item in (self.path, self.start, self.arrow, self.head, self.point):
             plot.addItem(item)
+        self.head.hide()  # until the first plane
+        for side in ("left", "bottom"):
+            plot.getAxis(side).enableAutoSIPrefix(False)
 
     def draw(self, s: Landscape, gradient: np.ndarray, path: PathOnPlane | None) -> float:
         """Draw the plane; returns ‖−∇L on the plane‖."""
@@ -82,6 +90,7 @@ class PlaneMap:
         tip = g / norm * 0.4 * s.a[-1] if norm > 0 else np.zeros(2)
         self.arrow.setData([0.0, tip[0]], [0.0, tip[1]])
         self.head.setPos(*tip)
+        self.head.setVisible(norm > 0)
         self.head.setStyle(angle=180 - np.degrees(np.arctan2(tip[1], tip[0])))
         self.point.setData([0.0], [0.0])
         self._path(s, path)
