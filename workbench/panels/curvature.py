@@ -42,13 +42,13 @@ class CurvaturePayload:
 
 
 class CurvatureProbe:
-    """The spectrum at θ (dense up to 3000 parameters, else Lanczos extremes); every 5 s while training,
+    """The spectrum at θ (dense up to 3000 parameters, else Lanczos extremes); every 2 s while training,
     or less often so that it takes at most ~20 % of the worker."""
 
     name = "curvature"
 
     def __init__(self):
-        self.pacing = Pacing(base=5.0)
+        self.pacing = Pacing(base=2.0)
 
     @property
     def interval(self) -> float:

@@ -12,6 +12,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
+from ..plots.legend import BELOW, legend_outside
+
 CAPACITY = 512
 
 
@@ -47,18 +49,19 @@ class ExtremesPlot:
 
     def __init__(self):
         self.widget = pg.PlotWidget()
-        self.widget.setMinimumHeight(130)
-        self.widget.setMaximumHeight(220)
+        self.widget.setMinimumHeight(160)
+        self.widget.setMaximumHeight(260)
         plot = self.widget.getPlotItem()
         plot.setMenuEnabled(False)
         plot.setLabel("bottom", "iteration")
         plot.setLabel("left", "λ")
         plot.showGrid(x=True, y=True, alpha=0.2)
         plot.addLine(y=0.0, pen=pg.mkPen((140, 140, 140), width=1, style=Qt.DashLine))
+        legend_outside(plot, BELOW, 2)  # under the axis: never over the curves
         self.largest = plot.plot([], [], pen=pg.mkPen("#0072B2", width=2), symbol="o", symbolSize=4,
-                                 symbolBrush="#0072B2", symbolPen=None, name="λ_max")
+                                 symbolBrush="#0072B2", symbolPen=None, name="λ_max (largest eigenvalue)")
         self.smallest = plot.plot([], [], pen=pg.mkPen("#D55E00", width=2), symbol="o", symbolSize=4,
-                                  symbolBrush="#D55E00", symbolPen=None, name="λ_min")
+                                  symbolBrush="#D55E00", symbolPen=None, name="λ_min (smallest eigenvalue)")
         self.widget.setToolTip("The Hessian's largest (blue) and smallest (vermilion) eigenvalue at each report: "
                                "λ_min < 0 means some direction still curves downward (a saddle, not a minimum)")
 
