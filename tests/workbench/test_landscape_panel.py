@@ -251,3 +251,19 @@ def test_pacing_keeps_a_probe_to_its_share_and_never_restarts_one_in_flight():
     assert pacing.interval == pytest.approx(10.0)
     pacing.restart()
     assert pacing.interval == 0.0  # a new request is due at once
+
+
+def test_landscape_move_while_training_goes_on_from_there_and_undo_pauses(qtbot, window):
+    panel = open_dock(qtbot, window)
+    window.toggle_run()
+    payload = landscape_payload(qtbot, window, lambda p: p.iteration > 0)
+    qtbot.waitUntil(lambda: panel.view.payload is payload, timeout=20_000)
+    stack = window.controller.undo_stack
+    before = stack.count()
+    assert panel.move_to(0.3, -0.2)
+    command = stack.command(before)
+    assert np.array_equal(command.new, payload.theta + 0.3 * payload.surface.e1 - 0.2 * payload.surface.e2)
+    moved = wait_snapshot(qtbot, window, lambda s: s.state == "running", timeout=20_000).iteration
+    wait_snapshot(qtbot, window, lambda s: s.state == "running" and s.iteration > moved + 5, timeout=20_000)
+    stack.undo()  # while training: it pauses and goes back to θ before the move
+    wait_snapshot(qtbot, window, lambda s: s.state == "paused" and np.array_equal(s.parameters, command.old), timeout=20_000)
