@@ -10,8 +10,9 @@ The axes, by `kind`:
 A choice that cannot be had now (too short a trajectory, a parameter the network no longer
 has) falls back to random directions and says why in `note`.
 
-`plane_work` estimates the multiply-adds of one R × R plane, so a live view refuses, with the
-numbers, a resolution it could not follow; the offline `landscape` command has no such limit.
+`check_plane` refuses, with the numbers, a resolution a live view could not follow: by the time the
+last plane took per point, or before one was timed by `plane_work`, the multiply-adds of an R × R
+plane; the offline `landscape` command has no such limit.
 """
 
 from __future__ import annotations
@@ -29,8 +30,10 @@ from engine.core.errors import ConfigurationError
 from engine.core.network import Layout
 
 AXES = ("parameters", "random", "hessian", "pca")
-#: multiply-adds of one plane a live view may spend (~1–3 s of one core, time-sliced)
-LIVE_WORK = 2.0e9
+#: worker seconds one plane of a live view may take (time-sliced: a new plane every ~LIVE_SECONDS / 15 %)
+LIVE_SECONDS = 3.0
+#: multiply-adds of one plane a live view may spend, before a plane has been timed
+LIVE_WORK = 2.0e10
 #: share of the span the PCA path's farthest point reaches
 PCA_FILL = 0.8
 
@@ -78,22 +81,31 @@ def plane_work(sizes, samples: int, resolution: int) -> float:
     return float(resolution) ** 2 * samples * layers
 
 
-def largest_live_resolution(sizes, samples: int) -> int:
-    """The largest R whose plane stays within LIVE_WORK (at least 2)."""
+def largest_live_resolution(sizes, samples: int, seconds_per_point: float | None = None) -> int:
+    """The largest R whose plane stays within LIVE_SECONDS (measured) or LIVE_WORK (estimated); at least 2."""
+    if seconds_per_point:
+        return max(2, int(np.sqrt(LIVE_SECONDS / seconds_per_point)))
     per_point = plane_work(sizes, samples, 1)
     return max(2, int(np.sqrt(LIVE_WORK / per_point)))
 
 
-def check_plane(sizes, samples: int, span: float, resolution: int) -> None:
-    """Refuse (ConfigurationError, with the numbers) a span or resolution a live view cannot sample."""
+def check_plane(sizes, samples: int, span: float, resolution: int, seconds_per_point: float | None = None) -> None:
+    """Refuse (ConfigurationError, with the numbers) a span or resolution a live view cannot sample.
+
+    `seconds_per_point`: what the last plane took per point (small networks cost more per point than
+    their multiply-adds say); without it the multiply-adds are estimated."""
     offsets(span, resolution)  # a whole number from 2 to the engine's maximum, a span > 0
-    work = plane_work(sizes, samples, resolution)
-    if work > LIVE_WORK:
-        top = largest_live_resolution(sizes, samples)
-        raise ConfigurationError(
-            f"a {resolution}×{resolution} plane is {resolution * resolution:,} evaluations of L over the "
-            f"{samples:,} training samples (about {work:.2g} multiply-adds): too slow to follow training; "
-            f"at most {top}×{top} for this network here (the landscape command has no such limit)")
+    top = largest_live_resolution(sizes, samples, seconds_per_point)
+    if resolution <= top:
+        return
+    points = (f"{resolution}×{resolution} plane is {resolution * resolution:,} evaluations of L over the "
+              f"{samples:,} training samples")
+    if seconds_per_point:
+        cost = f"about {resolution * resolution * seconds_per_point:.2g} s of the worker, as the last plane went"
+    else:
+        cost = f"about {plane_work(sizes, samples, resolution):.2g} multiply-adds"
+    raise ConfigurationError(f"a {points} ({cost}): too slow to follow training; at most {top}×{top} for this "
+                             f"network here (the landscape command has no such limit)")
 
 
 def axes_steps(loss: TrainingLoss, theta, kind: str, names=(), path=None, span: float = 1.0) -> Iterator[float]:

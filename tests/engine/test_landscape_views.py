@@ -12,6 +12,7 @@ from engine.analysis.hessian import dense_hessian
 from engine.analysis.landscape import line_slice, projected_path
 from engine.analysis.path_on_plane import path_on_plane_steps, slice_steps
 from engine.analysis.plane_request import (
+    LIVE_SECONDS,
     LIVE_WORK,
     axes_steps,
     canonical_name,
@@ -122,6 +123,11 @@ def test_live_plane_refuses_impossible_or_too_costly_resolutions_with_the_number
     check_plane(sizes, 300, 1.0, top)
     with pytest.raises(ConfigurationError, match=f"at most {top}×{top}"):
         check_plane(sizes, 300, 1.0, top + 1)
+    measured = largest_live_resolution(sizes, 300, seconds_per_point=1e-4)  # as the last plane went
+    assert measured == int(np.sqrt(LIVE_SECONDS / 1e-4))
+    check_plane(sizes, 300, 1.0, measured, seconds_per_point=1e-4)
+    with pytest.raises(ConfigurationError, match=f"s of the worker, as the last plane went.*at most {measured}×"):
+        check_plane(sizes, 300, 1.0, measured + 1, seconds_per_point=1e-4)
     with pytest.raises(ConfigurationError, match="span must be"):
         check_plane(sizes, 300, 0.0, 31)
     with pytest.raises(ConfigurationError, match="whole number from 2"):

@@ -111,8 +111,10 @@ def test_landscape_span_and_resolution_apply_at_once_or_are_refused_with_a_reaso
     assert controls.resolution.value() == 41 and controls.request.resolution == 41  # back to what is shown
     controls.span.setValue(0.0)
     assert "span must be" in controls.message.text() and controls.span.value() == 0.5
+    assert controls.seconds_per_point == pytest.approx(payload.plane_seconds / 41**2) and payload.plane_seconds > 0
     controls.resolution.setValue(1000)
     assert "too slow to follow training" in controls.message.text() and controls.request.resolution == 41
+    assert "as the last plane went" in controls.message.text()  # judged by the time the 41×41 plane took
     controls.resolution.setValue(21)
     assert controls.message.isHidden()
     landscape_payload(qtbot, window, lambda p: p.surface.loss.shape == (21, 21))
@@ -127,6 +129,8 @@ def test_landscape_two_parameters_from_the_designer_selection(qtbot, window):
     window.designer.view.weightSelected.emit(2, 0, 1)  # w_1,2^(2) clicked in the designer
     assert controls.take_first.isEnabled() and "w₁,₂⁽²⁾" in controls.take_first.toolTip()
     controls.take_first.click()
+    window.inspector.selectionChanged.emit(1, 1, 0)  # the inspector's selection counts too
+    assert controls.selected == "W1[1,0]"
     window.designer.view.unitSelected.emit(1, 3)  # unit 4 of layer 1: its bias b_4^(1)
     controls.take_second.click()
     assert controls.combo.currentData() == "parameters" and controls.request.names == ("W2[0,1]", "b1[3]")

@@ -213,6 +213,8 @@ class LandscapePanel(BasePanel):
         payload = snapshot.probes.get(self.probe.name)
         if payload is not None and (self.view.isVisible() or not self.host.isVisible()):
             self.view.show_payload(payload)
+            if payload.plane_seconds > 0:  # the controls judge a new resolution by this plane's time
+                self.view.controls.seconds_per_point = payload.plane_seconds / payload.surface.loss.size
         if paint and self.view.isVisible():
             for widget in (self.view.plot_widget, self.view.strip.widget, self.view.slice.widget):
                 paint_scene(widget.scene())

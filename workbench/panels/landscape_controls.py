@@ -69,6 +69,7 @@ class LandscapeControls(QWidget):
         super().__init__()
         self.request = LandscapeRequest()
         self.sizes, self.samples, self.selected = (2, 1), 1, None
+        self.seconds_per_point = None  # what the last plane took per point (the panel tells)
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
         self.combo = QComboBox()
@@ -145,7 +146,7 @@ class LandscapeControls(QWidget):
     # -- the network -----------------------------------------------------------------------
     def set_network(self, sizes, samples: int) -> None:
         """Another run: list its parameters; keep the chosen two if it still has them."""
-        self.sizes, self.samples = tuple(sizes), int(samples)
+        self.sizes, self.samples, self.seconds_per_point = tuple(sizes), int(samples), None
         names = parameter_names(Layout(self.sizes))
         for box in (self.first, self.second):
             box.blockSignals(True)
@@ -196,7 +197,7 @@ class LandscapeControls(QWidget):
         try:
             if proposal.axes == "parameters":
                 proposal = replace(proposal, names=check_parameters(Layout(self.sizes), proposal.names))
-            check_plane(self.sizes, self.samples, proposal.span, proposal.resolution)
+            check_plane(self.sizes, self.samples, proposal.span, proposal.resolution, self.seconds_per_point)
         except ConfigurationError as error:
             self.message.setText(f"Not applied: {error}")
             self.message.show()

@@ -21,7 +21,7 @@ from engine.analysis.plane_request import PlaneAxes, axes_steps
 from engine.analysis.training_loss import TrainingLoss
 from engine.analysis.trajectory_record import TrajectoryRecord, path_matrix
 
-from ..worker.pacing import Pacing
+from ..worker.pacing import Pacing, timed
 
 RESOLUTION = 31
 SLICE_RESOLUTION = 101
@@ -54,6 +54,7 @@ class LandscapePayload:
     path: PathOnPlane | None = None
     slice: Slice | None = None
     request: LandscapeRequest = LandscapeRequest()
+    plane_seconds: float = 0.0  # worker seconds the R × R plane took (its chunks only)
 
 
 class LandscapeProbe:
@@ -104,13 +105,14 @@ class LandscapeProbe:
         yield 0.0
         its, path = path_matrix(points, theta, iteration)
         axes = yield from axes_steps(loss, theta, request.axes, request.names, path, request.span)
-        surface = yield from landscape_steps(loss, theta, axes.e1, axes.e2, request.span, request.resolution)
+        spent: list[float] = []
+        surface = yield from timed(landscape_steps(loss, theta, axes.e1, axes.e2, request.span, request.resolution), spent)
         _, gradient = loss.gradient(theta)
         on_plane = yield from path_on_plane_steps(loss, theta, axes.e1, axes.e2, its, path, self._known)
         v = slice_direction(request.slice_along, axes, gradient)
         cut = yield from slice_steps(loss, theta, v, request.span, SLICE_RESOLUTION)
         return LandscapePayload(iteration, surface, projected_gradient(axes.e1, axes.e2, gradient), axes.kind,
-                                axes.note, theta, axes, on_plane, cut, request)
+                                axes.note, theta, axes, on_plane, cut, request, spent[0])
 
 
 def slice_direction(along: str, axes: PlaneAxes, gradient: np.ndarray) -> np.ndarray:

@@ -45,18 +45,26 @@ class Pacing:
         state replaced it), it is no longer in flight."""
         token = object()
         self._flight, self._restart = token, False
-        spent = 0.0
         try:
-            while True:
-                start = time.perf_counter()
-                try:
-                    progress = next(work)
-                except StopIteration as done:
-                    spent += time.perf_counter() - start
-                    self.cost = spent
-                    return done.value
-                spent += time.perf_counter() - start
-                yield progress
+            spent: list[float] = []
+            value = yield from timed(work, spent)
+            self.cost = spent[0]
+            return value
         finally:
             if self._flight is token:
                 self._flight = None
+
+
+def timed(work: Generator, seconds: list):
+    """`work`'s chunks and its value; when it returns, the seconds its chunks took are appended to
+    `seconds` (the time between chunks, training's, is not counted)."""
+    spent = 0.0
+    while True:
+        start = time.perf_counter()
+        try:
+            progress = next(work)
+        except StopIteration as done:
+            seconds.append(spent + time.perf_counter() - start)
+            return done.value
+        spent += time.perf_counter() - start
+        yield progress
