@@ -260,8 +260,10 @@ def test_pacing_keeps_a_probe_to_its_share_and_never_restarts_one_in_flight():
 def test_landscape_move_while_training_goes_on_from_there_and_undo_pauses(qtbot, window):
     panel = open_dock(qtbot, window)
     window.toggle_run()
-    payload = landscape_payload(qtbot, window, lambda p: p.iteration > 0)
-    qtbot.waitUntil(lambda: panel.view.payload is payload, timeout=20_000)
+    landscape_payload(qtbot, window, lambda p: p.iteration > 0)
+    # while training newer planes keep coming: take the one the view shows (a move is relative to it)
+    qtbot.waitUntil(lambda: panel.view.payload is not None and panel.view.payload.iteration > 0, timeout=30_000)
+    payload = panel.view.payload
     stack = window.controller.undo_stack
     before = stack.count()
     assert panel.move_to(0.3, -0.2)
