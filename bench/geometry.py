@@ -14,12 +14,14 @@
 (5) λ_max of 784-256-128-10 (235,146 parameters) on 1,000 samples: Lanczos (30 steps) on
     R-operator products vs power iteration run to the same accuracy (1e-4), at most 150
     products (a dense H would take 442 GB);                                         target ≤ 10 s
-Times are the best of a few repeats (the machine is shared).
+Times are the best of a few repeats (the machine is shared), wall and process CPU time (CPU above
+wall: BLAS used several threads; wall far above CPU: the machine was busy), with the load average.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -39,13 +41,22 @@ from engine.io.experiment import EXAMPLES_DIR, Experiment  # noqa: E402
 from engine.run import build  # noqa: E402
 
 
+class Timing(float):
+    """The best wall time of a few repeats (a float, seconds), with that repeat's process CPU time."""
+
+    cpu: float
+
+
 def best(fn, repeats=3):
-    times, value = [], None
+    runs, value = [], None
     for _ in range(repeats):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         value = fn()
-        times.append(time.perf_counter() - t)
-    return min(times), value
+        runs.append((time.perf_counter() - t, time.process_time() - c))
+    wall, cpu = min(runs)
+    timing = Timing(wall)
+    timing.cpu = cpu
+    return timing, value
 
 
 def random_loss(sizes, acts, div, samples, seed=0, dtype="float64"):
@@ -63,15 +74,19 @@ def pointwise(loss, theta, e1, e2, a, b):
     out = np.empty((len(a), len(b)))
     for i, ai in enumerate(a):
         for j, bj in enumerate(b):
-            net.parameters[...] = theta + ai * e1 + bj * e2
-            out[i, j] = loss.divergence.loss(net.forward(x).output, d)
+            point = theta + ai * e1 + bj * e2
+            net.parameters[...] = point
+            out[i, j] = loss.divergence.loss(net.forward(x).output, d) + loss.penalty(point)
     return out
 
 
-def report(name, fast, slow, target, note=""):
+def report(name, fast, slow, target, note="", scale=1.0):
+    """One line: wall (and process CPU) time of the method and of the reference (× scale), their ratio."""
     verdict = "OK" if fast <= target else "ABOVE TARGET"
-    print(f"{name}: {fast * 1e3:9.1f} ms   reference {slow * 1e3:10.1f} ms{note}   ratio ×{slow / fast:7.1f}   "
-          f"target ≤ {target * 1e3:.0f} ms  {verdict}")
+    slow_wall, slow_cpu = slow * scale, slow.cpu * scale
+    print(f"{name}:\n    {fast * 1e3:9.1f} ms (cpu {fast.cpu * 1e3:8.1f})   reference {slow_wall * 1e3:10.1f} ms "
+          f"(cpu {slow_cpu * 1e3:10.1f}){note}   ratio ×{slow_wall / fast:7.1f} (cpu ×{slow_cpu / max(fast.cpu, 1e-9):.1f})"
+          f"   target ≤ {target * 1e3:.0f} ms  {verdict}", flush=True)
 
 
 def case_landscape_default(_):
@@ -92,8 +107,8 @@ def case_landscape_mnist(args):
     m = args.reference_points
     slow, ref = best(lambda: pointwise(loss, theta, e1, e2, scape.a[:1], scape.b[:m]), 1)
     assert np.allclose(ref, scape.loss[:1, :m], rtol=1e-10 if args.dtype == "float64" else 1e-4)
-    report(f"(2) 25×25 landscape, 784-256-128-10, 2,000 samples, {args.dtype}", fast, slow * 625 / m, 5.0,
-           f" (timed on {m} points)")
+    report(f"(2) 25×25 landscape, 784-256-128-10, 2,000 samples, {args.dtype}", fast, slow, 5.0,
+           f" (timed on {m} points)", scale=625 / m)
 
 
 def hessian_case(name, sizes, acts, div, samples, target, eigen):
@@ -157,6 +172,8 @@ def main():
     p.add_argument("--dtype", choices=("float32", "float64"), default="float32",
                    help="float type of the network in case (2) (default float32, as bench/engine.py trains this size)")
     args = p.parse_args()
+    load = ", ".join(f"{v:.2f}" for v in os.getloadavg())
+    print(f"load average {load} on {os.cpu_count()} cores; BLAS threads by engine.core.threads", flush=True)
     for i, case in enumerate(CASES, start=1):
         if args.case in (None, i):
             case(args)

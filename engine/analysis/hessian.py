@@ -28,6 +28,7 @@ import numpy as np
 from engine.analysis.steps import finish
 from engine.analysis.training_loss import TrainingLoss
 from engine.core.divergences import _probabilities
+from engine.core.threads import forward_flops, use_threads_for
 
 #: parameters up to which the Hessian is formed and fully diagonalised (P = 3,000: H is 72 MB)
 DENSE_LIMIT = 3000
@@ -92,6 +93,7 @@ class HessianVectorProduct:
         v = np.asarray(v, dtype=np.float64)
         V = np.atleast_2d(v)
         out = np.empty_like(V)
+        use_threads_for(forward_flops(self.loss.sizes, self.loss.T))  # each product is one T-sample layer's
         step = self.chunk_size()
         for start in range(0, len(V), step):
             out[start : start + step] = self._batch(V[start : start + step])
@@ -101,9 +103,12 @@ class HessianVectorProduct:
         L, layout = self.loss, self.loss.layout
         N, T = len(L.sizes) - 1, L.T
         W, _ = layout.views(self.theta)
-        views = [layout.views(v) for v in V]
-        VW = [None] + [np.stack([w[k] for w, _ in views]) for k in range(1, N + 1)]
-        Vb = [None] + [np.stack([b[k] for _, b in views]) for k in range(1, N + 1)]
+        offsets = layout.offsets()  # W^(k) and b^(k) blocks are contiguous in every row of V and of out
+        VW, Vb = [None], [None]
+        for k in range(1, N + 1):  # views: V^(k) (m, n_{k−1}, n_k), v_b^(k) (m, n_k)
+            w0, b0, end = offsets[2 * k - 2], offsets[2 * k - 1], offsets[2 * k]
+            VW.append(V[:, w0:b0].reshape(len(V), L.sizes[k - 1], L.sizes[k]))
+            Vb.append(V[:, b0:end])
         Rz, Ry = [None] * (N + 1), [None] * (N + 1)
         for k in range(1, N + 1):
             Rz[k] = np.matmul(self.y[k - 1], VW[k]) + Vb[k][:, None, :]
@@ -111,7 +116,6 @@ class HessianVectorProduct:
                 Rz[k] += np.matmul(Ry[k - 1], W[k])
             Ry[k] = self._r_forward(k, Rz[k])
         out = np.empty_like(V)
-        offsets = layout.offsets()  # W^(k) and b^(k) blocks are contiguous in every row of out
         for k in range(N, 0, -1):
             Rdz = self._r_output(Ry[N]) if k == N else None
             if Rdz is None:
@@ -171,6 +175,7 @@ def dense_hessian_steps(loss: TrainingLoss, theta: np.ndarray) -> Iterator[float
     P = hvp.P
     H = np.empty((P, P))
     step = hvp.chunk_size()
+    use_threads_for(forward_flops(loss.sizes, loss.T))
     for start in range(0, P, step):
         stop = min(P, start + step)
         units = np.zeros((stop - start, P))

@@ -3,8 +3,10 @@
     loss[i, j] = L(θ + a[i] e₁ + b[j] e₂),   a, b evenly spaced from −S to S (R each)
 
 All R² points go through the batched evaluation of `TrainingLoss.values_along`, a chunk of
-points per product (never R² separate passes); `landscape_steps` yields after each chunk so a
-probe can interleave it with training, and returns a frozen `Landscape`.
+points per batched forward pass (never R² separate passes, see engine.analysis.batched_loss);
+`landscape_steps` yields the fraction done after each chunk so a probe can interleave it with
+training (or stop it), and returns a frozen `Landscape`; `landscape` runs it to the end, with a
+progress callback and a cancel check.
 
 A projected path is the least-squares coordinates (a, b) of θ_i − θ in the plane; because the
 rest of θ_i − θ is dropped, the projected path can seem to cross contours while the real
@@ -62,8 +64,11 @@ def landscape_steps(loss: TrainingLoss, theta, e1, e2, span: float = 1.0, resolu
     return Landscape(a, b, values.reshape(len(a), len(b)), E[0], E[1], loss.value(theta))
 
 
-def landscape(loss: TrainingLoss, theta, e1, e2, span: float = 1.0, resolution: int = 51) -> Landscape:
-    return finish(landscape_steps(loss, theta, e1, e2, span, resolution))
+def landscape(loss: TrainingLoss, theta, e1, e2, span: float = 1.0, resolution: int = 51,
+              progress=None, cancelled=None) -> Landscape:
+    """The whole plane; `progress(fraction)` after each chunk, `cancelled()` True stops it with
+    engine.analysis.steps.Cancelled (see `finish`)."""
+    return finish(landscape_steps(loss, theta, e1, e2, span, resolution), progress, cancelled)
 
 
 @dataclass(frozen=True)
