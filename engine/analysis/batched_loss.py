@@ -7,18 +7,20 @@ and a chunk of G points costs one product [1 C] A, whatever n_0 is. Every later 
 own weights per point, W^(k)(g) = W^(k) + Σ_m C[g, m] E_m^(k) (one product [1 C] B^(k) builds
 them for the whole chunk), and
     z^(k)(g) = y^(k−1)(g) W^(k)(g) + b^(k)(g),   y^(k)(g) = f_k(z^(k)(g))
-is one batched product (G matrices) per layer and chunk. The chunk's work arrays are allocated
-once and reused: a freed large temporary is a fresh mapping, faulted in page by page on every
-chunk. BLAS threads follow each product's size (engine.core.threads): a threaded small
-product costs several times the CPU of a single-threaded one on a busy machine. Everything runs in
-`dtype` (the network's float type); the values equal pointwise forward passes to rounding.
+is one batched product (G matrices) per layer and chunk, computed transposed (see BatchedLoss).
+The chunk's work arrays are allocated once and reused: a freed large temporary is a fresh
+mapping, faulted in page by page on every chunk. BLAS threads follow each product's size and
+the cores other processes leave free (engine.core.threads.use_free_threads_for): a threaded
+product costs several times the CPU of a single-threaded one beside a busy process.
+Everything runs in `dtype` (the network's float type); the values equal pointwise forward
+passes to rounding.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from engine.core.threads import use_threads_for
+from engine.core.threads import use_free_threads_for
 
 
 def bytes_per_point(sizes, T: int, targets: int, itemsize: int = 8) -> int:
@@ -28,7 +30,12 @@ def bytes_per_point(sizes, T: int, targets: int, itemsize: int = 8) -> int:
 
 
 class BatchedLoss:
-    """Divergence means (1/T) Σ_t Div(y_t(g), d_t) of chunks of up to `points` points θ + C[g] E."""
+    """Divergence means (1/T) Σ_t Div(y_t(g), d_t) of chunks of up to `points` points θ + C[g] E.
+
+    Hidden layers are held unit-major, z^(k)ᵀ (G, n_k, T), so that adding b^(k)(g) and every
+    elementwise pass run along the T samples (long inner loops, not n_k at a time):
+    z^(k)ᵀ = W^(k)(g)ᵀ y^(k−1)ᵀ + b^(k)(g). The output layer returns to (G, T, n_N) rows for the
+    activation (softmax normalises each sample) and the divergence."""
 
     def __init__(self, loss, theta: np.ndarray, E: np.ndarray, dtype, points: int):
         dt = np.dtype(dtype)
@@ -37,16 +44,17 @@ class BatchedLoss:
         rows = np.vstack([np.asarray(theta, np.float64)[None], np.atleast_2d(E)]).astype(dt)  # θ, E_1..E_m
         views = [loss.layout.views(r) for r in rows]
         x = loss.x.astype(dt, copy=False)
-        use_threads_for(self.T * self.sizes[0] * self.sizes[1])  # x W^(1): the largest products, once
-        self.first = np.stack([x @ W[1] + b[1] for W, b in views]).reshape(len(rows), -1)  # A: (1 + m, T·n_1)
+        use_free_threads_for(self.T * self.sizes[0] * self.sizes[1])  # x W^(1): the largest products, once
+        self.first = np.stack([(x @ W[1] + b[1]).T for W, b in views]).reshape(len(rows), -1)  # Aᵀ: (1 + m, n_1·T)
         N, G, T = len(self.sizes) - 1, self.points, self.T
-        self.weights = [None, None] + [np.stack([W[k].ravel() for W, _ in views]) for k in range(2, N + 1)]
+        self.weights = [None, None] + [np.stack([W[k].T.ravel() for W, _ in views]) for k in range(2, N + 1)]
         self.biases = [None, None] + [np.stack([b[k] for _, b in views]) for k in range(2, N + 1)]
         self.K = np.ones((G, len(rows)), dt)  # [1 C] of a chunk
-        self.z = [None] + [np.empty((G, T, n), dt) for n in self.sizes[1:]]
-        self.y = [None] + [np.empty((G, T, n), dt) for n in self.sizes[1:]]
-        self.W = [None, None] + [np.empty((G, a, b), dt) for a, b in zip(self.sizes[1:-1], self.sizes[2:])]
+        self.z = [None] + [np.empty((G, n, T), dt) for n in self.sizes[1:]]
+        self.y = [None] + [np.empty((G, n, T), dt) for n in self.sizes[1:-1]] + [np.empty((G, T, self.sizes[-1]), dt)]
+        self.W = [None, None] + [np.empty((G, b, a), dt) for a, b in zip(self.sizes[1:-1], self.sizes[2:])]
         self.b = [None, None] + [np.empty((G, n), dt) for n in self.sizes[2:]]
+        self.out = np.empty((G, T, self.sizes[-1]), dt) if self.sizes[-1] > 1 else None  # z^(N) as rows
         self.targets = np.tile(loss.d.astype(dt), (G, 1))  # d for every point, rows g·T + t
 
     def values(self, C: np.ndarray) -> np.ndarray:
@@ -54,22 +62,25 @@ class BatchedLoss:
         G, T, N = len(C), self.T, len(self.sizes) - 1
         K = self.K[:G]
         K[:, 1:] = C
-        use_threads_for(K.size * self.first.shape[1])  # [1 C] A: short inner products, memory-bound
-        np.matmul(K, self.first, out=self.z[1][:G].reshape(G, -1))
-        y = self._activate(1, G)
+        use_free_threads_for(K.size * self.first.shape[1])  # [1 C] A: short inner products, memory-bound
+        z = np.matmul(K, self.first, out=self.z[1][:G].reshape(G, -1)).reshape(G, self.sizes[1], T)
         for k in range(2, N + 1):
-            W = np.matmul(K, self.weights[k], out=self.W[k][:G].reshape(G, -1)).reshape(self.W[k][:G].shape)
-            use_threads_for(T * self.sizes[k - 1] * self.sizes[k])  # one point's product; threads by its size
-            z = np.matmul(y, W, out=self.z[k][:G])
-            z += np.matmul(K, self.biases[k], out=self.b[k][:G])[:, None, :]
-            y = self._activate(k, G)
+            y = self._hidden(k - 1, z)
+            Wt = np.matmul(K, self.weights[k], out=self.W[k][:G].reshape(G, -1)).reshape(self.W[k][:G].shape)
+            use_free_threads_for(T * self.sizes[k - 1] * self.sizes[k])  # one point's product; threads by its size
+            z = np.matmul(Wt, y, out=self.z[k][:G])
+            z += np.matmul(K, self.biases[k], out=self.b[k][:G])[:, :, None]
         n = self.sizes[-1]
-        per_sample = self.divergence.value(y.reshape(G * T, n), self.targets[: G * T])
+        if n > 1:  # back to one row per sample
+            np.copyto(self.out[:G], z.transpose(0, 2, 1))
+            z = self.out[:G]
+        y = self.activations[-1].forward(z.reshape(G * T, n), self.y[N][:G].reshape(G * T, n))
+        per_sample = self.divergence.value(y, self.targets[: G * T])
         return np.add.reduce(per_sample.reshape(G, T), axis=1, dtype=np.float64) / T
 
-    def _activate(self, k: int, G: int) -> np.ndarray:
-        """y^(k) = f_k(z^(k)) for the chunk's G points (rows: softmax normalises each sample)."""
-        z, y = self.z[k][:G], self.y[k][:G]
-        n = z.shape[-1]
-        self.activations[k - 1].forward(z.reshape(-1, n), y.reshape(-1, n))
+    def _hidden(self, k: int, z: np.ndarray) -> np.ndarray:
+        """y^(k)ᵀ = f_k(z^(k)ᵀ) of a hidden layer (a scalar activation: any layout will do)."""
+        G = len(z)
+        y = self.y[k][:G]
+        self.activations[k - 1].forward(z.reshape(-1, self.T), y.reshape(-1, self.T))
         return y

@@ -24,6 +24,7 @@ from engine.analysis.hessian import hessian_vector_product
 from engine.analysis.steps import finish
 from engine.analysis.training_loss import TrainingLoss
 from engine.core.errors import ConfigurationError
+from engine.core.network import Network
 
 MAX_RESOLUTION = 1001
 
@@ -69,6 +70,21 @@ def landscape(loss: TrainingLoss, theta, e1, e2, span: float = 1.0, resolution: 
     """The whole plane; `progress(fraction)` after each chunk, `cancelled()` True stops it with
     engine.analysis.steps.Cancelled (see `finish`)."""
     return finish(landscape_steps(loss, theta, e1, e2, span, resolution), progress, cancelled)
+
+
+def pointwise_losses(loss: TrainingLoss, theta, e1, e2, a, b) -> np.ndarray:
+    """The simplest correct method, for checks and benchmarks: one network forward pass per grid
+    point, in the network's float type; loss[i, j] = L(θ + a[i] e1 + b[j] e2)."""
+    net = Network(loss.sizes, loss.activations, dtype=loss.grid_dtype)
+    x, d = loss.x.astype(net.dtype), loss.d.astype(net.dtype)
+    out = np.empty((len(a), len(b)))
+    with np.errstate(all="ignore"):
+        for i, ai in enumerate(a):
+            for j, bj in enumerate(b):
+                point = theta + ai * np.asarray(e1) + bj * np.asarray(e2)
+                net.parameters[...] = point
+                out[i, j] = loss.divergence.loss(net.forward(x).output, d) + loss.penalty(point)
+    return out
 
 
 @dataclass(frozen=True)

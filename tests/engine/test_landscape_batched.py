@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from engine.analysis import batched_loss, training_loss
-from engine.analysis.landscape import landscape, landscape_steps
+from engine.analysis.landscape import landscape, landscape_steps, pointwise_losses
 from engine.analysis.steps import Cancelled
 from engine.analysis.training_loss import TrainingLoss
 from engine.core import divergences
@@ -30,20 +30,6 @@ def make_loss(sizes, acts, div, dtype="float64", l2=0.0, samples=37):
     return TrainingLoss.of(net, x, d, divergences.get(div), l2=l2), net.parameters.astype(np.float64)
 
 
-def pointwise(loss, theta, e1, e2, a, b):
-    """The simplest correct method: one network and one forward pass per grid point, in the network's dtype."""
-    net = Network(loss.sizes, loss.activations, dtype=loss.grid_dtype)
-    x, d = loss.x.astype(net.dtype), loss.d.astype(net.dtype)
-    out = np.empty((len(a), len(b)))
-    with np.errstate(all="ignore"):
-        for i, ai in enumerate(a):
-            for j, bj in enumerate(b):
-                point = theta + ai * e1 + bj * e2
-                net.parameters[...] = point
-                out[i, j] = loss.divergence.loss(net.forward(x).output, d) + loss.penalty(point)
-    return out
-
-
 @pytest.mark.parametrize("chunk", [None, 600])  # the default budget (one chunk here) and a few points per chunk
 @pytest.mark.parametrize("sizes,acts,div", ARCHITECTURES)
 def test_landscape_batched_equals_one_forward_pass_per_point(monkeypatch, sizes, acts, div, chunk):
@@ -53,7 +39,7 @@ def test_landscape_batched_equals_one_forward_pass_per_point(monkeypatch, sizes,
     rng = np.random.default_rng(1)
     e1, e2 = rng.normal(size=(2, theta.size))
     scape = landscape(loss, theta, e1, e2, span=2.0, resolution=9)
-    reference = pointwise(loss, theta, e1, e2, scape.a, scape.b)
+    reference = pointwise_losses(loss, theta, e1, e2, scape.a, scape.b)
     assert np.allclose(scape.loss, reference, rtol=1e-12, atol=0)
     assert not np.array_equal(scape.loss[0], scape.loss[-1])  # the plane is not flat: the test can fail
 
@@ -62,7 +48,7 @@ def test_landscape_batched_in_float32_equals_float32_forward_passes():
     loss, theta = make_loss(*ARCHITECTURES[1], dtype="float32")
     e1, e2 = np.random.default_rng(2).normal(size=(2, theta.size))
     scape = landscape(loss, theta, e1, e2, span=1.0, resolution=7)
-    reference = pointwise(loss, theta, e1, e2, scape.a, scape.b)
+    reference = pointwise_losses(loss, theta, e1, e2, scape.a, scape.b)
     assert np.allclose(scape.loss, reference, rtol=2e-6)
 
 
@@ -96,7 +82,7 @@ def test_landscape_cancel_stops_after_the_chunk_it_was_asked_in(monkeypatch):
 
 def test_landscape_batched_chooses_blas_threads_by_each_products_size(monkeypatch):
     seen = []
-    monkeypatch.setattr(batched_loss, "use_threads_for", lambda flops: seen.append(flops) or 1)
+    monkeypatch.setattr(batched_loss, "use_free_threads_for", lambda flops: seen.append(flops) or 1)
     loss, theta = make_loss((6, 40, 30, 2), ("tanh", "relu", "softmax"), "cross_entropy", samples=50)
     e1, e2 = np.random.default_rng(5).normal(size=(2, theta.size))
     landscape(loss, theta, e1, e2, 1.0, 3)  # 9 points, one chunk
