@@ -42,6 +42,7 @@ def test_hessian_cli_writes_H_eigenvalues_gradient_and_prints_the_verdict(tmp_pa
     out = r.stdout
     for text in ("P = 105", "λ_min", "λ_max", "negative", "zero", "positive", "classification: ", "2/λ_max", "smallest:"):
         assert text in out
+    assert r.stderr.strip().splitlines()[-1] == "100 %  105 Hessian-vector products"  # progress on stderr
 
 
 def test_hessian_cli_above_the_dense_limit_reports_extremes_only(tmp_path):
