@@ -1,6 +1,6 @@
 """Optimisation-geometry timings (issue 11), each against the simplest correct method in the same run.
 
-    python bench/geometry.py [--case N] [--reference-points 40]
+    python bench/geometry.py [--case N] [--reference-points 40] [--threads N]
 
 (1) 51×51 landscape of resources/experiments/default.json (random filter-normalised plane):
     batched evaluation vs one network forward pass per grid point (2,601 passes);   target ≤ 0.1 s
@@ -35,7 +35,7 @@ from engine.analysis.hessian import dense_hessian, finite_difference_hessian, he
 from engine.analysis.lanczos import lanczos  # noqa: E402
 from engine.analysis.landscape import landscape, pointwise_losses  # noqa: E402
 from engine.analysis.training_loss import TrainingLoss  # noqa: E402
-from engine.core import divergences  # noqa: E402
+from engine.core import divergences, threads  # noqa: E402
 from engine.core.network import Network  # noqa: E402
 from engine.io.experiment import EXAMPLES_DIR, Experiment  # noqa: E402
 from engine.run import build  # noqa: E402
@@ -158,9 +158,14 @@ def main():
     p.add_argument("--reference-points", type=int, default=40)
     p.add_argument("--dtype", choices=("float32", "float64"), default="float32",
                    help="float type of the network in case (2) (default float32, as bench/engine.py trains this size)")
+    p.add_argument("--threads", type=int, metavar="N", help="BLAS threads fixed at N (default: engine.core.threads, "
+                   "by product size and the cores other processes leave free)")
     args = p.parse_args()
+    if args.threads:
+        threads.freeze(args.threads)
     load = ", ".join(f"{v:.2f}" for v in os.getloadavg())
-    print(f"load average {load} on {os.cpu_count()} cores; BLAS threads by engine.core.threads", flush=True)
+    how = f"fixed at {args.threads}" if args.threads else "by engine.core.threads"
+    print(f"load average {load} on {os.cpu_count()} cores; BLAS threads {how}", flush=True)
     for i, case in enumerate(CASES, start=1):
         if args.case in (None, i):
             case(args)
