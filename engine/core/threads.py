@@ -112,7 +112,10 @@ def free_threads_for(flops: float) -> int:
 
 
 def use_free_threads_for(flops: float) -> int:
-    """Choose (`free_threads_for`) and set the BLAS threads for a product of `flops` multiply-adds."""
+    """Choose (`free_threads_for`) and set the BLAS threads for a product of `flops` multiply-adds
+    (frozen: nothing to choose, and /proc is not read)."""
+    if _frozen:
+        return _current or 1
     n = free_threads_for(flops)
     use_threads(n)
     return n

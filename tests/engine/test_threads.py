@@ -72,3 +72,13 @@ def test_free_threads_leave_the_cores_other_processes_run_on(monkeypatch):
     monkeypatch.setattr(threads, "_read_others", lambda: 0)
     assert threads.free_threads_for(10**12) == 1  # read at most once a second
     assert threads._read_others() >= 0  # the real reading works here (or says 0)
+
+
+def test_free_threads_when_frozen_read_nothing(monkeypatch):
+    monkeypatch.setattr(threads, "_controllers", [])
+    monkeypatch.setattr(threads, "_current", None)
+    monkeypatch.setattr(threads, "_frozen", False)
+    threads.freeze(1)
+    monkeypatch.setattr(threads, "_read_others", lambda: pytest.fail("read /proc while frozen"))
+    monkeypatch.setattr(threads, "_others", (-1e9, 0))
+    assert threads.use_free_threads_for(10**12) == 1
