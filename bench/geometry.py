@@ -1,6 +1,6 @@
 """Optimisation-geometry timings (issue 11), each against the simplest correct method in the same run.
 
-    python bench/geometry.py [--case N] [--reference-points 40]
+    python bench/geometry.py [--case N] [--reference-points 40] [--threads N]
 
 (1) 51×51 landscape of resources/experiments/default.json (random filter-normalised plane):
     batched evaluation vs one network forward pass per grid point (2,601 passes);   target ≤ 0.1 s
@@ -14,12 +14,14 @@
 (5) λ_max of 784-256-128-10 (235,146 parameters) on 1,000 samples: Lanczos (30 steps) on
     R-operator products vs power iteration run to the same accuracy (1e-4), at most 150
     products (a dense H would take 442 GB);                                         target ≤ 10 s
-Times are the best of a few repeats (the machine is shared).
+Times are the best of a few repeats (the machine is shared), wall and process CPU time (CPU above
+wall: BLAS used several threads; wall far above CPU: the machine was busy), with the load average.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -31,21 +33,29 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from engine.analysis.directions import filter_normalized  # noqa: E402
 from engine.analysis.hessian import dense_hessian, finite_difference_hessian, hessian_vector_product  # noqa: E402
 from engine.analysis.lanczos import lanczos  # noqa: E402
-from engine.analysis.landscape import landscape  # noqa: E402
+from engine.analysis.landscape import landscape, pointwise_losses  # noqa: E402
 from engine.analysis.training_loss import TrainingLoss  # noqa: E402
-from engine.core import divergences  # noqa: E402
+from engine.core import divergences, threads  # noqa: E402
 from engine.core.network import Network  # noqa: E402
 from engine.io.experiment import EXAMPLES_DIR, Experiment  # noqa: E402
 from engine.run import build  # noqa: E402
 
 
+class Timing(float):
+    """The best wall time of a few repeats (a float, seconds), with that repeat's process CPU time."""
+
+    cpu: float
+
+
 def best(fn, repeats=3):
-    times, value = [], None
+    runs, value = [], None
     for _ in range(repeats):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         value = fn()
-        times.append(time.perf_counter() - t)
-    return min(times), value
+        runs.append((time.perf_counter() - t, time.process_time() - c))
+    timing = Timing(min(w for w, _ in runs))
+    timing.cpu = min(c for _, c in runs)  # each the best of its kind: on a busy machine they differ in repeat
+    return timing, value
 
 
 def random_loss(sizes, acts, div, samples, seed=0, dtype="float64"):
@@ -57,29 +67,21 @@ def random_loss(sizes, acts, div, samples, seed=0, dtype="float64"):
     return TrainingLoss.of(net, x, d, divergences.get(div)), net.parameters.copy()
 
 
-def pointwise(loss, theta, e1, e2, a, b):
-    net = Network(loss.sizes, loss.activations, theta.copy(), dtype=loss.grid_dtype)
-    x, d = loss.x.astype(net.dtype), loss.d.astype(net.dtype)
-    out = np.empty((len(a), len(b)))
-    for i, ai in enumerate(a):
-        for j, bj in enumerate(b):
-            net.parameters[...] = theta + ai * e1 + bj * e2
-            out[i, j] = loss.divergence.loss(net.forward(x).output, d)
-    return out
-
-
-def report(name, fast, slow, target, note=""):
+def report(name, fast, slow, target, note="", scale=1.0):
+    """One line: wall (and process CPU) time of the method and of the reference (× scale), their ratio."""
     verdict = "OK" if fast <= target else "ABOVE TARGET"
-    print(f"{name}: {fast * 1e3:9.1f} ms   reference {slow * 1e3:10.1f} ms{note}   ratio ×{slow / fast:7.1f}   "
-          f"target ≤ {target * 1e3:.0f} ms  {verdict}")
+    slow_wall, slow_cpu = slow * scale, slow.cpu * scale
+    print(f"{name}:\n    {fast * 1e3:9.1f} ms (cpu {fast.cpu * 1e3:8.1f})   reference {slow_wall * 1e3:10.1f} ms "
+          f"(cpu {slow_cpu * 1e3:10.1f}){note}   ratio ×{slow_wall / fast:7.1f} (cpu ×{slow_cpu / max(fast.cpu, 1e-9):.1f})"
+          f"   target ≤ {target * 1e3:.0f} ms  {verdict}", flush=True)
 
 
 def case_landscape_default(_):
     run = build(Experiment.load(EXAMPLES_DIR / "default.json"))
     loss, theta = TrainingLoss.of_trainer(run.trainer), run.network.parameters.copy()
     e1, e2 = filter_normalized(loss.layout, theta, 0), filter_normalized(loss.layout, theta, 1)
-    fast, scape = best(lambda: landscape(loss, theta, e1, e2, 1.0, 51))
-    slow, ref = best(lambda: pointwise(loss, theta, e1, e2, scape.a, scape.b), 1)
+    fast, scape = best(lambda: landscape(loss, theta, e1, e2, 1.0, 51), 10)
+    slow, ref = best(lambda: pointwise_losses(loss, theta, e1, e2, scape.a, scape.b), 1)
     assert np.allclose(ref, scape.loss, rtol=1e-12)
     report("(1) 51×51 landscape, default experiment", fast, slow, 0.1)
 
@@ -90,10 +92,10 @@ def case_landscape_mnist(args):
     e1, e2 = filter_normalized(loss.layout, theta, 0), filter_normalized(loss.layout, theta, 1)
     fast, scape = best(lambda: landscape(loss, theta, e1, e2, 1.0, 25), 1)
     m = args.reference_points
-    slow, ref = best(lambda: pointwise(loss, theta, e1, e2, scape.a[:1], scape.b[:m]), 1)
+    slow, ref = best(lambda: pointwise_losses(loss, theta, e1, e2, scape.a[:1], scape.b[:m]), 1)
     assert np.allclose(ref, scape.loss[:1, :m], rtol=1e-10 if args.dtype == "float64" else 1e-4)
-    report(f"(2) 25×25 landscape, 784-256-128-10, 2,000 samples, {args.dtype}", fast, slow * 625 / m, 5.0,
-           f" (timed on {m} points)")
+    report(f"(2) 25×25 landscape, 784-256-128-10, 2,000 samples, {args.dtype}", fast, slow, 5.0,
+           f" (timed on {m} points)", scale=625 / m)
 
 
 def hessian_case(name, sizes, acts, div, samples, target, eigen):
@@ -107,7 +109,7 @@ def hessian_case(name, sizes, acts, div, samples, target, eigen):
         H = finite_difference_hessian(loss, theta)
         return (H, np.linalg.eigvalsh(0.5 * (H + H.T))) if eigen else (H, None)
 
-    fast, (H, _) = best(exact)
+    fast, (H, _) = best(exact, 20 if loss.P < 500 else 3)
     slow, (F, _) = best(reference, 1)
     assert np.abs(H - F).max() < 1e-6 * max(1.0, np.abs(H).max())
     report(f"{name} (P = {loss.P:,})", fast, slow, target)
@@ -156,7 +158,14 @@ def main():
     p.add_argument("--reference-points", type=int, default=40)
     p.add_argument("--dtype", choices=("float32", "float64"), default="float32",
                    help="float type of the network in case (2) (default float32, as bench/engine.py trains this size)")
+    p.add_argument("--threads", type=int, metavar="N", help="BLAS threads fixed at N (default: engine.core.threads, "
+                   "by product size and the cores other processes leave free)")
     args = p.parse_args()
+    if args.threads:
+        threads.freeze(args.threads)
+    load = ", ".join(f"{v:.2f}" for v in os.getloadavg())
+    how = f"fixed at {args.threads}" if args.threads else "by engine.core.threads"
+    print(f"load average {load} on {os.cpu_count()} cores; BLAS threads {how}", flush=True)
     for i, case in enumerate(CASES, start=1):
         if args.case in (None, i):
             case(args)

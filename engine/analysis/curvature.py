@@ -85,8 +85,10 @@ def _progress(gen, steps: int):
         yield k / steps
 
 
-def curvature(loss: TrainingLoss, theta, top: int | None = None, dense_limit: int = DENSE_LIMIT) -> Curvature:
-    return finish(curvature_steps(loss, theta, top, dense_limit))
+def curvature(loss: TrainingLoss, theta, top: int | None = None, dense_limit: int = DENSE_LIMIT,
+              progress=None, cancelled=None) -> Curvature:
+    """The whole report; `progress(fraction)` and `cancelled()` as in engine.analysis.steps.finish."""
+    return finish(curvature_steps(loss, theta, top, dense_limit), progress, cancelled)
 
 
 def eigen_directions(report: Curvature, which: str = "largest") -> tuple[np.ndarray, np.ndarray]:

@@ -28,6 +28,7 @@ import numpy as np
 from engine.analysis.steps import finish
 from engine.analysis.training_loss import TrainingLoss
 from engine.core.divergences import _probabilities
+from engine.core.threads import forward_flops, use_free_threads_for
 
 #: parameters up to which the Hessian is formed and fully diagonalised (P = 3,000: H is 72 MB)
 DENSE_LIMIT = 3000
@@ -98,35 +99,39 @@ class HessianVectorProduct:
         return out.reshape(v.shape)
 
     def _batch(self, V: np.ndarray) -> np.ndarray:
-        L, layout = self.loss, self.loss.layout
-        N, T = len(L.sizes) - 1, L.T
-        W, _ = layout.views(self.theta)
-        views = [layout.views(v) for v in V]
-        VW = [None] + [np.stack([w[k] for w, _ in views]) for k in range(1, N + 1)]
-        Vb = [None] + [np.stack([b[k] for _, b in views]) for k in range(1, N + 1)]
+        """H vᵢ for the rows of V (B, P). The R-quantities are laid out (T, B, n_k), sample-major, so
+        every product of a layer is one matrix product for all B directions: R{y} W^(k) as (T·B, n)
+        rows, y V^(k) with the B blocks V^(k) side by side, Σ_t R{y}ᵀ δz over the (T, B·n) columns."""
+        L, B = self.loss, len(V)
+        sizes, N, T = L.sizes, len(L.sizes) - 1, L.T
+        W, _ = L.layout.views(self.theta)
+        off = L.layout.offsets()
+        use_free_threads_for(forward_flops(sizes, T * B))
+        blocks = [None] + [V[:, off[2 * k - 2] : off[2 * k - 1]].reshape(B, sizes[k - 1], sizes[k]) for k in range(1, N + 1)]
         Rz, Ry = [None] * (N + 1), [None] * (N + 1)
         for k in range(1, N + 1):
-            Rz[k] = np.matmul(self.y[k - 1], VW[k]) + Vb[k][:, None, :]
+            side_by_side = np.ascontiguousarray(blocks[k].transpose(1, 0, 2)).reshape(sizes[k - 1], -1)  # [V_1 … V_B]
+            Rz[k] = (self.y[k - 1] @ side_by_side).reshape(T, B, sizes[k])
+            Rz[k] += V[:, off[2 * k - 1] : off[2 * k]]  # v_b^(k) of each direction, for every sample
             if k > 1:
-                Rz[k] += np.matmul(Ry[k - 1], W[k])
+                Rz[k] += (Ry[k - 1].reshape(T * B, -1) @ W[k]).reshape(T, B, sizes[k])
             Ry[k] = self._r_forward(k, Rz[k])
         out = np.empty_like(V)
-        offsets = layout.offsets()  # W^(k) and b^(k) blocks are contiguous in every row of out
         for k in range(N, 0, -1):
             Rdz = self._r_output(Ry[N]) if k == N else None
             if Rdz is None:
                 if k == N:
-                    Rdy = divergence_curvature(L.divergence.name, self.y[N], L.d) * Ry[N]
+                    Rdy = divergence_curvature(L.divergence.name, self.y[N], L.d)[:, None, :] * Ry[N]
                 Rdz = self._r_backward(k, Rz[k], Ry[k], Rdy)
-            RgW = np.matmul(self.y[k - 1].T, Rdz)
+            RgW = (self.y[k - 1].T @ Rdz.reshape(T, -1)).reshape(sizes[k - 1], B, sizes[k]).transpose(1, 0, 2)
             if k > 1:
-                RgW += np.matmul(np.swapaxes(Ry[k - 1], 1, 2), self.dz[k])
-                Rdy = np.matmul(Rdz, W[k].T) + np.matmul(self.dz[k], np.swapaxes(VW[k], 1, 2))
-            RgW /= T
-            Rgb = Rdz.sum(axis=1) / T
-            w0, b0, end = offsets[2 * k - 2], offsets[2 * k - 1], offsets[2 * k]
-            out[:, w0:b0] = RgW.reshape(len(V), -1)
-            out[:, b0:end] = Rgb
+                RgW = RgW + (Ry[k - 1].reshape(T, -1).T @ self.dz[k]).reshape(B, sizes[k - 1], sizes[k])
+                transposed = np.ascontiguousarray(blocks[k].transpose(2, 0, 1)).reshape(sizes[k], -1)  # [V_1ᵀ … V_Bᵀ]
+                Rdy = (Rdz.reshape(T * B, -1) @ W[k].T).reshape(T, B, sizes[k - 1])
+                Rdy += (self.dz[k] @ transposed).reshape(T, B, sizes[k - 1])
+            out[:, off[2 * k - 2] : off[2 * k - 1]] = RgW.reshape(B, -1)
+            out[:, off[2 * k - 2] : off[2 * k - 1]] /= T
+            np.divide(Rdz.sum(axis=0), T, out=out[:, off[2 * k - 1] : off[2 * k]])
         if L.l2:
             out += L.l2 * V * L.weight_mask()
         return out
@@ -137,7 +142,8 @@ class HessianVectorProduct:
         return Ry_N.copy() if self.loss.fused and self.loss.divergence.fused_dz(act) else None
 
     def _r_forward(self, k: int, Rz: np.ndarray) -> np.ndarray:
-        act, z, y = self.loss.activations[k - 1], self.z[k], self.y[k]
+        """R{y^(k)} (T, B, n_k); per-sample quantities (T, n_k) broadcast over the B directions."""
+        act, z, y = self.loss.activations[k - 1], self.z[k][:, None, :], self.y[k][:, None, :]
         if act.is_vector:
             return y * (Rz - np.sum(y * Rz, axis=-1, keepdims=True))
         return act.derivative(z, y) * Rz
@@ -145,10 +151,12 @@ class HessianVectorProduct:
     def _r_backward(self, k: int, Rz, Ry, Rdy) -> np.ndarray:
         act, z, y, dy = self.loss.activations[k - 1], self.z[k], self.y[k], self.dy[k]
         if act.is_vector:
+            y, dy = y[:, None, :], dy[:, None, :]
             s = np.sum(y * dy, axis=-1, keepdims=True)
             Rs = np.sum(Ry * dy + y * Rdy, axis=-1, keepdims=True)
             return Ry * (dy - s) + y * (Rdy - Rs)
-        return activation_second_derivative(act.name, z, y) * dy * Rz + act.derivative(z, y) * Rdy
+        second = (activation_second_derivative(act.name, z, y) * dy)[:, None, :]
+        return second * Rz + act.derivative(z, y)[:, None, :] * Rdy
 
 
 def hessian_vector_product(loss: TrainingLoss, theta: np.ndarray) -> HessianVectorProduct:

@@ -3,8 +3,10 @@
     loss[i, j] = L(θ + a[i] e₁ + b[j] e₂),   a, b evenly spaced from −S to S (R each)
 
 All R² points go through the batched evaluation of `TrainingLoss.values_along`, a chunk of
-points per product (never R² separate passes); `landscape_steps` yields after each chunk so a
-probe can interleave it with training, and returns a frozen `Landscape`.
+points per batched forward pass (never R² separate passes, see engine.analysis.batched_loss);
+`landscape_steps` yields the fraction done after each chunk so a probe can interleave it with
+training (or stop it), and returns a frozen `Landscape`; `landscape` runs it to the end, with a
+progress callback and a cancel check.
 
 A projected path is the least-squares coordinates (a, b) of θ_i − θ in the plane; because the
 rest of θ_i − θ is dropped, the projected path can seem to cross contours while the real
@@ -22,6 +24,7 @@ from engine.analysis.hessian import hessian_vector_product
 from engine.analysis.steps import finish
 from engine.analysis.training_loss import TrainingLoss
 from engine.core.errors import ConfigurationError
+from engine.core.network import Network
 
 MAX_RESOLUTION = 1001
 
@@ -62,8 +65,26 @@ def landscape_steps(loss: TrainingLoss, theta, e1, e2, span: float = 1.0, resolu
     return Landscape(a, b, values.reshape(len(a), len(b)), E[0], E[1], loss.value(theta))
 
 
-def landscape(loss: TrainingLoss, theta, e1, e2, span: float = 1.0, resolution: int = 51) -> Landscape:
-    return finish(landscape_steps(loss, theta, e1, e2, span, resolution))
+def landscape(loss: TrainingLoss, theta, e1, e2, span: float = 1.0, resolution: int = 51,
+              progress=None, cancelled=None) -> Landscape:
+    """The whole plane; `progress(fraction)` after each chunk, `cancelled()` True stops it with
+    engine.analysis.steps.Cancelled (see `finish`)."""
+    return finish(landscape_steps(loss, theta, e1, e2, span, resolution), progress, cancelled)
+
+
+def pointwise_losses(loss: TrainingLoss, theta, e1, e2, a, b) -> np.ndarray:
+    """The simplest correct method, for checks and benchmarks: one network forward pass per grid
+    point, in the network's float type; loss[i, j] = L(θ + a[i] e1 + b[j] e2)."""
+    net = Network(loss.sizes, loss.activations, dtype=loss.grid_dtype)
+    x, d = loss.x.astype(net.dtype), loss.d.astype(net.dtype)
+    out = np.empty((len(a), len(b)))
+    with np.errstate(all="ignore"):
+        for i, ai in enumerate(a):
+            for j, bj in enumerate(b):
+                point = theta + ai * np.asarray(e1) + bj * np.asarray(e2)
+                net.parameters[...] = point
+                out[i, j] = loss.divergence.loss(net.forward(x).output, d) + loss.penalty(point)
+    return out
 
 
 @dataclass(frozen=True)

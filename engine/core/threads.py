@@ -9,11 +9,17 @@ answer does (a cheap check, fine once per iteration).
 
 threadpoolctl is optional (the `speed` extra); without it this module does nothing and BLAS
 keeps its own default.
+
+`use_free_threads_for(flops)` is the same policy capped by the cores no other process is
+running on now (Linux: /proc/loadavg's runnable count minus this process's own runnable
+threads, read at most once a second): long computations of the geometry views (landscapes,
+Hessians) on a shared machine take one thread instead of fighting another process for its core.
 """
 
 from __future__ import annotations
 
 import os
+import time
 
 #: products with fewer multiply-adds than this run on one thread
 LARGE_PRODUCT = 50_000_000
@@ -70,6 +76,47 @@ def freeze(n: int) -> None:
 def use_threads_for(flops: float) -> int:
     """Choose and set the BLAS threads for a computation whose largest product has `flops` multiply-adds."""
     n = threads_for(flops)
+    use_threads(n)
+    return n
+
+
+_others = (-1e9, 0)  # (monotonic time read, tasks of other processes running then)
+RECHECK_SECONDS = 1.0
+
+
+def others_running() -> int:
+    """Runnable tasks of other processes now (0 where the system does not say); cached a second."""
+    global _others
+    now = time.monotonic()
+    if now - _others[0] >= RECHECK_SECONDS:
+        _others = (now, _read_others())
+    return _others[1]
+
+
+def _read_others() -> int:
+    try:
+        with open("/proc/loadavg") as f:
+            running = int(f.read().split()[3].split("/")[0])  # "1.0 0.9 0.8 R/T last_pid"
+        own = 0
+        for task in os.listdir("/proc/self/task"):
+            with open(f"/proc/self/task/{task}/stat") as f:
+                own += f.read().rpartition(")")[2].split()[0] == "R"
+    except (OSError, ValueError, IndexError):
+        return 0
+    return max(0, running - max(own, 1))
+
+
+def free_threads_for(flops: float) -> int:
+    """`threads_for(flops)`, but no more than the cores that no other process is running on."""
+    return max(1, min(threads_for(flops), cores() - others_running()))
+
+
+def use_free_threads_for(flops: float) -> int:
+    """Choose (`free_threads_for`) and set the BLAS threads for a product of `flops` multiply-adds
+    (frozen: nothing to choose, and /proc is not read)."""
+    if _frozen:
+        return _current or 1
+    n = free_threads_for(flops)
     use_threads(n)
     return n
 

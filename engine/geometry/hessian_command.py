@@ -5,11 +5,13 @@
 Up to DENSE_LIMIT parameters H is formed exactly (Pearlmutter's R-operator) and fully
 diagonalised; above it only the --top K smallest and largest eigenvalues, by Lanczos on
 Hessian-vector products (H never formed) — unless --dense insists and it fits in memory.
+Progress goes to stderr (--quiet: none); Ctrl-C stops with one line, exit status 130.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 
 import numpy as np
 
@@ -19,6 +21,7 @@ from engine.analysis.directions import parameter_names
 from engine.analysis.hessian import DENSE_LIMIT, memory_estimate
 from engine.geometry.setup import check_memory, load_experiment, load_point, output_dir, parameter_count
 from engine.io import atomic
+from engine.progress import Progress
 
 NAME = "hessian"
 DEFAULT_TOP = 5
@@ -39,6 +42,7 @@ def add_parser(sub) -> None:
     p.add_argument("--top", type=_positive, metavar="K",
                    help=f"K extreme eigenvalues at each end (default {DEFAULT_TOP} above {DENSE_LIMIT:,} parameters; "
                    "with a full spectrum, only K of each end are printed)")
+    p.add_argument("--quiet", action="store_true", help="no progress output on stderr")
     p.add_argument("--dense", action="store_true", help=f"form H even above {DENSE_LIMIT:,} parameters "
                    "(refused if it does not fit in memory)")
 
@@ -60,7 +64,16 @@ def run(args) -> int:
     else:
         check_memory(8 * P * (lanczos_step_count(top, P) + 8), f"Lanczos on {P:,} parameters")
     point = load_point(experiment, args.weights)
-    report = curvature(point.loss, point.theta, top=None if dense else top, dense_limit=P if dense else 0)
+    progress = Progress(sys.stderr, args.quiet)
+    products = P if dense else lanczos_step_count(top, P)  # H e_i for every i, or the Lanczos steps
+    try:
+        report = curvature(point.loss, point.theta, top=None if dense else top, dense_limit=P if dense else 0,
+                           progress=lambda f: progress.update(f, round(f * products), None, unit="Hessian-vector products"))
+    except KeyboardInterrupt:
+        progress.close()
+        print(f"interrupted: the Hessian of {P:,} parameters was not finished; nothing written", file=sys.stderr)
+        return 130
+    progress.close()
     out = output_dir(args.out, args.experiment)
     arrays = {"eigenvalues": report.eigenvalues, "gradient": report.gradient,
               "names": np.array(parameter_names(point.loss.layout), dtype=str)}

@@ -9,12 +9,16 @@ Directions: two named parameters (--param W2[0,1] --param b1[3]), or --direction
 Writes DIR/landscape.npz (a, b, loss[i, j] = L(θ + a[i] e1 + b[j] e2), e1, e2, …) and
 DIR/landscape.png (heatmap, white level lines, black cross at θ, red path for pca, tick labels
 and a colour bar with the loss range and the levels).
+
+Progress goes to stderr (a bar on a terminal, a line per tenth otherwise; --quiet: none).
+Ctrl-C stops the computation with one line on stderr, exit status 130, nothing written.
 """
 
 from __future__ import annotations
 
 import argparse
 import math
+import sys
 
 import numpy as np
 
@@ -29,6 +33,7 @@ from engine.core.errors import ConfigurationError
 from engine.geometry.setup import check_memory, load_experiment, load_point, output_dir, parameter_count
 from engine.io import atomic
 from engine.io.png import write_png
+from engine.progress import Progress
 
 NAME = "landscape"
 DEFAULT_SPAN = 1.0
@@ -55,6 +60,7 @@ def add_parser(sub) -> None:
     p.add_argument("--seed", type=int, default=0, metavar="N", help="seed of the random directions (default 0)")
     p.add_argument("--steps", type=int, default=DEFAULT_PCA_STEPS, metavar="N",
                    help=f"training updates for the pca trajectory (default {DEFAULT_PCA_STEPS})")
+    p.add_argument("--quiet", action="store_true", help="no progress output on stderr")
 
 
 def landscape_memory(P: int, R: int) -> int:
@@ -79,27 +85,51 @@ def run(args) -> int:
     P = parameter_count(experiment)
     check_memory(landscape_memory(P, args.resolution), f"a {args.resolution}×{args.resolution} landscape of {P:,} parameters")
     point = load_point(experiment, args.weights)
-    loss, layout = point.loss, point.loss.layout
-    extra, path, what = {}, None, ""
-    if args.param is not None:
-        e1, e2 = (named_direction(layout, n) for n in args.param)
-        what = f"parameters {args.param[0]} and {args.param[1]}"
-    elif args.directions == "random":
-        e1, e2 = filter_normalized(layout, point.theta, args.seed), filter_normalized(layout, point.theta, args.seed + 1)
-        what = f"random filter-normalised directions (seed {args.seed})"
-    elif args.directions == "hessian":
-        report = curvature(loss, point.theta, top=2 if loss.P > DENSE_LIMIT else None)
-        e1, e2 = eigen_directions(report)
-        what = f"Hessian eigenvectors of λ = {report.eigenvalues[-1]:.4g} and {report.eigenvalues[-2]:.4g}"
-    else:
-        e1, e2, path, extra, what = _pca(point, args.steps)
-    scape = landscape(loss, point.theta, e1, e2, args.span, args.resolution)
+    progress = Progress(sys.stderr, args.quiet)
+    try:
+        e1, e2, path, extra, what = _directions(args, point)
+        scape = landscape(point.loss, point.theta, e1, e2, args.span, args.resolution,
+                          progress=_shown(progress, args.resolution**2))
+    except KeyboardInterrupt:
+        progress.close()
+        print(f"interrupted: the {args.resolution}×{args.resolution} landscape was not finished; nothing written",
+              file=sys.stderr)
+        return 130
+    progress.close()
     out = output_dir(args.out, args.experiment)
     with atomic.atomic_open(out / "landscape.npz", "wb") as f:
         np.savez(f, a=scape.a, b=scape.b, loss=scape.loss, e1=scape.e1, e2=scape.e2, **extra)
     write_png(out / "landscape.png", figure(scape.a, scape.b, scape.loss, path=path))
     _print(scape, what, extra, out)
     return 0
+
+
+def _directions(args, point):
+    """(e1, e2, path, extra arrays, what they are) for the chosen axes."""
+    loss, layout = point.loss, point.loss.layout
+    if args.param is not None:
+        e1, e2 = (named_direction(layout, n) for n in args.param)
+        return e1, e2, None, {}, f"parameters {args.param[0]} and {args.param[1]}"
+    if args.directions == "random":
+        e1, e2 = filter_normalized(layout, point.theta, args.seed), filter_normalized(layout, point.theta, args.seed + 1)
+        return e1, e2, None, {}, f"random filter-normalised directions (seed {args.seed})"
+    if args.directions == "hessian":
+        report = curvature(loss, point.theta, top=2 if loss.P > DENSE_LIMIT else None)
+        e1, e2 = eigen_directions(report)
+        return e1, e2, None, {}, f"Hessian eigenvectors of λ = {report.eigenvalues[-1]:.4g} and {report.eigenvalues[-2]:.4g}"
+    return _pca(point, args.steps)
+
+
+def _shown(progress: Progress, points: int):
+    """The progress callback: the bar redrawn at most once per 0.1 % of the grid's points."""
+    last = [-1]
+
+    def show(fraction: float) -> None:
+        if int(1000 * fraction) != last[0]:
+            last[0] = int(1000 * fraction)
+            progress.update(fraction, round(fraction * points), None, unit="points")
+
+    return show
 
 
 def _pca(point, steps: int):

@@ -42,6 +42,7 @@ def test_hessian_cli_writes_H_eigenvalues_gradient_and_prints_the_verdict(tmp_pa
     out = r.stdout
     for text in ("P = 105", "λ_min", "λ_max", "negative", "zero", "positive", "classification: ", "2/λ_max", "smallest:"):
         assert text in out
+    assert r.stderr.strip().splitlines()[-1] == "100 %  105 Hessian-vector products"  # progress on stderr
 
 
 def test_hessian_cli_above_the_dense_limit_reports_extremes_only(tmp_path):
@@ -121,3 +122,43 @@ def test_hessian_cli_refuses_a_hessian_too_large_for_memory(tmp_path, capsys, mo
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1
     assert "the dense Hessian of 4,010,001 parameters needs about" in err and "GB of memory" in err
+
+
+def test_landscape_cli_shows_progress_on_stderr_in_a_few_lines(tmp_path):
+    r = cli("landscape", DEFAULT, "--directions", "random", "--resolution", 21, "--out", "l", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    lines = r.stderr.strip().splitlines()  # not a terminal: a line per tenth at most
+    assert 1 <= len(lines) <= 11 and lines[-1] == "100 %  441 points", r.stderr
+    assert "%" not in r.stdout
+    quiet = cli("landscape", DEFAULT, "--directions", "random", "--resolution", 21, "--out", "q", "--quiet", cwd=tmp_path)
+    assert quiet.returncode == 0 and quiet.stderr == ""
+
+
+def test_landscape_cli_ctrl_c_ends_with_one_line_and_status_130(tmp_path):
+    import json
+    import select
+    import signal
+    import time
+
+    doc = json.loads(DEFAULT.read_text())
+    doc["network"]["sizes"] = [2, 200, 200, 1]  # minutes for 1001 × 1001 points: interrupted long before
+    (tmp_path / "slow.json").write_text(json.dumps(doc))
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-m", "engine.cli", "landscape", "slow.json", "--directions", "random",
+                             "--resolution", "1001", "--out", "l"], cwd=tmp_path, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        ready = []
+        while not ready and time.monotonic() < deadline and proc.poll() is None:
+            ready, _, _ = select.select([proc.stderr], [], [], 0.5)
+        first = proc.stderr.readline()  # the first progress line: the grid is being computed
+        assert first.startswith("0 %"), first
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 130 and out == ""
+    assert "Traceback" not in err and err.strip().splitlines() == [
+        "interrupted: the 1001×1001 landscape was not finished; nothing written"], err
+    assert not (tmp_path / "l").exists() or not list((tmp_path / "l").iterdir())

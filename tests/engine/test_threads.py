@@ -59,3 +59,26 @@ def test_frozen_thread_count_ignores_later_changes(monkeypatch):
     threads.use_threads(2)
     threads.use_threads_for(10**12)
     assert calls == [1]
+
+
+def test_free_threads_leave_the_cores_other_processes_run_on(monkeypatch):
+    monkeypatch.setattr(threads, "cores", lambda: 2)
+    monkeypatch.setattr(threads, "_others", (-1e9, 0))
+    monkeypatch.setattr(threads, "_read_others", lambda: 0)
+    assert threads.free_threads_for(10**12) == 2 and threads.free_threads_for(10) == 1  # a quiet machine: the policy
+    monkeypatch.setattr(threads, "_others", (-1e9, 0))
+    monkeypatch.setattr(threads, "_read_others", lambda: 1)
+    assert threads.free_threads_for(10**12) == 1  # another process holds a core: one thread
+    monkeypatch.setattr(threads, "_read_others", lambda: 0)
+    assert threads.free_threads_for(10**12) == 1  # read at most once a second
+    assert threads._read_others() >= 0  # the real reading works here (or says 0)
+
+
+def test_free_threads_when_frozen_read_nothing(monkeypatch):
+    monkeypatch.setattr(threads, "_controllers", [])
+    monkeypatch.setattr(threads, "_current", None)
+    monkeypatch.setattr(threads, "_frozen", False)
+    threads.freeze(1)
+    monkeypatch.setattr(threads, "_read_others", lambda: pytest.fail("read /proc while frozen"))
+    monkeypatch.setattr(threads, "_others", (-1e9, 0))
+    assert threads.use_free_threads_for(10**12) == 1
