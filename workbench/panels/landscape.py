@@ -145,8 +145,10 @@ class LandscapeView(QWidget):
         self.head.setPos(*tip)
         self.head.setStyle(angle=180 - np.degrees(np.arctan2(tip[1], tip[0])))
         self.point.setData([0.0], [0.0])
+        finite = s.loss[np.isfinite(s.loss)]  # a diverged run's plane may hold no finite loss at all
+        lo, hi = (finite.min(), finite.max()) if finite.size else (np.nan, np.nan)
         text = (f"iteration {payload.iteration}: L(θ) = {s.centre_loss:.4g}, "
-                f"range {np.nanmin(s.loss):.4g} … {np.nanmax(s.loss):.4g} (colour: log₁₀ L); red: θ and the direction of "
+                f"range {lo:.4g} … {hi:.4g} (colour: log₁₀ L); red: θ and the direction of "
                 f"−∇L projected on the plane (‖·‖ = {norm:.3g}; length not to scale)")
         self.caption.setText(text + (f"\n{payload.note}" if payload.note else ""))
 
