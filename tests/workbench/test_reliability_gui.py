@@ -112,7 +112,7 @@ def experiment_file(tmp_path, name="other.json", **training) -> Path:
     doc["network"]["sizes"] = [2, 5, 3]
     doc["network"]["activations"] = ["tanh", "softmax"]
     doc["training"]["divergence"] = "cross_entropy"
-    doc["dataset"] = {"builtin": "blobs", "samples": 90, "classes": 3} if "blobs" in name else {"builtin": "moons"}
+    doc["dataset"] = {"builtin": "blobs", "samples": 90, "classes": 3}
     doc["training"].update(training)
     path = tmp_path / name
     path.write_text(json.dumps(doc))
@@ -127,9 +127,11 @@ def experiment_file(tmp_path, name="other.json", **training) -> Path:
 def test_item6_a_refused_open_leaves_everything_as_it_was(qtbot, window, tmp_path, contents):
     wait_snapshot(qtbot, window, lambda s: True, WAIT)
     before = state_of(window)
-    path = experiment_file(tmp_path, training__batch_size=10**30) if contents is None else tmp_path / "bad.json"
+    path = experiment_file(tmp_path, batch_size=10**30) if contents is None else tmp_path / "bad.json"
     if contents is not None:
         path.write_text(contents)
+    else:  # the same file with an ordinary batch size opens: only the batch size is refused
+        Experiment.load(experiment_file(tmp_path, "fine.json"))
     errors = window.log.toPlainText().count("error:")
     assert window.open_path(str(path)) is False
     assert state_of(window) == before
