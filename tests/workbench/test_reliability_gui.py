@@ -185,6 +185,23 @@ def test_item7_a_failed_dataset_switch_changes_nothing_and_leaves_no_undo_step(q
     assert "the trainer cannot be built" in window.data_panel.error_text()
 
 
+def test_item7_an_undo_that_cannot_be_installed_drops_its_step(qtbot, window, monkeypatch):
+    wait_snapshot(qtbot, window, lambda s: True, WAIT)
+    window.data_panel.choose_builtin("moons")
+    window.data_panel.apply()
+    count = window.undo_stack.count()
+    assert window.session.experiment.dataset.to_dict()["builtin"] == "moons" and count >= 1
+    before = state_of(window)
+
+    def refuse(*args):
+        raise WorkbenchError("the trainer cannot be built")
+    monkeypatch.setattr(run_controller, "assemble", refuse)
+    window.undo_stack.undo()
+    after = state_of(window)
+    assert after[:6] == before[:6] and after[7:] == before[7:]  # still on moons, same run, same panels
+    assert after[6] == count - 1  # the step that can no longer be undone is gone, not left doing nothing
+
+
 def test_item7_a_dataset_with_more_classes_than_a_layer_holds_is_refused_up_front(qtbot, window, tmp_path):
     rows = "\n".join(f"{k % 7},{k // 7},c{k % 1000}" for k in range(2000))
     path = tmp_path / "classes.csv"
