@@ -69,7 +69,7 @@ QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, sys.argv[1])
 w = MainWindow(Session(), settings=QSettings(sys.argv[1] + "/w.ini", QSettings.IniFormat))
 w.confirm_discard = lambda: True
 w.show()
-begun = slow_steps(w, 2.0)
+begun = slow_steps(w, 2.5)
 w.run_training()
 assert begun.wait(30)
 w.close()
