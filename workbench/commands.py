@@ -47,21 +47,27 @@ class DatasetChange(QUndoCommand):
         self._first = True
 
     def redo(self) -> None:
-        self.controller.install_dataset(*self.after, update_panel=not self._first)
+        self._install(self.after, update_panel=not self._first)
         self._first = False
 
     def undo(self) -> None:
-        self.controller.install_dataset(*self.before, update_panel=True)
+        self._install(self.before, update_panel=True)
+
+    def _install(self, state: tuple, update_panel: bool) -> None:
+        """A state that cannot be installed (nothing changed then) makes the command obsolete: the
+        stack drops it instead of keeping a step that does nothing."""
+        if not self.controller.install_dataset(*state, update_panel=update_panel):
+            self.setObsolete(True)
 
 
 class InputFeaturesChange(DatasetChange):
     """Derived input features on / off: the same dataset, other inputs y^(0) (the dataset panel stays)."""
 
     def redo(self) -> None:
-        self.controller.install_dataset(*self.after, update_panel=False)
+        self._install(self.after, update_panel=False)
 
     def undo(self) -> None:
-        self.controller.install_dataset(*self.before, update_panel=False)
+        self._install(self.before, update_panel=False)
 
 
 class ParametersChange(QUndoCommand):

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from engine.core import divergences, optimizers
 from engine.core.schedules import SCHEDULES
+from engine.training.trainer import MAX_BATCH_SIZE
 
 LR_MIN, LR_MAX = 1e-5, 10.0
 LR_TICKS = 600  # slider positions over the six decades
@@ -220,7 +221,7 @@ class ControlsPanel(QWidget):
         self.smoothing.valueChanged.connect(lambda v: self._emit(label_smoothing=v))
         form.addRow("Smoothing ε", self.smoothing)
         self.batch = IntSpin()
-        self.batch.setRange(1, 1_000_000)
+        self.batch.setRange(1, MAX_BATCH_SIZE)  # every batch size an experiment may have
         self.batch.setKeyboardTracking(False)
         self.batch.setToolTip("B: examples per mini-batch; the gradient is their mean")
         self.batch.valueChanged.connect(lambda v: self._emit(batch_size=v))

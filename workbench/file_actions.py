@@ -72,7 +72,8 @@ def open_dialog(window) -> None:
 
 
 def open_path(window, path: str) -> bool:
-    """Open the experiment at `path` (asking about unsaved changes); the old one stays if it fails."""
+    """Open the experiment at `path` (asking about unsaved changes). A file that cannot be read or set up
+    changes nothing — session, worker, panels and undo stay as they were — and one message says why."""
     if not window.confirm_discard():
         return False
     try:
@@ -80,10 +81,8 @@ def open_path(window, path: str) -> bool:
     except OPEN_ERRORS as e:
         window.show_error(f"Could not open {Path(path).name}: {e}")
         return False
-    old = window.session
-    window.session = session
-    if not window.controller.load_run(sync_panel=True, clear_undo=True, restore_state=True):
-        window.session = old
+    # the window takes the session only if all of it can be installed (RunController.commit)
+    if not window.controller.load_run(sync_panel=True, clear_undo=True, restore_state=True, session=session):
         return False
     add_recent(window, path)
     window.update_title()

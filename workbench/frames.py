@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from collections import deque
 
+import numpy as np
 from PySide6.QtCore import QTimer
 
 #: the share of wall time the GUI thread may spend drawing while training
@@ -43,6 +44,10 @@ class FrameScheduler:
 
     def tick(self, worker) -> None:
         """One timer tick: a frame if one is due and the worker has a new snapshot."""
+        with np.errstate(all="ignore"):  # diverging weights (huge, inf, NaN) are drawn as they are, never warned about
+            self._tick(worker)
+
+    def _tick(self, worker) -> None:
         last = self.last
         running = last is not None and last.state == "running" and self._accept(last)
         now = time.perf_counter()

@@ -15,7 +15,7 @@ from PySide6.QtCore import QSettings, Qt, QTimer, Slot
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QPlainTextEdit, QVBoxLayout, QWidget
 
-from . import file_actions
+from . import closing, file_actions
 from .banner import Banner
 from .controls import RunActions, make_action
 from .exporting import menu as export_menu
@@ -330,11 +330,9 @@ class MainWindow(QMainWindow):
 
     # -- closing -------------------------------------------------------------------------
     def shutdown_worker(self) -> bool:
-        """Stop and join the worker thread (≤ 1 s); never terminate it."""
+        """Stop and join the worker thread, never terminate it; a long step is waited for (workbench.closing)."""
         self.timer.stop()
-        if self.worker is None:
-            return True
-        return self.worker.stop(1000) if self.worker.isRunning() else True
+        return closing.stop_worker(self)
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
         if not self._closing and not self.confirm_discard():

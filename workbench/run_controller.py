@@ -23,6 +23,7 @@ from engine.training import edits
 
 from . import trained_state
 from .commands import DatasetChange, InputFeaturesChange, ParametersChange, SettingsChange, WeightEditCommand
+from .datapanel.choice import DatasetChoice, training_refusal
 from .designer import default_output
 from .session import with_seed, with_settings
 from .worker import commands as wc
@@ -59,6 +60,9 @@ class RunController:
         self.view_run = None
         self._syncing = 0
         self._resume_after_edit = False
+        #: the message of the last install `commit` refused ("" while none was)
+        self.refusal = ""
+        self._checked = None  # (network, experiment, run) of the designer edit checked last
 
     # -- the editing panels --------------------------------------------------------------
     @property
@@ -103,30 +107,82 @@ class RunController:
         return s is not None and s.state == "running"
 
     # -- runs ----------------------------------------------------------------------------
-    def load_run(self, sync_panel: bool = False, clear_undo: bool = False, restore_state: bool = False) -> bool:
-        """Build a fresh run of the session's experiment and install it; False (and a message) if it cannot.
+    def load_run(self, sync_panel: bool = False, clear_undo: bool = False, restore_state: bool = False,
+                 session=None) -> bool:
+        """Build a fresh run of the session's experiment (or of `session`, which becomes the window's) and
+        install it; False and one message if it cannot, and then nothing has changed (`commit`).
 
         restore_state: continue from the trained state saved beside the file (workbench.trained_state)."""
+        session = session or self.session
         try:
-            run = self.session.build()
+            run = session.build()
         except SETUP_ERRORS as e:
             self.host.show_error(f"Could not set up the experiment: {e}")
             return False
-        restored = trained_state.restore_sidecar(run, self.session.path) if restore_state and self.session.path else None
-        if restore_state:
-            self.session.saved_iteration = run.trainer.iteration
-        exp = self.session.experiment
+        restored = trained_state.restore_sidecar(run, session.path) if restore_state and session.path else None
+        exp = session.experiment
         section = exp.dataset.to_dict()
-        if sync_panel:
-            with self.quiet():
-                self.data_panel.set_section(section, exp.base_dir, seed=exp.dataset_seed)
-        self.run_data = (section, run.dataset, run.data)
-        self.sync_designer(run.network.copy(), run.data, clear_undo=clear_undo)
-        self.install_run(run)
+        refusal = training_refusal(DatasetChoice(section, run.dataset, run.data))
+        if refusal:  # before any panel shows it
+            self.host.show_error(f"Could not set up the experiment: {refusal}. Nothing was changed.")
+            return False
+
+        def install():
+            self.host.session = session
+            if sync_panel:
+                with self.quiet():
+                    if self.data_panel.set_section(section, exp.base_dir, seed=exp.dataset_seed) is None:
+                        raise WorkbenchError(self.data_panel.error_text() or "the dataset cannot be shown")
+            self.run_data = (section, run.dataset, run.data)
+            self.sync_designer(run.network.copy(), run.data)
+            self.install_run(run)
+
+        if not self.commit(install, "Could not set up the experiment"):
+            return False
+        if restore_state:
+            session.saved_iteration = run.trainer.iteration
+        if clear_undo:
+            self.undo_stack.clear()  # only once the new experiment is in: a refused one leaves the old undo
         if restored is not None:
             self.host.log_message(restored)
             self.host.status_message(restored, 10000)
         return True
+
+    def commit(self, install, what: str) -> bool:
+        """Run `install()`, which makes a new experiment current in session, panels and worker (the
+        worker's Load last); if any part fails, all is put back as it was — the worker never saw the
+        new run — and one message says why. True when it is in."""
+        before = self._state()
+        try:
+            install()
+        except Exception as e:  # noqa: BLE001 - whatever failed, the window must not stay half-switched
+            self._restore(before)
+            self.refusal = f"{what}: {e or type(e).__name__}. Nothing was changed."
+            self.host.show_error(self.refusal)
+            return False
+        return True
+
+    def _state(self) -> tuple:
+        session = self.host.session
+        return (session, session.experiment, session.dirty, self.run_data, self.view_run,
+                self.designer.editor.network.copy(), self.data_panel.current_choice)
+
+    def _restore(self, state: tuple) -> None:
+        """Put back what `_state` recorded: session, dataset panel, designer and the panels' run."""
+        session, experiment, dirty, run_data, view_run, network, choice = state
+        self.host.session = session
+        session.experiment, session.dirty = experiment, dirty
+        self.run_data = run_data
+        with self.quiet():
+            if choice is not None and self.data_panel.current_choice is not choice:
+                self.data_panel.show_active(choice, experiment.base_dir, experiment.dataset_seed)
+            if run_data is not None:
+                self.sync_designer(network, run_data[2])
+        if view_run is not None:
+            self.view_run = view_run
+            for panel in self.host.panels.values():
+                panel.set_run(view_run)
+        self.host.update_title()
 
     def install_run(self, run) -> None:
         """Show `run` in every panel and hand it to the worker (which owns it from then on)."""
@@ -232,6 +288,23 @@ class RunController:
         if theta is not None:
             self.designer.editor.set_live_parameters(theta)
 
+    def check_network(self, network) -> None:
+        """Raise a WorkbenchError if a designer edit's `network` cannot be trained on the current data (the
+        edit is then refused and never pushed); the run built for it is kept for `network_changed`."""
+        try:
+            experiment = self.session.experiment.with_network(network)
+            _, dataset, data = self.run_data
+            self._checked = (network, experiment, assemble(experiment, dataset, data, network.copy()))
+        except (ValueError, TypeError) as e:  # a WorkbenchError passes as it is
+            raise WorkbenchError(str(e)) from None
+
+    def network_refused(self, message: str) -> None:
+        """A designer edit was refused: say why, and go on training if the edit had paused it."""
+        self.host.status_message(f"Not done: {message}")
+        if self._resume_after_edit:
+            self._resume_after_edit = False
+            self.send(wc.Start())
+
     def network_changed(self, network) -> None:
         """A designer edit, undo or redo: the experiment follows and the trainer is rebuilt on it.
 
@@ -244,12 +317,18 @@ class RunController:
         self._resume_after_edit = False
         if resume:
             self.send(wc.Pause())
+        checked, self._checked = self._checked, None
         try:
-            experiment = self.session.experiment.with_network(network)
-            _, dataset, data = self.run_data
-            run = assemble(experiment, dataset, data, network.copy())
+            if checked is not None and checked[0] is network:  # the edit's run, built when it was checked
+                experiment, run = checked[1:]
+            else:  # undo / redo of an edit checked before
+                experiment = self.session.experiment.with_network(network)
+                _, dataset, data = self.run_data
+                run = assemble(experiment, dataset, data, network.copy())
         except (WorkbenchError, ValueError, TypeError) as e:
             self.host.show_error(f"Network not applied: {e}")
+            if resume:
+                self.send(wc.Start())
             return
         self.session.replace(experiment)
         self.install_run(run)
@@ -316,34 +395,58 @@ class RunController:
             changed.append(f"output layer ({net.sizes[-1]} → {n_out} units)")
         return net, new, changed
 
-    def dataset_chosen(self, choice) -> None:
-        """Another dataset from the panel: swap it in, adapting the network's ends if needed (undoable)."""
-        if self.syncing:
-            return
-        resume = self.running()
-        net, new, changed = self._adapted_network(choice)
+    def _refuse_dataset(self, text: str) -> None:
+        self.data_panel.refuse(text)
+        self.host.show_error(f"Dataset not used: {text}")
+
+    def _dataset_experiment(self, choice, new):
+        """The experiment of the current one on `choice` with the adapted network `new` (its output adapted too)."""
         exp = self.session.experiment
-        old_section, _, old_data = self.run_data
         doc = exp.to_dict()
         doc["dataset"] = dict(choice.section)
-        if choice.problem != old_data.problem:
+        if choice.problem != self.run_data[2].problem:
             activation, divergence = default_output(choice.problem)
             new = edits.set_activation(new, new.N, activation)
             doc["training"]["divergence"] = divergence
         doc["network"]["sizes"] = list(new.sizes)
         doc["network"]["activations"] = list(new.activation_names)
         doc["network"]["input_features"] = []  # another dataset starts from its own inputs (toggle them again)
+        return Experiment.from_dict(doc, base_dir=exp.base_dir), new
+
+    def dataset_chosen(self, choice) -> None:
+        """Another dataset from the panel: swap it in, adapting the network's ends if needed (undoable).
+
+        Either all of it is installed (session, worker, panels, one undo command) or nothing changes,
+        the panel keeps the dataset before as the active one and the message says why."""
+        if self.syncing:
+            return
+        refusal = training_refusal(choice)
+        if refusal:
+            self._refuse_dataset(refusal)
+            return
+        resume = self.running()
+        exp = self.session.experiment
+        old_section = self.run_data[0]
         try:
-            experiment = Experiment.from_dict(doc, base_dir=exp.base_dir)
-        except WorkbenchError as e:
-            self.host.show_error(f"Dataset not used: {e}")
+            net, new, changed = self._adapted_network(choice)
+            experiment, new = self._dataset_experiment(choice, new)
+        except SETUP_ERRORS as e:
+            self._refuse_dataset(str(e))
+            if resume:
+                self.send(wc.Start())
             return
         before = (exp, net, self.run_data)
         after = (experiment, new, (dict(choice.section), choice.dataset, choice.data))
         name = choice.dataset.name or choice.source
 
         def use_it():
+            self.refusal = ""
             self.undo_stack.push(DatasetChange(self, before, after, f"Use dataset {name}"))
+            if self.refusal:  # not installed (the command made itself obsolete and is gone)
+                self.data_panel.refuse(self.refusal)
+                if resume:
+                    self.send(wc.Start())
+                return
             if changed:
                 self.host.banner.show_message(
                     f"Now training on {name}. Re-initialised: {' and '.join(changed)}; the hidden layers kept "
@@ -367,19 +470,21 @@ class RunController:
                              f"the {' and '.join(changed)} will be re-initialised (hidden layers keep their weights; "
                              "undo with Ctrl+Z).", "Re-initialise and use it", use_it, cancel)
 
-    def install_dataset(self, experiment, network, data, update_panel: bool) -> None:
-        """DatasetChange: make (experiment, network, data) current and rebuild the run on them."""
+    def install_dataset(self, experiment, network, data, update_panel: bool) -> bool:
+        """DatasetChange: make (experiment, network, data) current and rebuild the run on them; False (one
+        message, nothing changed) if that cannot be done — the command then drops itself from the stack."""
         section, dataset, prepared = data
-        try:
+
+        def install():
             run = assemble(experiment, dataset, prepared, network.copy())
-        except WorkbenchError as e:
-            self.host.show_error(f"Dataset not used: {e}")
-            return
-        self.session.replace(experiment)
-        if update_panel:
-            with self.quiet():
-                self.data_panel.set_section(section, experiment.base_dir, seed=experiment.dataset_seed)
-        self.run_data = data
-        self.sync_designer(network.copy(), prepared)
-        self.install_run(run)
-        self.host.update_title()
+            self.session.replace(experiment)
+            if update_panel:
+                with self.quiet():
+                    if self.data_panel.set_section(section, experiment.base_dir, seed=experiment.dataset_seed) is None:
+                        raise WorkbenchError(self.data_panel.error_text() or "the dataset cannot be shown")
+            self.run_data = data
+            self.sync_designer(network.copy(), prepared)
+            self.install_run(run)
+            self.host.update_title()
+
+        return self.commit(install, "Dataset not used")

@@ -27,6 +27,11 @@ from engine.data.reading import (
 
 NPY_MAGIC = b"\x93NUMPY"
 
+MAX_LISTED_ARRAYS = 1000
+"""`array_names` lists the members of archives with at most this many; larger ones are named by key."""
+
+_END_RECORD = b"PK\x05\x06"  # a zip's end of central directory record: 22 bytes and a comment ≤ 64 KiB
+
 
 def refuse_objects(exc: ValueError, path: Path) -> DataError:
     if "pickle" in str(exc).lower() or "object" in str(exc).lower():
@@ -141,6 +146,38 @@ def read_members(path, limits: dict, kind: str = "NPZ archive", total: int | Non
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, zlib.error, NotImplementedError) as exc:
         raise DataError(f"is not a readable {kind} ({exc})", path) from None
     return out
+
+
+def member_count(handle) -> int:
+    """How many members the zip archive open in `handle` declares, read from its end record only
+    (65 535 for a ZIP64 archive: at least that many); the central directory itself is not parsed."""
+    size = handle.seek(0, io.SEEK_END)
+    tail = min(size, 22 + 0xFFFF)
+    handle.seek(size - tail)
+    data = handle.read(tail)
+    at = data.rfind(_END_RECORD)
+    if at < 0 or at + 22 > len(data):
+        raise zipfile.BadZipFile("no end of central directory record")
+    return int.from_bytes(data[at + 10: at + 12], "little")
+
+
+def array_names(path, limit: int = MAX_LISTED_ARRAYS) -> list[str]:
+    """The array names of an .npz archive, without reading any array; a DataError for an archive of more
+    than `limit` members (their names are not listed: give x_key and y_key) or one that cannot be read."""
+    path = Path(path)
+    try:
+        with reading.open_regular(path) as handle:
+            count = member_count(handle)
+            if count > limit:
+                raise DataError(f"holds {count:_}{'+' if count == 0xFFFF else ''} members, too many to list "
+                                f"(at most {limit:_}): type the names of the two arrays", path)
+            handle.seek(0)
+            with zipfile.ZipFile(handle) as archive:
+                return [n.removesuffix(".npy") for n in archive.namelist() if n.endswith(".npy")]
+    except DataError:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
+        raise DataError(f"is not a readable NPZ archive ({exc})", path) from None
 
 
 def load_npz(path, x_key: str = "X", y_key: str = "y", problem=None, name=None) -> Dataset:

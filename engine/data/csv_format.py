@@ -13,6 +13,7 @@ import numpy as np
 from engine.core.errors import ConfigurationError, DataError
 from engine.data.dataset import Dataset
 from engine.data.reading import (
+    MAX_COLUMNS,
     check_problem,
     check_table_budget,
     classes_from_numbers,
@@ -162,6 +163,9 @@ def parse_table(text: str, path: Path, delimiter=None, header=None, skip_rows: i
     rows, lines = split_rows(text, delimiter, path, skip_rows + 1)
     if not rows:
         raise DataError("file is empty: it has no data rows" + (f" after the first {skip_rows} lines" if skip_rows else ""), path)
+    if len(rows[0]) > MAX_COLUMNS:
+        raise DataError(f"has more than the {MAX_COLUMNS:_} columns a table may have (its first row: at least "
+                        f"{len(rows[0]):_} {_DELIMITER_NAMES.get(delimiter, repr(delimiter))}-separated values)", path, lines[0])
     if len(rows[0]) > 1 and all(r[-1] == "" for r in rows):  # every row ends with a delimiter
         rows = [r[:-1] for r in rows]
     if delimiter != "," and "," in text:  # "1,5" means 1.5 where the delimiter is not a comma

@@ -40,6 +40,10 @@ def too_large(path: Path) -> DataError:
 PARSE_MEMORY_BUDGET = 2 * 1024**3
 """Most memory a text table may take while being parsed (Python lists of strings): 2 GiB."""
 
+MAX_COLUMNS = 10_000
+"""Widest text table read (MNIST as CSV has 785 columns): checked on the split rows, before any column
+is converted, and before the workbench builds a check box per column."""
+
 MAX_LINE_BYTES = 16 * 1024 * 1024
 """Longest line of a text table: 16 MiB (100 000 columns of 160 characters)."""
 

@@ -34,11 +34,11 @@ Keys and defaults (required keys have no default):
     training.evaluate_every     null: about every 10 epochs (the trainer's default)
 
 Every problem raises `ExperimentError` naming the key, e.g.
-"training.batch_size: must be a whole number ≥ 1, got -3". `to_dict` writes every key.
+"training.batch_size: must be a whole number between 1 and 1_000_000, got -3". `to_dict` writes every key.
 
 Limits, checked before memory is spent: the file is a regular file of at most
 `MAX_EXPERIMENT_BYTES`; at most `MAX_LAYERS` layers, `MAX_UNITS` units per layer and
-`MAX_PARAMETERS` parameters; init_scale at most `MAX_INIT_SCALE`. A key given twice in one
+`MAX_PARAMETERS` parameters; init_scale at most `MAX_INIT_SCALE`; batch_size at most `MAX_BATCH_SIZE`. A key given twice in one
 object is refused (JSON would silently keep the last); a UTF-8 byte-order mark is accepted.
 """
 
@@ -62,6 +62,7 @@ from engine.data.resources import resource_dir
 from engine.io import atomic
 from engine.io.dataset_settings import DatasetSettings, check_sizes
 from engine.io.validation import Section, array, boolean, describe, join, number, string, whole
+from engine.training.trainer import MAX_BATCH_SIZE
 
 FORMAT = "backprop-workbench-experiment"
 VERSION = 1
@@ -224,7 +225,7 @@ class TrainingSettings:
         out = cls(
             divergence=string(s.take("divergence", d.divergence), s.key("divergence"), DIVERGENCES, "divergence"),
             label_smoothing=number(s.take("label_smoothing", 0.0), s.key("label_smoothing"), 0.0, 0.5, high_open=True),
-            batch_size=whole(s.take("batch_size", d.batch_size), s.key("batch_size"), 1),
+            batch_size=whole(s.take("batch_size", d.batch_size), s.key("batch_size"), 1, MAX_BATCH_SIZE),
             shuffle=boolean(s.take("shuffle", True), s.key("shuffle")),
             l1=number(s.take("l1", 0.0), s.key("l1"), 0.0),
             l2=number(s.take("l2", 0.0), s.key("l2"), 0.0),

@@ -34,6 +34,10 @@ from engine.core.schedules import CONSTANT, Schedule
 from engine.core.threads import forward_flops, threads_for, use_threads, use_threads_for
 from engine.training.history import History
 
+#: the largest mini-batch accepted: more than any dataset holds (engine.data.dataset.MAX_SAMPLES),
+#: and B ≥ the training set is the full batch anyway
+MAX_BATCH_SIZE = 1_000_000
+
 
 class Phase(NamedTuple):
     """One phase of an iteration: kind is forward, divergence, backward or update."""
@@ -157,9 +161,10 @@ class Trainer:
             raise ConfigurationError(f"{name} must be a finite number ≥ 0, got {value}")
         return value
 
-    def _check_batch_size(self, n) -> int:
-        if int(n) != n or n < 1:
-            raise ConfigurationError(f"batch_size must be a whole number ≥ 1, got {n}")
+    def _check_batch_size(self, n, name: str = "batch_size", most: float = MAX_BATCH_SIZE) -> int:
+        if int(n) != n or not 1 <= n <= most:
+            bounds = "≥ 1" if most == math.inf else f"from 1 to {most:_}"
+            raise ConfigurationError(f"{name} must be a whole number {bounds}, got {n}")
         return int(n)
 
     def _set_divergence(self, div) -> None:
@@ -219,7 +224,7 @@ class Trainer:
             s = changes["schedule"]
             new["schedule"] = s if isinstance(s, Schedule) else Schedule(**s)
         if "evaluate_every" in changes:
-            new["evaluate_every"] = self._check_batch_size(changes["evaluate_every"])
+            new["evaluate_every"] = self._check_batch_size(changes["evaluate_every"], "evaluate_every", math.inf)
         if "shuffle" in changes:
             new["shuffle"] = bool(changes["shuffle"])
         # everything checked: apply and record

@@ -76,7 +76,7 @@ def _one_error_line(r):
 @pytest.mark.parametrize("content, args, fragment", [
     ("{not json", (), "not valid JSON"),
     (None, (), "No such file"),
-    ("GOOD", ("--batch-size", "-3"), "training.batch_size: must be a whole number ≥ 1, got -3"),
+    ("GOOD", ("--batch-size", "-3"), "training.batch_size: must be a whole number between 1 and 1_000_000, got -3"),
     ("GOOD", ("--learning-rate", "0"), "training.optimizer.learning_rate"),
     ("GOOD", ("--steps", "-1"), "--steps"),
     ("GOOD", ("--steps", "1", "--epochs", "1"), "not allowed with"),

@@ -25,7 +25,7 @@ from engine.cli import main
 from engine.core import divergences, optimizers
 from engine.core.errors import ConfigurationError, DataError, ExperimentError
 from engine.core.network import MAX_LAYERS, Network
-from engine.data.array_formats import load_npy, load_npz
+from engine.data.array_formats import MAX_LISTED_ARRAYS, array_names, load_npy, load_npz, member_count
 from engine.data.csv_format import load_csv
 from engine.data.dataset import Dataset
 from engine.data.idx_format import load_idx
@@ -34,7 +34,7 @@ from engine.io import atomic
 from engine.io.experiment import EXAMPLES_DIR, Experiment
 from engine.io.weights import load_weights, save_weights
 from engine.run import build
-from engine.training.trainer import Trainer
+from engine.training.trainer import MAX_BATCH_SIZE, Trainer
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -165,7 +165,7 @@ def test_item3_npz_dataset_reads_only_its_two_arrays(tmp_path):
 FIFO_READERS = """
 import os, sys
 from engine.core.errors import WorkbenchError
-from engine.data.array_formats import load_npy, load_npz
+from engine.data.array_formats import MAX_LISTED_ARRAYS, array_names, load_npy, load_npz, member_count
 from engine.data.csv_format import load_csv
 from engine.data.idx_format import load_idx
 from engine.data.reading import read_bytes
@@ -430,6 +430,43 @@ def test_item12_stale_temporaries_of_a_killed_save_are_removed(tmp_path):
     alive.write_text("mine")
     atomic.write_text(target, "new")
     assert target.read_text() == "new" and not stale.exists() and alive.exists()
+
+
+# -- 6 and 11: limits the GUI meets before it builds anything -----------------------------------
+def test_item6_batch_size_beyond_any_dataset_is_refused():
+    with pytest.raises(ExperimentError) as info:
+        Experiment.from_dict(document(training__batch_size=10**30))
+    assert info.value.key == "training.batch_size" and "1_000_000" in str(info.value)
+    with pytest.raises(ConfigurationError, match="batch_size"):
+        Trainer(build(Experiment.from_dict(document())).network, np.zeros((4, 2)), np.zeros((4, 1)),
+                batch_size=MAX_BATCH_SIZE + 1)
+
+
+def test_item11_a_table_wider_than_the_limit_is_refused_on_its_first_row(tmp_path):
+    path = tmp_path / "wide.csv"
+    path.write_text(",".join(["1"] * (reading.MAX_COLUMNS + 1)) + "\n")
+    with pytest.raises(DataError, match=f"{reading.MAX_COLUMNS:_} columns"):
+        load_csv(path)
+    ok = tmp_path / "ok.csv"
+    ok.write_text(",".join(["1"] * 5) + "\n" + ",".join(["2"] * 5) + "\n")
+    assert load_csv(ok, problem="regression").X.shape == (2, 4)
+
+
+def test_item11_archive_members_are_counted_from_the_end_record(tmp_path):
+    path = tmp_path / "many.npz"
+    with zipfile.ZipFile(path, "w") as archive:
+        for m in range(MAX_LISTED_ARRAYS + 1):
+            archive.writestr(f"a{m}.npy", b"")
+    with open(path, "rb") as handle:
+        assert member_count(handle) == MAX_LISTED_ARRAYS + 1
+    with pytest.raises(DataError, match="too many to list"):
+        array_names(path)
+    fifo = tmp_path / "pipe.npz"
+    os.mkfifo(fifo)
+    with pytest.raises(DataError, match="FIFO"):
+        array_names(fifo)
+    np.savez(tmp_path / "two.npz", X=np.zeros(2), y=np.zeros(2))
+    assert array_names(tmp_path / "two.npz") == ["X", "y"]
 
 
 def test_shipped_examples_still_load():

@@ -25,3 +25,19 @@ def test_preview_of_a_fifo_is_refused_at_once(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"}
     r = subprocess.run([sys.executable, "-c", PREVIEW, str(fifo)], env=env, capture_output=True, text=True, timeout=30)
     assert r.returncode == 0 and "FIFO" in r.stdout, r.stderr
+
+
+NPZ_KEYS = """
+import sys
+from workbench.datapanel.reading_options import npz_keys
+print(npz_keys(sys.argv[1]))
+"""
+
+
+def test_npz_keys_of_a_fifo_answer_at_once(tmp_path):
+    """The Import page lists an .npz's arrays on the GUI thread: a FIFO named .npz must not block it."""
+    fifo = tmp_path / "pipe.npz"
+    os.mkfifo(fifo)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"}
+    r = subprocess.run([sys.executable, "-c", NPZ_KEYS, str(fifo)], env=env, capture_output=True, text=True, timeout=30)
+    assert r.returncode == 0 and r.stdout.strip() == "[]", r.stderr

@@ -19,6 +19,11 @@ from engine.data.formats import FORMATS, file_dialog_filter, format_of, load_fil
 from engine.data.preparation import PreparedData, prepare
 from engine.data.toys import BUILTIN
 from engine.io.dataset_settings import DatasetSettings
+from engine.io.experiment import MAX_UNITS as MAX_INPUTS
+from engine.training.edits import MAX_UNITS
+
+MAX_DRAWN = 1e100
+"""Largest |input| the preview and the decision view draw (pyqtgraph's extent arithmetic overflows near 1e308)."""
 
 FILE_FILTER = file_dialog_filter()
 
@@ -60,6 +65,24 @@ class DatasetChoice:
         return (f"{name}: {self.dataset.n_samples} examples ({d.n_train} train / {d.n_test} test), "
                 f"{d.n_inputs} feature{'s' * (d.n_inputs != 1)}, {kind} → network {d.n_inputs} in, "
                 f"{d.n_outputs} out")
+
+
+def training_refusal(choice: DatasetChoice) -> str:
+    """Why the window cannot train on `choice` ("" if it can), known before anything is built or drawn: its
+    output layer needs one unit per class (or target), at most `MAX_UNITS` as in the designer, and the
+    views draw inputs up to ±`MAX_DRAWN`."""
+    name = choice.dataset.name or choice.source
+    what = "targets" if choice.problem == "regression" else "classes"
+    if choice.n_outputs > MAX_UNITS:
+        return (f"{name} has {choice.n_outputs:_} {what}: the network's output layer needs one unit per "
+                f"{what[:-1] if what == 'targets' else 'class'} and holds at most {MAX_UNITS}")
+    if choice.n_inputs > MAX_INPUTS:
+        return f"{name} has {choice.n_inputs:_} inputs: the network's input layer holds at most {MAX_INPUTS:_} units"
+    X = choice.dataset.X
+    if X.size and not float(np.abs(X).max()) <= MAX_DRAWN:
+        return (f"{name} has inputs beyond ±{MAX_DRAWN:g}, more than the views can draw (their arithmetic "
+                "overflows near the float limit); rescale the data")
+    return ""
 
 
 def section_seed(section: Mapping[str, Any], fallback: int = 0) -> int:

@@ -62,6 +62,7 @@ class DatasetPanel(QWidget):
         super().__init__(parent)
         self.setAcceptDrops(True)
         self._current: DatasetChoice | None = None
+        self._previous: DatasetChoice | None = None  # the active one before the last apply (see `refuse`)
         self._pending: dict[int, DatasetChoice | None] = {TAB_BUILTIN: None, TAB_IMPORT: None, TAB_DRAW: None}
         self.points = PointSet(self)
         self.builtin = BuiltinPage()
@@ -189,10 +190,20 @@ class DatasetPanel(QWidget):
         pending = self.pending_choice()
         if pending is None:
             return None
-        self._current = pending
+        refusal = ch.training_refusal(pending)
+        if refusal:  # said at once: nothing is paused, built or claimed active
+            self._show_error(refusal)
+            return None
+        self._previous, self._current = self._current, pending
         self.current_label.setText(f"Active: {pending.summary()}")
         self.datasetChosen.emit(pending)
         return pending
+
+    def refuse(self, text: str) -> None:
+        """The window could not use the choice just applied: the one before it stays active; `text` says why."""
+        self._current = self._previous
+        self.current_label.setText(f"Active: {self._current.summary()}" if self._current is not None else "")
+        self._show_error(text)
 
     def accept_drop(self, path) -> bool:
         """Import a file dropped on the main window (or given any other way). False if it is not a file.
@@ -268,6 +279,10 @@ class DatasetPanel(QWidget):
         except (WorkbenchError, OSError, MemoryError, ValueError) as exc:
             self._show_error(ch.error_text(exc))
             return None
+        return self.show_active(result, base_dir, seed, emit)
+
+    def show_active(self, result: DatasetChoice, base_dir=None, seed: int = 0, emit: bool = False) -> DatasetChoice:
+        """Show a realised choice (e.g. the one before a refused switch) on its page and make it active."""
         s = result.section
         with self._split_quiet():
             self.seed_spin.setValue(int(s.get("seed", seed)) % (SEED_SPIN_MAX + 1))
@@ -275,8 +290,9 @@ class DatasetPanel(QWidget):
             self.standardize_check.setChecked(bool(s.get("standardize", True)))
         tab = self._show_section_page(s, base_dir, result)
         self._show_error("")
+        previous = self._current
         self._set_pending(tab, result)
-        self._current = result
+        self._previous, self._current = previous, result
         self.current_label.setText(f"Active: {result.summary()}")
         if emit:
             self.datasetChosen.emit(result)
@@ -430,7 +446,10 @@ class DatasetPanel(QWidget):
         """Preview, axis picker and info line for the open page's pending choice."""
         tab = self.tabs.currentIndex()
         pending = self._pending.get(tab)
-        self.apply_button.setEnabled(pending is not None and not self.importer.is_loading())
+        refusal = ch.training_refusal(pending) if pending is not None else ""
+        if refusal:
+            self._show_error(refusal)
+        self.apply_button.setEnabled(pending is not None and not refusal and not self.importer.is_loading())
         if tab == TAB_DRAW:
             self.preview.clear_data()  # the drawing tool's overlay shows the points
             self.preview.plot_item.setLabel("bottom", "x1" if self.points.mode == "classes" else "x")

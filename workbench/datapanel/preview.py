@@ -12,9 +12,12 @@ from PySide6.QtCore import Qt
 from engine.data.toys import BUILTIN
 from workbench.palette import class_colour
 
-from .choice import DatasetChoice
+from .choice import MAX_DRAWN, DatasetChoice
 
 MAX_PREVIEW_POINTS = 3000
+MAX_CLASS_ITEMS = 20
+"""Classes with a scatter item and a legend entry of their own; the others share one (a 1000-class file
+would otherwise build 2000 items and a legend of 1000 rows)."""
 TRAIN_SIZE = 7
 TEST_SIZE = 9
 
@@ -91,6 +94,10 @@ class PreviewPlot(pg.PlotWidget):
         X_train = _jitter_discrete(data.inverse_transform(data.X_train[train_rows]), axes)
         X_test = (_jitter_discrete(data.inverse_transform(data.X_test[test_rows]), axes) if data.n_test
                   else np.empty((0, data.n_inputs)))
+        if not (np.all(np.abs(X_train) <= MAX_DRAWN) and np.all(np.abs(X_test) <= MAX_DRAWN)):
+            self.plot_item.setTitle(f"values beyond ±{MAX_DRAWN:g}: too large to draw", color="#B00020", size="9pt")
+            return
+        self.plot_item.setTitle(None)
         if data.problem == "regression":
             self._show_regression(choice, X_train, X_test, data.targets_train[train_rows],
                                   data.targets_test[test_rows] if data.n_test else np.empty((0, 1)), axes)
@@ -100,16 +107,22 @@ class PreviewPlot(pg.PlotWidget):
 
             def coords(X, rows, k):
                 if j is None:  # one feature: one row per class
-                    return X[rows, i], np.full(len(rows), float(k))
+                    return X[rows, i], np.zeros(len(rows)) + k  # k: the class, or each row's class
                 return X[rows, i], X[rows, j]
 
-            for k, cname in enumerate(data.class_names):
+            shown = min(len(data.class_names), MAX_CLASS_ITEMS)
+            for k, cname in enumerate(data.class_names[:shown]):
                 colour = class_colour(k)
                 tr = np.flatnonzero(lt == k)
                 self._scatter(*coords(X_train, tr, k), colour, test=False, name=str(cname))
                 te = np.flatnonzero(ls == k)
                 if te.size:
                     self._scatter(*coords(X_test, te, k), colour, test=True)
+            if shown < len(data.class_names):  # the other classes: one item, each point in its class's colour
+                tr = np.flatnonzero(lt >= shown)
+                brushes = [pg.mkBrush(class_colour(int(k))) for k in lt[tr]]
+                self._scatter(*coords(X_train, tr, lt[tr]), "#777", test=False, brushes=brushes,
+                              name=f"{len(data.class_names) - shown:_} more classes")
             self.plot_item.setLabel("bottom", names[i])
             self.plot_item.setLabel("left", names[j] if j is not None else "class")
         if data.n_test and self.legend.items:

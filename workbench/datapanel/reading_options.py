@@ -7,12 +7,13 @@ shows is what Save writes and `train` reproduces.
 
 from __future__ import annotations
 
-import zipfile
 from pathlib import Path
 
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLineEdit, QSpinBox, QWidget
 
+from engine.core.errors import DataError
+from engine.data.array_formats import array_names
 from engine.data.formats import format_of
 from engine.data.table_columns import MISSING_VALUES
 from engine.io.file_keys import FILE_KEYS, MAX_SKIP_ROWS
@@ -32,11 +33,11 @@ def parse_tokens(text: str) -> tuple[str, ...]:
 
 
 def npz_keys(path) -> list[str]:
-    """The array names in an .npz archive (without loading the arrays); [] if it cannot be read."""
+    """The array names in an .npz archive (without loading the arrays, none listed for an archive of
+    more than `MAX_LISTED_ARRAYS` members); [] if it cannot be read — the load says why."""
     try:
-        with zipfile.ZipFile(path) as archive:
-            return [n.removesuffix(".npy") for n in archive.namelist() if n.endswith(".npy")]
-    except (OSError, zipfile.BadZipFile):
+        return array_names(path)
+    except DataError:
         return []
 
 

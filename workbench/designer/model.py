@@ -17,7 +17,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 
-from engine.core.errors import ConfigurationError
+from engine.core.errors import ConfigurationError, WorkbenchError
 from engine.core.network import Network
 from engine.data import features
 from engine.data.dataset import PROBLEMS
@@ -100,6 +100,9 @@ class NetworkEditor(QObject):
         self.divergence = divergence or default_output(problem)[1]
         self.undo_stack = QUndoStack(self)
         self._live = None
+        #: check(new network) raises a WorkbenchError when the window cannot train it: the edit is then
+        #: refused before it is pushed (editRefused), so no undo step stands for a network never trained
+        self.check = lambda network: None
         #: D, the data's own inputs, and the derived features after them (n_0 = D + F; set by the window)
         self.raw_inputs = network.sizes[0]
         self.input_features: tuple[str, ...] = ()
@@ -159,7 +162,8 @@ class NetworkEditor(QObject):
         self._adopt_live()
         try:
             command = make()
-        except ConfigurationError as e:
+            self.check(command.new)
+        except WorkbenchError as e:
             self.edit_index = index  # a refused edit uses no seed: the next edits stay reproducible
             self.editRefused.emit(str(e))
             return False

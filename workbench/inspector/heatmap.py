@@ -89,9 +89,11 @@ class Heatmap(QWidget):
 
     def set_data(self, data: np.ndarray, level: float | None = None, computed: bool = True) -> None:
         """Show `data` (2-D) with levels ±level (default ±max|data|); greyed when not computed."""
-        data = np.ascontiguousarray(data, dtype=np.float32)
+        with np.errstate(over="ignore"):  # beyond float32 (a diverging run) is shown as ±inf
+            data = np.ascontiguousarray(data, dtype=np.float32)
         self.data, self.computed = data, computed
-        m = float(np.nanmax(np.abs(data))) if data.size and level is None else (level or 0.0)
+        finite = np.abs(data[np.isfinite(data)]) if data.size and level is None else None
+        m = float(finite.max()) if finite is not None and finite.size else (level or 0.0)
         self.level = m if m > 0 and np.isfinite(m) else 1.0
         rows, cols = data.shape
         self.image.setImage(data, autoLevels=False, levels=(-self.level, self.level))

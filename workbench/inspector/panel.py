@@ -85,8 +85,8 @@ class InspectorPanel(QWidget):
         # the same selection again: its title now names the input
         (weight.select_unit(weight.k, weight.j) if weight.unit_selected else weight.select_weight(*weight.selection()))
 
-    def weight_value(self, k: int, i: int, j: int) -> float:
-        """w_ij^(k) in the last state shown: the `old` value for a WeightEditCommand."""
+    def weight_value(self, k: int, i: int, j: int) -> float | None:
+        """w_ij^(k) in the last state shown: the `old` value for a WeightEditCommand (None: no such weight)."""
         return self.weight.weight_value(k, i, j)
 
     def selection(self) -> tuple[int, int, int]:

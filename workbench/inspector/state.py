@@ -79,6 +79,13 @@ class InspectorState:
     def N(self) -> int:
         return self.network.N
 
+    def weight(self, k: int, i: int, j: int) -> float | None:
+        """w_ij^(k) of `network`; None when it has no such weight (a selection made before the network changed)."""
+        sizes = self.network.sizes
+        if not (1 <= k < len(sizes) and 0 <= i < sizes[k - 1] and 0 <= j < sizes[k]):
+            return None
+        return float(self.network.W[k][i, j])
+
     @property
     def pass_network(self) -> Network:
         """The network whose weights produced `trace` and `grads` (a cached copy)."""

@@ -230,9 +230,9 @@ class WeightInspector(QWidget):
         self._refresh()
         self.sampleChanged.emit(self.t)
 
-    def weight_value(self, k: int, i: int, j: int) -> float:
-        """The current value of w_ij^(k) in the last state (the `old` of a WeightEditCommand)."""
-        return float(self.state.network.W[k][i, j])
+    def weight_value(self, k: int, i: int, j: int) -> float | None:
+        """w_ij^(k) in the last state (the `old` of a WeightEditCommand); None if its network has no such weight."""
+        return None if self.state is None else self.state.weight(k, i, j)
 
     def selection(self) -> tuple[int, int, int]:
         return self.k, self.i, self.j

@@ -39,7 +39,11 @@ class InspectorDockPanel(BasePanel):
             lambda k, i, j: host.panels["NetworkDesignerDock"].view.select_weight(k, i, j, emit=False))
 
     def _weight_edited(self, k: int, i: int, j: int, value: float) -> None:
-        self.host.controller.edit_weight(k, i, j, value, old=self.inspector.weight_value(k, i, j))
+        old = self.inspector.weight_value(k, i, j)
+        if old is None:  # the edit names a weight of the network before a change: nothing to edit
+            self.host.status_message(f"not applied: the network has no weight w_{i + 1},{j + 1}^({k}) any more")
+            return
+        self.host.controller.edit_weight(k, i, j, value, old=old)
 
     def set_run(self, run) -> None:
         self.inspector.set_input_names(run.data.feature_names)

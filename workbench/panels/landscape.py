@@ -102,8 +102,10 @@ class LandscapeView(QWidget):
 def plane_text(p: LandscapePayload, norm: float) -> str:
     """What the map shows, in words (short: the dock may be 460 px wide); the details are in the tooltips."""
     s = p.surface
-    text = (f"iteration {p.iteration}: L(θ) = {s.centre_loss:.4g}; on the plane {np.nanmin(s.loss):.4g} … "
-            f"{np.nanmax(s.loss):.4g} (colour log₁₀ L, white: levels). Red: θ and the direction of −∇L on the plane "
+    finite = s.loss[np.isfinite(s.loss)]  # a diverged run's plane may hold no finite loss at all
+    lo, hi = (finite.min(), finite.max()) if finite.size else (np.nan, np.nan)
+    text = (f"iteration {p.iteration}: L(θ) = {s.centre_loss:.4g}; on the plane {lo:.4g} … "
+            f"{hi:.4g} (colour log₁₀ L, white: levels). Red: θ and the direction of −∇L on the plane "
             f"(‖·‖ = {norm:.3g}, length not to scale).")
     path = p.path
     if path is not None and len(path.iterations) > 1:

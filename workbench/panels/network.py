@@ -32,8 +32,9 @@ class NetworkPanel(BasePanel):
             a.setShortcuts([])  # the window's Edit ▸ Undo / Redo own Ctrl+Z, Ctrl+Shift+Z
         ed = self.designer.editor
         ed.aboutToEdit.connect(lambda: host.controller.before_network_edit())
+        ed.check = lambda network: host.controller.check_network(network)
         ed.networkChanged.connect(lambda network: host.controller.network_changed(network))
-        ed.editRefused.connect(lambda m: host.status_message(f"Not done: {m}"))
+        ed.editRefused.connect(lambda m: host.controller.network_refused(m))
         ed.featuresRequested.connect(lambda names: host.controller.set_input_features(names))
         self.view.weightSelected.connect(lambda k, i, j: host.panels["InspectorDock"].inspector.select_weight(k, i, j))
         self.view.unitSelected.connect(self._unit_selected)

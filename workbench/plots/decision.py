@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 from engine import Network
 from engine.analysis.contour import contour_segments
 from engine.analysis.decision_grid import DecisionGrid
+from engine.core.errors import WorkbenchError
 from engine.data import features
 from workbench.palette import CLASS_COLOURS
 
@@ -27,6 +28,7 @@ from .legend import RIGHT, legend_outside
 
 RESOLUTION = 120
 MARGIN = 0.15  # of the data extent, on every side
+MAX_SPAN = 1e101  # the widest data extent drawn (inputs up to ±1e100: datapanel.choice.MAX_DRAWN)
 #: extents within this factor of each other are drawn at equal scales
 MAX_STRETCH = 3.0
 
@@ -110,7 +112,13 @@ class DecisionView(QWidget):
 
     def _extent(self, X):
         lo, hi = X.min(axis=0), X.max(axis=0)
-        pad = MARGIN * np.maximum(hi - lo, 1e-9)
+        with np.errstate(over="ignore", invalid="ignore"):
+            span = hi - lo
+        if not np.all(np.abs(span) <= MAX_SPAN):  # inf or NaN included: refused in words (RunController.commit)
+            widest = float(np.max(np.abs(span)))
+            raise WorkbenchError(f"the inputs span {f'{widest:.3g}' if np.isfinite(widest) else 'more than 1.8e308'} "
+                                 f"along an axis: more than the decision view can draw ({MAX_SPAN:g}); rescale the data")
+        pad = MARGIN * np.maximum(span, 1e-9)
         return lo - pad, hi + pad
 
     def _fill_view(self, lo, hi, ratio: float):

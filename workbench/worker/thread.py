@@ -9,6 +9,7 @@ import queue
 import sys
 import threading
 
+import numpy as np
 from PySide6.QtCore import QThread, Signal
 
 from engine.core import threads
@@ -96,6 +97,10 @@ class TrainingWorker(QThread):
         # against a busy worker waits up to one interval per call: 5 ms by default turns a
         # 5 ms paint into hundreds. 1 ms costs nothing measurable when the GUI is idle.
         sys.setswitchinterval(min(sys.getswitchinterval(), 0.001))
+        with np.errstate(all="ignore"):  # overflow is a divergence, said in words; probes of huge weights never warn
+            self._loop()
+
+    def _loop(self) -> None:
         core = self.core
         core.publish(force=True)
         while not core.finished:
