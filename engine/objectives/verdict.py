@@ -32,10 +32,10 @@ CURVATURE_TOLERANCE = 2.0 * math.sqrt(GRADIENT_TOLERANCE)
 class PointVerdict:
     """The verdict at one point: `kind` is "minimum", "maximum", "saddle", "degenerate" or "not critical"."""
 
-    kind: str
+    kind: str  # or "undefined" where f, ∇f or the Hessian is not finite
     critical: bool
     slope: float  # f′(x) in 1-D, ‖∇f(x)‖ in 2-D
-    curvature: Classification  # the second-derivative test's view of the Hessian there
+    curvature: Classification | None  # the second-derivative test's view of the Hessian there
     words: str
 
 
@@ -47,6 +47,10 @@ def verdict(f: Objective, point) -> PointVerdict:
     """Classify `point` (the 1-D or 2-D test, with the tolerances above) and say it in words."""
     x = np.asarray(point, dtype=np.float64).reshape(f.dimension)
     g, H = f.gradient(x), f.hessian(x)
+    if not (np.isfinite(g).all() and np.isfinite(H).all() and np.isfinite(f.value(x))):
+        return PointVerdict("undefined", False, math.nan, None,
+                            "f or its derivatives are not defined here (outside the formula's domain): "
+                            "start somewhere else")
     curvature = classify(np.linalg.eigvalsh(H), CURVATURE_TOLERANCE, gradient_norm=float(np.linalg.norm(g)))
     critical = bool(np.linalg.norm(g) <= GRADIENT_TOLERANCE)
     if f.dimension == 1:

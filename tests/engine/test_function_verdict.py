@@ -85,3 +85,8 @@ def test_function_optimizer_labels_use_the_lecture_symbols():
     assert optimizer_label({"name": "sgd", "learning_rate": 0.1, "momentum": 0.9, "nesterov": True}) == \
         "SGD η = 0.1, μ = 0.9 (Nesterov)"
     assert optimizer_label({"name": "adam"}) == "Adam η = 0.001"
+
+
+def test_function_verdict_outside_a_formulas_domain_says_so():
+    v = verdict(objective("log(x)"), [-1.0])
+    assert v.kind == "undefined" and v.curvature is None and "not defined here" in v.words

@@ -48,6 +48,8 @@ class FunctionPanel(BasePanel):
         self.selected = 0
         self.descents: list[Descent] = []
         self.result = None  # (Path, PointVerdict) of the selected path
+        self.note = ""  # what the open experiment shows (its description)
+        self.formulas = dict(FORMULAS)  # the typed f(x) and f(x, y), each kept while the other is shown
         self._loading = False
         self.timer = QTimer(self.view)
         self.timer.setInterval(PLAY_MS)
@@ -66,7 +68,8 @@ class FunctionPanel(BasePanel):
                        v.nesterov.toggled):
             signal.connect(self._spec_changed)
         v.which.currentIndexChanged.connect(self._path_chosen)
-        v.steps.valueChanged.connect(lambda _: self.redescend())
+        v.steps.valueChanged.connect(self._changed)
+        v.step_mode.toggled.connect(self._changed)
         v.start_over.clicked.connect(lambda: self.restart(0))
         v.step.clicked.connect(self.step)
         v.play.toggled.connect(self._play_toggled)
@@ -81,17 +84,22 @@ class FunctionPanel(BasePanel):
     def _choice_changed(self) -> None:
         key = self.view.choice.currentData()
         if key in FORMULAS and not self._loading:
-            self.view.formula.setText(FORMULAS[key])
+            self.view.formula.setText(self.formulas[key])
         self._objective_changed()
+
+    def _enable_objective_controls(self) -> None:
+        key = self.view.choice.currentData()
+        self.view.formula.setEnabled(key in FORMULAS)
+        self.view.kappa.setEnabled(key == "bowl")
+        self.view.angle.setEnabled(key == "bowl")
 
     def _objective_changed(self) -> None:
         if self._loading:
             return
         v, key = self.view, self.view.choice.currentData()
         typed = key in FORMULAS
-        v.formula.setEnabled(typed)
-        v.kappa.setEnabled(key == "bowl")
-        v.angle.setEnabled(key == "bowl")
+        self.note = ""
+        self._enable_objective_controls()
         try:
             if typed:
                 f = objective(v.formula.text(), dimension=1 if key == TYPED_1D else 2,
@@ -104,7 +112,7 @@ class FunctionPanel(BasePanel):
             v.verdict.setText(f"<span style='color:#e74c3c'>{error}</span>")
             return
         if typed:
-            FORMULAS[key] = v.formula.text()
+            self.formulas[key] = v.formula.text()
         self.set_objective(f, f.start)
 
     def set_objective(self, f, start) -> None:
@@ -153,6 +161,7 @@ class FunctionPanel(BasePanel):
         try:
             create(**spec)
         except ConfigurationError as error:  # e.g. Nesterov without momentum: said, the old path stays
+            self._show_spec()  # the controls show the path's optimiser again
             self.view.verdict.setText(f"<span style='color:#e74c3c'>{error}</span>")
             return
         self.specs[self.selected] = spec
@@ -181,7 +190,9 @@ class FunctionPanel(BasePanel):
             self.specs, self.selected = [dict(s) for s in experiment.optimizers], 0
         finally:
             self._loading = False
+        self._enable_objective_controls()
         self._show_spec()
+        self.note = experiment.description
         self.set_objective(experiment.objective, experiment.start)
         self.host.status_message(experiment.description, 12000)
 
@@ -194,6 +205,10 @@ class FunctionPanel(BasePanel):
         for d in self.descents:
             d.advance(updates)
         self._draw()
+
+    def _changed(self, *_) -> None:
+        if not self._loading:
+            self.redescend()
 
     def redescend(self) -> None:
         """After a change: Steps updates at once, or none in step-by-step mode."""
@@ -240,7 +255,8 @@ class FunctionPanel(BasePanel):
         said = verdict(f, here)
         self.result = (path, said)
         where = ", ".join(f"{c:.4g}" for c in here)
-        lines = [f"<b>{f.name}</b> at ({where}): f = {path.values[-1]:.4g}. <b>{said.words}</b>."]
+        lines = [f"<i>{self.note}</i>"] if self.note else []
+        lines += [f"<b>{f.name}</b> at ({where}): f = {path.values[-1]:.4g}. <b>{said.words}</b>."]
         for i, (p, label) in enumerate(zip(paths, labels)):
             end = "diverged" if p.diverged else f"f = {p.values[-1]:.3g}"
             lines.append(f"path {i + 1} ({label}): {len(p.points) - 1} updates, {end}")
@@ -256,7 +272,7 @@ class FunctionPanel(BasePanel):
             point = v.plane.plot.vb.mapSceneToView(event.scenePos())
             self.start = np.array([point.x(), point.y()])
         else:
-            plot = next((p for p in v.line.plots if p.sceneBoundingRect().contains(event.scenePos())), None)
+            plot = next((p for p in v.line.plots if p.vb.sceneBoundingRect().contains(event.scenePos())), None)
             if plot is None:
                 return
             self.start = np.array([plot.vb.mapSceneToView(event.scenePos()).x()])

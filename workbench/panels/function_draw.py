@@ -103,6 +103,9 @@ def draw_plane_paths(plane: PlaneView, f, paths, labels, selected: int) -> None:
     xs, ys, Z = grid(f)
     seg = contour_segments(Z, float(f.value(here)), xs, ys)
     plane.here_level.setData(seg[:, 0], seg[:, 1]) if len(seg) else plane.here_level.setData([], [])
+    if not np.isfinite(f.hessian(here)).all():  # outside a typed formula's domain
+        plane.axes.setData([], [])
+        return
     lam, vectors = f.curvature_axes(here)
     top = float(np.abs(lam).max()) or 1.0
     scale = 0.12 * (f.view[1] - f.view[0])
@@ -118,9 +121,13 @@ def draw_curves(line: LineView, f) -> None:
     with np.errstate(all="ignore"):
         p = xs[:, None]
         curves = (f.value(p), f.gradient(p)[:, 0], f.hessian(p)[:, 0, 0])
-    for plot, ys in zip(line.plots, curves):
+    for row, (plot, ys) in enumerate(zip(line.plots, curves)):
         plot.curve.setData(xs, np.where(np.isfinite(ys), ys, np.nan), connect="finite")
-        plot.enableAutoRange()
+        finite = ys[np.isfinite(ys)]
+        lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (-1.0, 1.0)
+        lo, hi = (min(lo, 0.0), max(hi, 0.0)) if row else (lo, hi)  # f′, f″: their sign against the zero line
+        lo, hi = (lo - 1.0, hi + 1.0) if hi - lo < 1e-9 else (lo, hi)
+        plot.setYRange(lo, hi, padding=0.08)  # fixed: a diverging path must not squash the curves
     line.f.setXRange(x0, x1, padding=0.02)
 
 

@@ -90,11 +90,14 @@ class FunctionView(QWidget):
         self.play = QPushButton("Play")
         self.play.setCheckable(True)
         self.play.setToolTip("Grow the paths up to Steps updates (Space while the dock has focus)")
-        buttons = QHBoxLayout()
-        for w in (self.steps, self.step_mode, self.start_over, self.step, self.play):
+        count, buttons = QHBoxLayout(), QHBoxLayout()
+        count.addWidget(self.steps, 1)
+        count.addWidget(self.step_mode)
+        for w in (self.start_over, self.step, self.play):
             buttons.addWidget(w)
         for label, item in (("Objective", self.choice), ("f", self.formula), ("Bowl", bowl),
-                            ("Optimiser", self.optimizer), ("", hyper), ("Path", self.which), ("Steps", buttons)):
+                            ("Optimiser", self.optimizer), ("", hyper), ("Path", self.which), ("Steps", count),
+                            ("", buttons)):
             form.addRow(label, item)
         self.form = form
         self.plane = PlaneView()
