@@ -45,6 +45,11 @@ def _num(v: float) -> str:
 
 def verdict(f: Objective, point) -> PointVerdict:
     """Classify `point` (the 1-D or 2-D test, with the tolerances above) and say it in words."""
+    with np.errstate(all="ignore"):  # a diverging path's point: its huge numbers are said, not warned about
+        return _verdict(f, point)
+
+
+def _verdict(f: Objective, point) -> PointVerdict:
     x = np.asarray(point, dtype=np.float64).reshape(f.dimension)
     g, H = f.gradient(x), f.hessian(x)
     if not (np.isfinite(g).all() and np.isfinite(H).all() and np.isfinite(f.value(x))):

@@ -71,7 +71,7 @@ class FunctionPanel(BasePanel):
         v.steps.valueChanged.connect(self._changed)
         v.step_mode.toggled.connect(self._changed)
         v.start_over.clicked.connect(lambda: self.restart(0))
-        v.step.clicked.connect(self.step)
+        v.step.clicked.connect(lambda: self.step())
         v.play.toggled.connect(self._play_toggled)
         v.plane.plot.scene().sigMouseClicked.connect(self._clicked)
         v.line.widget.scene().sigMouseClicked.connect(self._clicked)

@@ -81,9 +81,10 @@ def _legend(view, labels) -> None:
 def gradient_arrow(f, here: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(the tail, the tip) of −∇f at `here`, its length 8 % of the view's width."""
     scale = 0.08 * (f.view[1] - f.view[0])
-    g = f.gradient(here)
-    norm = float(np.linalg.norm(g))
-    return here, (here - g / norm * scale if norm > 0 else here)
+    with np.errstate(all="ignore"):
+        g = f.gradient(here)
+        norm = float(np.linalg.norm(g))
+    return here, (here - g / norm * scale if 0 < norm < np.inf else here)
 
 
 def draw_plane_paths(plane: PlaneView, f, paths, labels, selected: int) -> None:
