@@ -90,3 +90,24 @@ def test_function_optimizer_labels_use_the_lecture_symbols():
 def test_function_verdict_outside_a_formulas_domain_says_so():
     v = verdict(objective("log(x)"), [-1.0])
     assert v.kind == "undefined" and v.curvature is None and "not defined here" in v.words
+
+
+def test_function_levels_are_rounded_quantiles_and_labels_keep_apart():
+    from engine.analysis.contour import contour_segments
+    from engine.objectives.levels import label_points, levels
+
+    f = builtin("rosenbrock")
+    xs, ys = np.linspace(-2, 2, 81), np.linspace(-1, 3, 81)
+    Z = f.value(np.stack(np.meshgrid(xs, ys), axis=-1))
+    values = levels(Z)
+    assert len(values) >= 8 and (np.diff(values) > 0).all()
+    assert all(float(f"{v:.2g}") == v for v in values)
+    pieces = [contour_segments(Z, v, xs, ys) for v in values]
+    spots = label_points(pieces, width=4.0, spacing=0.12)
+    kept = [p for p in spots if p is not None]
+    assert len(kept) >= 4
+    for i, p in enumerate(kept):
+        assert all(np.hypot(*(p - q)) >= 0.48 for q in kept[i + 1:])
+    for v, p, seg in zip(values, spots, pieces):
+        if p is not None:  # on its own level set
+            assert any((p == s).all() for s in seg) and f.value(p) == pytest.approx(v, rel=0.1)  # grid interpolation

@@ -28,7 +28,7 @@ from engine.objectives.verdict import verdict
 
 from . import function_draw as draw
 from .base import BasePanel
-from .function_view import TYPED_1D, TYPED_2D, FunctionView
+from .function_view import TITLES, TYPED_1D, TYPED_2D, FunctionView
 
 PLAY_MS = 30
 PLAY_FRAMES = 90  # Play grows a path to Steps in about this many frames
@@ -37,6 +37,7 @@ FORMULAS = {TYPED_1D: "x^3 - 3*x", TYPED_2D: "x^2 - y^2"}
 
 class FunctionPanel(BasePanel):
     name, title, visible, frame_share = "FunctionDock", "Function mode", False, 0
+    area, tab_with = Qt.LeftDockWidgetArea, "RunControlsDock"  # the full height: three stacked plots need it
 
     def __init__(self, host):
         self.host = host
@@ -88,10 +89,10 @@ class FunctionPanel(BasePanel):
         self._objective_changed()
 
     def _enable_objective_controls(self) -> None:
-        key = self.view.choice.currentData()
-        self.view.formula.setEnabled(key in FORMULAS)
-        self.view.kappa.setEnabled(key == "bowl")
-        self.view.angle.setEnabled(key == "bowl")
+        """The formula row only for a typed f, the κ and rotation row only for the bowl."""
+        v, key = self.view, self.view.choice.currentData()
+        v.form.setRowVisible(v.formula, key in FORMULAS)
+        v.form.setRowVisible(v.bowl, key == "bowl")
 
     def _objective_changed(self) -> None:
         if self._loading:
@@ -256,13 +257,17 @@ class FunctionPanel(BasePanel):
         self.result = (path, said)
         where = ", ".join(f"{c:.4g}" for c in here)
         lines = [f"<i>{self.note}</i>"] if self.note else []
-        lines += [f"<b>{f.name}</b> at ({where}): f = {path.values[-1]:.4g}. <b>{said.words}</b>."]
-        for i, (p, label) in enumerate(zip(paths, labels)):
-            end = "diverged" if p.diverged else f"f = {p.values[-1]:.3g}"
-            lines.append(f"path {i + 1} ({label}): {len(p.points) - 1} updates, {end}")
-        legend = ("red: −∇f, dashed yellow: the level set through the point, cyan: Hessian eigen-axes (∝ |λ|). "
-                  if f.dimension == 2 else "red: the point and its tangent (slope f′). ")
-        v.verdict.setText("<br>".join(lines) + f"<br><i>{legend}Click to start there.</i>")
+        name = TITLES.get(f.name, f.name) if f.name in TITLES and f.name not in FORMULAS else f.name
+        updates = "" if len(paths) > 1 else f" after {len(path.points) - 1} updates" + (
+            " (diverged)" if path.diverged else "")
+        lines += [f"<b>{name}</b> at ({where}){updates}: f = {path.values[-1]:.4g}. <b>{said.words}</b>."]
+        if len(paths) > 1:
+            ends = [f"{i + 1}: {'diverged' if p.diverged else f'f = {p.values[-1]:.3g}'} after {len(p.points) - 1}"
+                    for i, p in enumerate(paths)]
+            lines.append("paths " + " · ".join(ends))
+        legend = ("red: −∇f · dashed yellow: the level set through the point · cyan: Hessian eigen-axes ∝ |λ|"
+                  if f.dimension == 2 else "red: the point and its tangent (slope f′)")
+        v.verdict.setText("<br>".join(lines) + f"<br><i>{legend} · click to start there</i>")
 
     def _clicked(self, event) -> None:
         if event.button() != Qt.LeftButton or self.f is None:

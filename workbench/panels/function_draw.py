@@ -11,20 +11,12 @@ import numpy as np
 import pyqtgraph as pg
 
 from engine.analysis.contour import contour_segments
+from engine.objectives.levels import label_points, levels
 
 from .function_view import PATH_COLOURS, LineView, PlaneView
 
 GRID = 121
-LEVELS = 12
 SAMPLES = 600
-
-
-def levels(values: np.ndarray, count: int = LEVELS) -> np.ndarray:
-    """Level values at quantiles of the grid (valleys and steep walls both get lines)."""
-    finite = values[np.isfinite(values)]
-    if finite.size == 0 or finite.min() == finite.max():
-        return np.empty(0)
-    return np.unique([float(f"{v:.2g}") for v in np.quantile(finite, np.linspace(0.03, 0.97, count))])
 
 
 def grid(f) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -45,13 +37,13 @@ def draw_surface(plane: PlaneView, f) -> None:
     plane.image.setRect(x0, y0, x1 - x0, y1 - y0)
     for label in plane.labels:
         plane.plot.removeItem(label)
-    plane.labels, pieces = [], []
-    for n, level in enumerate(levels(Z)):
-        seg = contour_segments(Z, level, xs, ys)
-        if len(seg):
-            pieces.append(seg)
+    plane.labels = []
+    values = levels(Z)
+    pieces = [contour_segments(Z, level, xs, ys) for level in values]
+    for level, spot in zip(values, label_points(pieces, x1 - x0)):
+        if spot is not None:
             label = pg.TextItem(f"{level:g}", color="w", anchor=(0.5, 0.5), fill=(0, 0, 0, 130))
-            label.setPos(*seg[int(len(seg) * ((0.5 + 0.29 * n) % 1.0))])  # staggered: labels do not pile up
+            label.setPos(*spot)
             plane.plot.addItem(label)
             plane.labels.append(label)
     points = np.concatenate(pieces) if pieces else np.empty((0, 2))
@@ -65,6 +57,7 @@ def _path_items(view, count: int, plot) -> list[pg.PlotDataItem]:
         colour = PATH_COLOURS[len(view.paths) % len(PATH_COLOURS)]
         item = pg.PlotDataItem(pen=pg.mkPen(colour, width=2), symbol="o", symbolSize=5, symbolBrush=colour,
                                symbolPen=None)
+        item.setZValue(10)
         plot.addItem(item)
         view.paths.append(item)
     while len(view.paths) > count:
@@ -79,8 +72,8 @@ def _legend(view, labels) -> None:
 
 
 def gradient_arrow(f, here: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(the tail, the tip) of −∇f at `here`, its length 8 % of the view's width."""
-    scale = 0.08 * (f.view[1] - f.view[0])
+    """(the tail, the tip) of −∇f at `here`, its length 12 % of the view's width."""
+    scale = 0.12 * (f.view[1] - f.view[0])
     with np.errstate(all="ignore"):
         g = f.gradient(here)
         norm = float(np.linalg.norm(g))

@@ -37,8 +37,10 @@ CHOICES = [
     ("himmelblau", "2-D: Himmelblau (four minima)"), ("bumpy", "2-D: bumpy, non-convex"),
     (TYPED_2D, "2-D: typed f(x, y)"),
 ]
+#: what the verdict calls a library objective (the list's text without its "1-D: ")
+TITLES = {key: text.split(": ", 1)[1] for key, text in CHOICES}
 OPTIMIZER_NAMES = {"sgd": "SGD", "adagrad": "Adagrad", "rmsprop": "RMSprop", "adam": "Adam"}
-PATH_COLOURS = ("#ff8c00", "#ff3cac", "#ffffff", "#7fff00")
+PATH_COLOURS = ("#ff8c00", "#e0119d", "#00a0b0", "#7fbf00")  # readable on viridis and on white
 POINT_COLOUR = "#e8112d"
 
 
@@ -53,53 +55,11 @@ class FunctionView(QWidget):
 
     def __init__(self):
         super().__init__()
-        form = QFormLayout()
-        self.choice = QComboBox()
-        for key, text in CHOICES:
-            self.choice.addItem(text, key)
-        self.formula = QLineEdit("x^3 - 3*x")
-        self.formula.setToolTip("f(x) or f(x, y): + − * / ^, sin cos exp log tanh sqrt abs, pi, e (Enter applies)")
-        self.kappa = _spin(1.0, 1e4, 1, 1.0, 10.0, "κ: the condition number λ_max/λ_min of the bowl")
-        self.angle = _spin(-180.0, 180.0, 0, 15.0, 0.0, "rotation of the bowl's eigen-axes (degrees)")
-        bowl = QHBoxLayout()
-        for text, w in (("κ", self.kappa), ("rotation °", self.angle)):
-            bowl.addWidget(QLabel(text))
-            bowl.addWidget(w, 1)
-        self.optimizer = QComboBox()
-        for name in OPTIMIZERS:
-            self.optimizer.addItem(OPTIMIZER_NAMES.get(name, name), name)
-        self.optimizer.setToolTip("How the gradient g = ∇f becomes the update Δ (x ← x − Δ), as for networks")
-        self.rate = _spin(0.0, 10.0, 4, 0.01, 0.05, "η: the learning rate")
-        self.momentum = _spin(0.0, 0.999, 3, 0.05, 0.0, "μ: b ← μ b + g, Δ = η b (SGD, RMSprop)")
-        self.nesterov = QCheckBox("Nesterov")
-        self.nesterov.setToolTip("Nesterov momentum: Δ = η (g + μ b) (SGD with μ > 0)")
-        hyper = QHBoxLayout()
-        for text, w in (("η", self.rate), ("μ", self.momentum)):
-            hyper.addWidget(QLabel(text))
-            hyper.addWidget(w, 1)
-        hyper.addWidget(self.nesterov)
-        self.steps = QSpinBox(minimum=0, maximum=10_000, value=50)
-        self.steps.setToolTip("How many updates a descent takes (Play runs up to this many)")
-        self.which = QComboBox()
-        self.which.setToolTip("The path the optimiser controls edit (an experiment may compare several)")
-        self.step_mode = QCheckBox("step by step")
-        self.step_mode.setToolTip("A change starts again at the start point; Step (→) adds one update")
-        self.start_over = QPushButton("Start over")
-        self.step = QPushButton("Step")
-        self.step.setToolTip("One update on every path (→ while the dock has focus)")
-        self.play = QPushButton("Play")
-        self.play.setCheckable(True)
-        self.play.setToolTip("Grow the paths up to Steps updates (Space while the dock has focus)")
-        count, buttons = QHBoxLayout(), QHBoxLayout()
-        count.addWidget(self.steps, 1)
-        count.addWidget(self.step_mode)
-        for w in (self.start_over, self.step, self.play):
-            buttons.addWidget(w)
-        for label, item in (("Objective", self.choice), ("f", self.formula), ("Bowl", bowl),
-                            ("Optimiser", self.optimizer), ("", hyper), ("Path", self.which), ("Steps", count),
-                            ("", buttons)):
+        self.form = form = QFormLayout()
+        for label, item in (("Objective", self._objective_row()), ("f", self.formula), ("Bowl", self.bowl),
+                            ("Optimiser", self._optimizer_rows()), ("", self.hyper), ("Path", self.which),
+                            ("Steps", self._step_row())):
             form.addRow(label, item)
-        self.form = form
         self.plane = PlaneView()
         self.line = LineView()
         self.stack = QStackedWidget()
@@ -113,6 +73,59 @@ class FunctionView(QWidget):
         layout.addWidget(self.stack, 1)
         layout.addWidget(self.verdict)
         self.setFocusPolicy(Qt.StrongFocus)
+
+    def _objective_row(self) -> QComboBox:
+        """The objective list; also the typed formula and the bowl's κ and rotation."""
+        self.choice = QComboBox()
+        for key, text in CHOICES:
+            self.choice.addItem(text, key)
+        self.formula = QLineEdit("x^3 - 3*x")
+        self.formula.setToolTip("f(x) or f(x, y): + − * / ^, sin cos exp log tanh sqrt abs, pi, e (Enter applies)")
+        self.kappa = _spin(1.0, 1e4, 1, 1.0, 10.0, "κ: the condition number λ_max/λ_min of the bowl")
+        self.angle = _spin(-180.0, 180.0, 0, 15.0, 0.0, "rotation of the bowl's eigen-axes (degrees)")
+        self.bowl = QHBoxLayout()
+        for text, w in (("κ", self.kappa), ("rotation °", self.angle)):
+            self.bowl.addWidget(QLabel(text))
+            self.bowl.addWidget(w, 1)
+        return self.choice
+
+    def _optimizer_rows(self) -> QComboBox:
+        """The optimiser list; also η, μ, Nesterov (`hyper`) and the path chooser."""
+        self.optimizer = QComboBox()
+        for name in OPTIMIZERS:
+            self.optimizer.addItem(OPTIMIZER_NAMES.get(name, name), name)
+        self.optimizer.setToolTip("How the gradient g = ∇f becomes the update Δ (x ← x − Δ), as for networks")
+        self.rate = _spin(0.0, 10.0, 4, 0.01, 0.05, "η: the learning rate")
+        self.momentum = _spin(0.0, 0.999, 3, 0.05, 0.0, "μ: b ← μ b + g, Δ = η b (SGD, RMSprop)")
+        self.nesterov = QCheckBox("Nesterov")
+        self.nesterov.setToolTip("Nesterov momentum: Δ = η (g + μ b) (SGD with μ > 0)")
+        self.hyper = QHBoxLayout()
+        for text, w in (("η", self.rate), ("μ", self.momentum)):
+            self.hyper.addWidget(QLabel(text))
+            self.hyper.addWidget(w, 1)
+        self.hyper.addWidget(self.nesterov)
+        self.which = QComboBox()
+        self.which.setToolTip("The path the optimiser controls edit (an experiment may compare several)")
+        return self.optimizer
+
+    def _step_row(self) -> QHBoxLayout:
+        """Steps, one by one, Restart, Step, Play."""
+        self.steps = QSpinBox(minimum=0, maximum=10_000, value=50)
+        self.steps.setToolTip("How many updates a descent takes (Play runs up to this many)")
+        self.step_mode = QCheckBox("one by one")
+        self.step_mode.setToolTip("A change starts again at the start point; Step (→) adds one update")
+        self.start_over = QPushButton("Restart")
+        self.start_over.setToolTip("Back to the start point, no updates taken")
+        self.step = QPushButton("Step")
+        self.step.setToolTip("One update on every path (→ while the dock has focus)")
+        self.play = QPushButton("Play")
+        self.play.setCheckable(True)
+        self.play.setToolTip("Grow the paths up to Steps updates (Space while the dock has focus)")
+        row = QHBoxLayout()
+        row.addWidget(self.steps, 1)
+        for w in (self.step_mode, self.start_over, self.step, self.play):
+            row.addWidget(w)
+        return row
 
 
 class PlaneView:
@@ -137,6 +150,8 @@ class PlaneView:
         self.point = pg.ScatterPlotItem(size=11, brush=POINT_COLOUR, pen="w")
         for item in (self.image, self.lines, self.here_level, self.axes, self.gradient, self.arrow, self.point):
             self.plot.addItem(item)
+        for z, item in enumerate((self.axes, self.gradient, self.arrow, self.point)):
+            item.setZValue(20 + z)  # over the paths (z 10): the current point is never hidden
         self.labels: list[pg.TextItem] = []
 
 
@@ -147,7 +162,7 @@ class LineView:
     def __init__(self):
         self.widget = pg.GraphicsLayoutWidget()
         self.plots = []
-        for row, (name, colour) in enumerate((("f(x)", "#f0f0f0"), ("f′(x)", "#4fc3f7"), ("f″(x)", "#aed581"))):
+        for row, (name, colour) in enumerate((("f(x)", "#303030"), ("f′(x)", "#1f77b4"), ("f″(x)", "#2ca02c"))):
             plot = self.widget.addPlot(row=row, col=0)
             plot.setLabel("left", name)
             plot.showGrid(x=True, y=True, alpha=0.2)
@@ -155,7 +170,7 @@ class LineView:
             plot.marker = pg.ScatterPlotItem(size=11, brush=POINT_COLOUR, pen="w")
             plot.here = pg.InfiniteLine(angle=90, pen=pg.mkPen((232, 17, 45, 140), width=1, style=Qt.DashLine))
             if row:
-                plot.addItem(pg.InfiniteLine(pos=0, angle=0, pen=pg.mkPen((200, 200, 200, 160), width=1)))
+                plot.addItem(pg.InfiniteLine(pos=0, angle=0, pen=pg.mkPen((90, 90, 90), width=1)))
                 plot.setXLink(self.plots[0])
             plot.addItem(plot.here)
             self.plots.append(plot)
@@ -166,4 +181,6 @@ class LineView:
         self.paths: list[pg.PlotDataItem] = []
         for plot in self.plots:
             plot.addItem(plot.marker)
+            plot.marker.setZValue(20)
+        self.tangent.setZValue(15)
         self.widget.ci.layout.setRowStretchFactor(0, 2)
