@@ -202,8 +202,14 @@ def test_function_panel_level_labels_sit_on_their_level_sets(panel):
 def test_function_lecture_menu_lists_every_shipped_experiment(window):
     file_menu = window.menuBar().actions()[0].menu()
     lecture = next(a.menu() for a in file_menu.actions() if a.menu() and "Lecture" in a.text())
-    assert len(lecture.actions()) == len(LECTURE_EXPERIMENTS)
+    assert [a.text() for a in lecture.actions()] == [text for text, _, _ in LECTURE_EXPERIMENTS]
     assert {stem for _, kind, stem in LECTURE_EXPERIMENTS if kind == "function"} == set(examples())
+    panel = window.panels["FunctionDock"]
+    assert panel.dock.isHidden()
+    lecture.actions()[0].trigger()  # saddle escape: the dock is shown and raised over Run controls
+    assert panel.dock.isVisible() and not panel.dock.visibleRegion().isEmpty()
+    assert panel.f.expression == "x^2 - y^2" and panel.start.tolist() == [1.5, 0.001]
+    assert "escapes" in panel.view.verdict.text()  # the experiment's description is shown
 
 
 @pytest.mark.parametrize("stem", sorted(examples()))
