@@ -111,3 +111,10 @@ def test_function_levels_are_rounded_quantiles_and_labels_keep_apart():
     for v, p, seg in zip(values, spots, pieces):
         if p is not None:  # on its own level set
             assert any((p == s).all() for s in seg) and f.value(p) == pytest.approx(v, rel=0.1)  # grid interpolation
+
+
+def test_function_experiment_keeps_its_objective_section_for_the_dock():
+    from engine.objectives.experiment import examples, load
+
+    assert load(examples()["bowl_step_size"]).objective_spec == {"builtin": "bowl", "kappa": 50, "angle": 0}
+    assert load(examples()["saddle_escape"]).objective_spec == {"builtin": "saddle"}

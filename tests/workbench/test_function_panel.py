@@ -169,6 +169,11 @@ def test_function_panel_keys_step_the_function_not_the_network(qtbot, window, pa
     qtbot.waitUntil(window.controls.lr_spin.hasFocus, timeout=20_000)
     qtbot.keyClick(window.controls.lr_spin, Qt.Key_Right)
     assert steps == [1] and len(panel.result[0].points) == 3  # elsewhere → is the network's Step
+    plot.setFocus()
+    qtbot.waitUntil(plot.hasFocus, timeout=20_000)
+    qtbot.keyClick(plot, Qt.Key_Space)  # Play: the path grows to Steps (50) and stops
+    qtbot.waitUntil(lambda: len(panel.result[0].points) == 51 and not panel.view.play.isChecked(), timeout=20_000)
+    assert window.last_snapshot is None or window.last_snapshot.state != "running"
 
 
 def test_function_panel_gradient_arrow_is_perpendicular_to_the_level_set(panel):
@@ -233,3 +238,16 @@ def test_function_lecture_network_experiment_opens_through_open_with_the_prompt(
     window.confirm_discard = lambda: asked.append(2) or True
     assert open_lecture_experiment(window, "network", "symmetric_saddle")
     assert asked == [1, 2] and str(window.session.path).endswith("symmetric_saddle.json")
+
+
+def test_function_panel_typed_f_of_x_draws_its_derivatives_and_refuses_y(panel):
+    v = panel.view
+    panel.choose("typed_1d")
+    v.formula.setText("x^3 - 3*x")
+    v.formula.editingFinished.emit()
+    assert v.stack.currentWidget() is v.line.widget and panel.f.dimension == 1
+    xs, d2 = v.line.d2f.curve.getData()
+    np.testing.assert_allclose(d2, 6 * xs)  # f″ = 6x
+    v.formula.setText("x^2 + y")
+    v.formula.editingFinished.emit()
+    assert "a 1-D objective may use x only" in v.verdict.text() and panel.f.expression == "x^3 - 3*x"
