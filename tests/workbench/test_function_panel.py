@@ -251,3 +251,13 @@ def test_function_panel_typed_f_of_x_draws_its_derivatives_and_refuses_y(panel):
     v.formula.setText("x^2 + y")
     v.formula.editingFinished.emit()
     assert "a 1-D objective may use x only" in v.verdict.text() and panel.f.expression == "x^3 - 3*x"
+
+
+def test_function_panel_says_eta_lambda_max_against_two_on_the_step_size_bowl(window):
+    panel = window.panels["FunctionDock"]
+    assert open_lecture_experiment(window, "function", "bowl_step_size")
+    assert "η·λ_max = 1.95 < 2" in panel.view.verdict.text()  # η = 0.039, λ_max = 50
+    panel.view.which.setCurrentIndex(1)  # the path with η = 0.041: the controls now edit it
+    assert panel.view.rate.value() == 0.041 and panel.selected == 1
+    assert "η·λ_max = 2.05 &gt; 2" in panel.view.verdict.text() or "η·λ_max = 2.05 > 2" in panel.view.verdict.text()
+    assert "diverged" in panel.view.verdict.text() or panel.result[0].values[-1] > 1e6

@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import Qt, QTimer
 
+from engine.analysis.critical_points import step_size_rule
 from engine.core.errors import ConfigurationError
 from engine.core.optimizers import create
 from engine.objectives.descent import Descent
@@ -261,6 +262,7 @@ class FunctionPanel(BasePanel):
         updates = "" if len(paths) > 1 else f" after {len(path.points) - 1} updates" + (
             " (diverged)" if path.diverged else "")
         lines += [f"<b>{name}</b> at ({where}){updates}: f = {path.values[-1]:.4g}. <b>{said.words}</b>."]
+        lines += self._step_size_line(said)
         if len(paths) > 1:
             ends = [f"{i + 1}: {'diverged' if p.diverged else f'f = {p.values[-1]:.3g}'} after {len(p.points) - 1}"
                     for i, p in enumerate(paths)]
@@ -268,6 +270,17 @@ class FunctionPanel(BasePanel):
         legend = ("red: −∇f · dashed yellow: the level set through the point · cyan: Hessian eigen-axes ∝ |λ|"
                   if f.dimension == 2 else "red: the point and its tangent (slope f′)")
         v.verdict.setText("<br>".join(lines) + f"<br><i>{legend} · click to start there</i>")
+
+    def _step_size_line(self, said) -> list[str]:
+        """For plain SGD where f curves upwards: η·λ_max against 2 (engine.analysis.critical_points)."""
+        spec = self.specs[self.selected]
+        if said.curvature is None or spec["name"] != "sgd" or spec.get("momentum") or said.curvature.largest <= 0:
+            return []
+        rule = step_size_rule(spec["learning_rate"], said.curvature.largest)
+        if rule.warning:
+            return [f"<span style='color:#c0392b'>{rule.warning}</span>"]
+        return [f"η·λ_max = {rule.product:.3g} < 2: along the steepest direction here each step shrinks the error "
+                f"(factor |1 − ηλ_max| = {abs(1 - rule.product):.3g})"]
 
     def _clicked(self, event) -> None:
         if event.button() != Qt.LeftButton or self.f is None:
