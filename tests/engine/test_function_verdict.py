@@ -118,3 +118,4 @@ def test_function_experiment_keeps_its_objective_section_for_the_dock():
 
     assert load(examples()["bowl_step_size"]).objective_spec == {"builtin": "bowl", "kappa": 50, "angle": 0}
     assert load(examples()["saddle_escape"]).objective_spec == {"builtin": "saddle"}
+

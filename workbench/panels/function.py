@@ -15,6 +15,8 @@ Everything is the engine's; the panel needs no trainer, so it has no probe and c
 
 from __future__ import annotations
 
+from html import escape
+
 import numpy as np
 from PySide6.QtCore import Qt, QTimer
 
@@ -111,7 +113,7 @@ class FunctionPanel(BasePanel):
             else:
                 f = builtin(key)
         except ConfigurationError as error:  # ExpressionError names the position of the fault
-            v.verdict.setText(f"<span style='color:#e74c3c'>{error}</span>")
+            v.verdict.setText(f"<span style='color:#e74c3c'>{escape(str(error))}</span>")
             return
         if typed:
             self.formulas[key] = v.formula.text()
@@ -164,7 +166,7 @@ class FunctionPanel(BasePanel):
             create(**spec)
         except ConfigurationError as error:  # e.g. Nesterov without momentum: said, the old path stays
             self._show_spec()  # the controls show the path's optimiser again
-            self.view.verdict.setText(f"<span style='color:#e74c3c'>{error}</span>")
+            self.view.verdict.setText(f"<span style='color:#e74c3c'>{escape(str(error))}</span>")
             return
         self.specs[self.selected] = spec
         self._show_spec()
@@ -257,11 +259,11 @@ class FunctionPanel(BasePanel):
         said = verdict(f, here)
         self.result = (path, said)
         where = ", ".join(f"{c:.4g}" for c in here)
-        lines = [f"<i>{self.note}</i>"] if self.note else []
+        lines = [f"<i>{escape(self.note)}</i>"] if self.note else []
         name = TITLES.get(f.name, f.name) if f.name in TITLES and f.name not in FORMULAS else f.name
         updates = "" if len(paths) > 1 else f" after {len(path.points) - 1} updates" + (
             " (diverged)" if path.diverged else "")
-        lines += [f"<b>{name}</b> at ({where}){updates}: f = {path.values[-1]:.4g}. <b>{said.words}</b>."]
+        lines += [f"<b>{escape(name)}</b> at ({where}){updates}: f = {path.values[-1]:.4g}. <b>{escape(said.words)}</b>."]
         lines += self._step_size_line(said)
         if len(paths) > 1:
             ends = [f"{i + 1}: {'diverged' if p.diverged else f'f = {p.values[-1]:.3g}'} after {len(p.points) - 1}"
@@ -269,7 +271,7 @@ class FunctionPanel(BasePanel):
             lines.append("paths " + " · ".join(ends))
         legend = ("red: −∇f · dashed yellow: the level set through the point · cyan: Hessian eigen-axes ∝ |λ|"
                   if f.dimension == 2 else "red: the point and its tangent (slope f′)")
-        v.verdict.setText("<br>".join(lines) + f"<br><i>{legend} · click to start there</i>")
+        v.verdict.setText("<br>".join(lines) + f"<br><i>{escape(legend)} · click to start there</i>")
 
     def _step_size_line(self, said) -> list[str]:
         """For plain SGD where f curves upwards: η·λ_max against 2 (engine.analysis.critical_points)."""
@@ -278,8 +280,8 @@ class FunctionPanel(BasePanel):
             return []
         rule = step_size_rule(spec["learning_rate"], said.curvature.largest)
         if rule.warning:
-            return [f"<span style='color:#c0392b'>{rule.warning}</span>"]
-        return [f"η·λ_max = {rule.product:.3g} < 2: along the steepest direction here each step shrinks the error "
+            return [f"<span style='color:#c0392b'>{escape(rule.warning)}</span>"]
+        return [f"η·λ_max = {rule.product:.3g} &lt; 2: along the steepest direction here each step shrinks the error "
                 f"(factor |1 − ηλ_max| = {abs(1 - rule.product):.3g})"]
 
     def _clicked(self, event) -> None:

@@ -80,11 +80,22 @@ def gradient_arrow(f, here: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return here, (here - g / norm * scale if 0 < norm < np.inf else here)
 
 
+def on_screen(points: np.ndarray, view, margin: float = 1.0) -> int:
+    """How many points to draw: up to the first one more than `margin` view-widths outside the
+    view (after it a diverging path only repeats its zig-zag off the screen)."""
+    x0, x1, y0, y1 = view
+    mx, my = margin * (x1 - x0), margin * (y1 - y0)
+    outside = ((points[:, 0] < x0 - mx) | (points[:, 0] > x1 + mx) | (points[:, 1] < y0 - my)
+               | (points[:, 1] > y1 + my))
+    return int(np.argmax(outside)) + 1 if outside.any() else len(points)
+
+
 def draw_plane_paths(plane: PlaneView, f, paths, labels, selected: int) -> None:
     """The paths, and at the selected one's last point: the point, −∇f, the level set through it
     and the Hessian's eigen-axes (half-lengths ∝ |λ|, the larger one 12 % of the view)."""
     for item, path in zip(_path_items(plane, len(paths), plane.plot), paths):
-        item.setData(path.points[:, 0], path.points[:, 1])
+        shown = path.points[: on_screen(path.points, f.view)]
+        item.setData(shown[:, 0], shown[:, 1])
     _legend(plane, labels)
     here = paths[selected].points[-1]
     plane.point.setData([here[0]], [here[1]])
