@@ -269,9 +269,7 @@ class FunctionPanel(BasePanel):
             ends = [f"{i + 1}: {'diverged' if p.diverged else f'f = {p.values[-1]:.3g}'} after {len(p.points) - 1}"
                     for i, p in enumerate(paths)]
             lines.append("paths " + " · ".join(ends))
-        legend = ("red: −∇f · dashed yellow: the level set through the point · cyan: Hessian eigen-axes ∝ |λ|"
-                  if f.dimension == 2 else "red: the point and its tangent (slope f′)")
-        v.verdict.setText("<br>".join(lines) + f"<br><i>{escape(legend)} · click to start there</i>")
+        v.verdict.setText("<br>".join(lines))
 
     def _step_size_line(self, said) -> list[str]:
         """For plain SGD where f curves upwards: η·λ_max against 2 (engine.analysis.critical_points)."""

@@ -66,8 +66,11 @@ def _path_items(view, count: int, plot) -> list[pg.PlotDataItem]:
 
 
 def _legend(view, labels) -> None:
+    """The paths by optimiser, then what the marks at the current point mean."""
     view.legend.clear()
     for item, label in zip(view.paths, labels):
+        view.legend.addItem(item, label)
+    for item, label in view.marks:
         view.legend.addItem(item, label)
 
 

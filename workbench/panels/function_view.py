@@ -142,7 +142,7 @@ class PlaneView:
         self.image.setColorMap(pg.colormap.get("viridis"))
         self.lines = pg.PlotDataItem(pen=pg.mkPen((255, 255, 255, 150), width=1), connect="pairs")
         self.here_level = pg.PlotDataItem(pen=pg.mkPen("#ffe14d", width=2, style=Qt.DashLine), connect="pairs")
-        self.legend = legend_outside(self.plot, BELOW, columns=2)
+        self.legend = legend_outside(self.plot, BELOW, columns=3)
         self.paths: list[pg.PlotDataItem] = []
         self.axes = pg.PlotDataItem(pen=pg.mkPen("c", width=2), connect="pairs")
         self.gradient = pg.PlotDataItem(pen=pg.mkPen(POINT_COLOUR, width=3))
@@ -153,6 +153,9 @@ class PlaneView:
         for z, item in enumerate((self.axes, self.gradient, self.arrow, self.point)):
             item.setZValue(20 + z)  # over the paths (z 10): the current point is never hidden
         self.labels: list[pg.TextItem] = []
+        self.marks = ((self.gradient, "−∇f"), (self.here_level, "level set through the point"),
+                      (self.axes, "Hessian eigen-axes ∝ |λ|"))
+        self.widget.setToolTip("Click to start the descent there")
 
 
 class LineView:
@@ -177,10 +180,12 @@ class LineView:
         self.f, self.df, self.d2f = self.plots
         self.d2f.setLabel("bottom", "x")
         self.tangent = self.f.plot(pen=pg.mkPen(POINT_COLOUR, width=2))
-        self.legend = legend_outside(self.d2f, BELOW, columns=2)  # the paths drawn on f
+        self.legend = legend_outside(self.d2f, BELOW, columns=3)  # the paths drawn on f
         self.paths: list[pg.PlotDataItem] = []
         for plot in self.plots:
             plot.addItem(plot.marker)
             plot.marker.setZValue(20)
         self.tangent.setZValue(15)
+        self.marks = ((self.tangent, "tangent at the point (slope f′)"),)
+        self.widget.setToolTip("Click on a plot to start the descent at that x")
         self.widget.ci.layout.setRowStretchFactor(0, 2)
