@@ -76,8 +76,8 @@ def _verdict_1d(slope: float, second: float, critical: bool, curvature: Classifi
     elif curvature.kind == "maximum":
         kind, tail = "maximum", f"f″(x) = {_num(second)} < 0: a maximum"
     else:
-        kind, tail = "degenerate", (f"f″(x) = {_num(second)} ≈ 0 (|f″| ≤ {tau}): degenerate — needs higher order "
-                                    "(x³: inflection, x⁴: minimum)")
+        second_text = "f″(x) = 0" if second == 0 else f"f″(x) = {_num(second)} ≈ 0 (|f″| ≤ {tau})"
+        kind, tail = "degenerate", f"{second_text}: degenerate — needs higher order (x³: inflection, x⁴: minimum)"
     return PointVerdict(kind, True, slope, curvature, head + tail)
 
 

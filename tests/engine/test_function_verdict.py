@@ -17,7 +17,7 @@ from engine.objectives.verdict import CURVATURE_TOLERANCE, GRADIENT_TOLERANCE, v
 @pytest.mark.parametrize("name,x,kind,phrase", [
     ("square", 0.0, "minimum", "f″(x) = 2 > 0: a minimum"),
     ("negative_square", 0.0, "maximum", "f″(x) = −2 < 0: a maximum"),
-    ("cube", 0.0, "degenerate", "degenerate — needs higher order"),
+    ("cube", 0.0, "degenerate", "f″(x) = 0: degenerate — needs higher order"),
     ("quartic", 0.0, "degenerate", "degenerate — needs higher order"),
     ("double_well", -1.0, "minimum", "f″(x) = 8 > 0"),
     ("double_well", 0.0, "maximum", "f″(x) = −4 < 0"),
@@ -44,7 +44,8 @@ def test_function_quartic_descent_that_stopped_near_zero_is_degenerate_not_a_min
     f = builtin("quartic")
     x = (GRADIENT_TOLERANCE / 4) ** (1 / 3)  # |f′| = ε exactly: f″ = 12x² is small but positive
     assert 0 < f.hessian([x])[0, 0] < CURVATURE_TOLERANCE
-    assert verdict(f, [x * 0.999]).kind == "degenerate"
+    near = verdict(f, [x * 0.999])
+    assert near.kind == "degenerate" and "≈ 0 (|f″| ≤ 0.0632): degenerate" in near.words
     assert verdict(builtin("square"), [1e-4]).kind == "minimum"
 
 
