@@ -218,8 +218,10 @@ class RunController:
         self.undo_stack.push(ParametersChange(self, old, new, text))
 
     def set_parameters(self, theta) -> None:
+        """θ ← theta; training pauses first (an undo or redo of a move made while it ran)."""
         theta = np.array(theta, dtype=np.float64)
         theta.flags.writeable = False
+        self.send(wc.Pause())
         self.send(wc.SetParameters(theta))
 
     # -- the network ---------------------------------------------------------------------

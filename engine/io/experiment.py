@@ -19,7 +19,7 @@ Keys and defaults (required keys have no default):
     network.sizes               required, [n_0, …, n_N], n_0 = inputs, n_N = outputs of the data
     network.activations         required, one per layer k = 1..N (softmax only on layer N)
     network.init                "xavier_uniform"
-    network.init_scale          0.5 (the a of init "uniform": w ~ U(−a, a))
+    network.init_scale          0.5 (the a of init "uniform": w ~ U(−a, a); another value with another init is refused)
     network.dtype               "float64" (or "float32")
     network.input_features      [] (derived inputs, e.g. ["x1^2", "x2^2", "x1*x2"]: engine.data.features;
                                 sizes[0] counts them)
@@ -112,6 +112,10 @@ class NetworkSettings:
             dtype=string(s.take("dtype", cls.dtype), s.key("dtype"), DTYPES, "dtype"),
             input_features=_input_features(s.take("input_features", []), s.key("input_features")),
         )
+        if out.init != "uniform" and out.init_scale != cls.init_scale:  # accepted means applied
+            raise ExperimentError(s.key("init_scale"), f"only init \"uniform\" has a scale (w ~ U(−a, a)); "
+                                  f"{out.init} sets its own from the layer sizes — remove init_scale "
+                                  f"or set init to \"uniform\"")
         s.finish()
         return out
 

@@ -141,6 +141,7 @@ BAD = [
     (doc(network__activations=["softmax", "tanh", "sigmoid"]), "network.activations[0]", "output layer"),
     (doc(network__init="glorot"), "network.init", "glorot"),
     (doc(network__init_scale=0), "network.init_scale", "in (0, 1e+06]"),
+    (doc(network__init_scale=20.0), "network.init_scale", "only init \"uniform\" has a scale"),
     (doc(network__dtype="float16"), "network.dtype", "float16"),
     (doc(dataset__test_fraction=1.0), "dataset.test_fraction", "[0, 1)"),
     (doc(dataset__test_fraction=-0.1), "dataset.test_fraction", "[0, 1)"),

@@ -20,8 +20,8 @@ def snapshot(window):
     return window.last_snapshot
 
 
-def wait_snapshot(qtbot, window, predicate, timeout=10_000):
-    """Wait until the window has pulled a snapshot that satisfies `predicate`."""
+def wait_snapshot(qtbot, window, predicate, timeout=30_000):
+    """Wait until the window has pulled a snapshot that satisfies `predicate` (generous: CI machines are loaded)."""
     def ok():
         s = window.last_snapshot
         assert s is not None and predicate(s)

@@ -55,3 +55,31 @@ def test_hessian_escape_step_is_applied_and_undoable(qtbot, window):
     assert not np.array_equal(snap.parameters, payload.theta)
     window.controller.undo_stack.undo()
     wait_snapshot(qtbot, window, lambda s: np.array_equal(s.parameters, payload.theta))
+
+
+def test_hessian_extremes_over_training_are_plotted_from_each_report(qtbot, window):
+    panel = open_dock(qtbot, window, "CurvatureDock")
+    seen = []
+    for n in range(1, 4):
+        window.step_iteration()
+        payload = curvature_payload(qtbot, window, lambda p, n=n: p.iteration == n)
+        qtbot.waitUntil(lambda payload=payload: panel.view.payload is payload)
+        seen.append((n, payload.classification.smallest, payload.classification.largest))
+    rows = panel.view.history.rows
+    assert [tuple(r) for r in rows[-3:]] == seen
+    x, y = panel.view.extremes.largest.getData()
+    assert np.array_equal(x, rows[:, 0]) and np.array_equal(y, rows[:, 2])
+    assert np.array_equal(panel.view.extremes.smallest.getData()[1], rows[:, 1])
+
+
+def test_hessian_extremes_history_stays_bounded_and_restarts_after_a_reset():
+    from workbench.panels.curvature_history import ExtremesHistory
+
+    history = ExtremesHistory(capacity=64)
+    for it in range(10_000):
+        history.add(it, -1.0 / (it + 1), float(it))
+    assert len(history) <= 64 and history.rows[0, 0] == 0 and history.rows[-1, 0] == 9999
+    history.add(9999, -5.0, 5.0)  # the same iteration again (paused): replaced
+    assert history.rows[-1].tolist() == [9999, -5.0, 5.0] and len(history) <= 64
+    history.add(3, 0.0, 1.0)  # an earlier iteration: a new run
+    assert history.rows.tolist() == [[3, 0.0, 1.0]]

@@ -8,6 +8,7 @@ from engine.core.network import Network
 from engine.io.experiment import Experiment, default_experiment
 from engine.io.weights import save_weights
 from engine.run import build
+from engine.training.outcome import outcome
 from tests.workbench.gui_support import make_window, wait_snapshot
 from workbench import trained_state
 from workbench.session import Session
@@ -92,11 +93,16 @@ def test_resume_after_divergence_run_continues_with_a_banner(qtbot, settings, tm
 
 
 def test_resume_plateau_gets_a_plain_words_notice(qtbot, settings, tmp_path):
+    # all-zero weights: a symmetric start where no hidden weight gets a gradient, so only the output
+    # bias learns — the loss stays at ≈ ln 2 and the network answers the majority class (chance)
     doc = default_experiment().to_dict()
-    doc["network"]["init_scale"] = 20.0
+    doc["network"]["init"] = "zeros"
     doc["training"]["evaluate_every"] = 20
     path = tmp_path / "flat.json"
     Experiment.from_dict(doc).save(path)
+    headless = build(Experiment.load(path))
+    headless.trainer.run(steps=100)
+    assert outcome(headless.trainer) == "plateau"  # the premise; the GUI must say so
     w = make_window(qtbot, settings, Session.open(path))
     _steps(qtbot, w, 100)
-    qtbot.waitUntil(lambda: "stopped moving" in w.banner.label.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: "stopped moving" in w.banner.label.text(), timeout=20_000)

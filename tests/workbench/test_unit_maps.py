@@ -128,10 +128,15 @@ def test_unit_maps_live_in_the_window_and_a_click_shows_one_large(qtbot, window)
     assert popup.image.image.shape == (120, 120) and "layer 1" in popup.caption.text()
     decision = window.panels["DecisionView"].widget
     assert abs(popup.width() - decision.width()) <= 2 and abs(popup.height() - decision.height()) <= 2
-    # training: the thumbnails follow the weights
+    # training: the thumbnails follow the weights. While running, the designer draws in its turn of the
+    # frame cycle (a loaded machine may take many seconds to get there); once paused every panel
+    # redraws, so the maps of the trained weights must arrive whatever the machine's load.
     first = view.unit_maps
     window.controller.send(wc.Start())
-    qtbot.waitUntil(lambda: view.unit_maps is not first and view.unit_maps.iteration > 0, timeout=10_000)
+    wait_snapshot(qtbot, window, lambda s: s.state == "running" and s.iteration > 0, timeout=20_000)
+    window.controller.send(wc.Pause())
+    trained = wait_snapshot(qtbot, window, lambda s: s.state != "running", timeout=20_000).iteration
+    qtbot.waitUntil(lambda: view.unit_maps is not first and view.unit_maps.iteration == trained, timeout=20_000)
     popup.close()
 
 

@@ -4,7 +4,9 @@
 condition number, the second-derivative test's verdict, and η·λ_max beside the learning rate
 (the snapshot's current η_t, so a changed η shows at once) with the step-size rule's warning
 when it exceeds 2. At a saddle (paused) one button takes the step θ ← θ ± s·v_min along
-the eigenvector of the most negative eigenvalue — undoable.
+the eigenvector of the most negative eigenvalue — undoable. Under the text, λ_min and λ_max
+over training (curvature_history: bounded memory). The probe is paced (workbench.worker.pacing):
+at most ~20 % of the worker while training.
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ from engine.analysis.critical_points import Classification, step_size_rule
 from engine.analysis.curvature import curvature_steps, escape_point
 from engine.analysis.training_loss import TrainingLoss
 
-from .base import BasePanel, scrolled
+from ..worker.pacing import Pacing
+from .base import BasePanel, paint_scene, scrolled
+from .curvature_history import ExtremesHistory, ExtremesPlot
 
 ESCAPE_STEP = 0.1  # s: the length of the step off a saddle
 
@@ -38,12 +42,24 @@ class CurvaturePayload:
 
 
 class CurvatureProbe:
-    """The spectrum at θ (dense up to 3000 parameters, else Lanczos extremes); every 5 s while training."""
+    """The spectrum at θ (dense up to 3000 parameters, else Lanczos extremes); every 2 s while training,
+    or less often so that it takes at most ~20 % of the worker."""
 
     name = "curvature"
-    interval = 5.0
+
+    def __init__(self):
+        self.pacing = Pacing(base=2.0)
+
+    @property
+    def interval(self) -> float:
+        return self.pacing.interval
 
     def compute(self, trainer, paused: bool):
+        return self.pacing.run(self._work(trainer, paused))
+
+    @staticmethod
+    def _work(trainer, paused: bool):
+        """Its first chunk copies θ and the loss; the rest never touches the trainer."""
         theta = np.array(trainer.network.parameters, dtype=np.float64)
         theta.flags.writeable = False
         loss = TrainingLoss.of_trainer(trainer)
@@ -88,7 +104,9 @@ class CurvatureView(QWidget):
         self.escape = QPushButton("Step along the most negative eigenvector")
         self.escape.setToolTip(f"θ ← θ ± {ESCAPE_STEP}·v_min (the sign with the lower loss); paused, at a saddle; undoable")
         self.escape.setEnabled(False)
-        for w in (self.report, self.warning, self.escape):
+        self.extremes = ExtremesPlot()
+        self.history = ExtremesHistory()
+        for w in (self.report, self.warning, self.escape, self.extremes.widget):
             layout.addWidget(w)
         layout.addStretch(1)
         self.payload, self.learning_rate = None, None
@@ -96,6 +114,10 @@ class CurvatureView(QWidget):
     def show_payload(self, payload: CurvaturePayload, learning_rate: float) -> None:
         if payload is self.payload and learning_rate == self.learning_rate:
             return
+        if payload is not self.payload:
+            v = payload.classification
+            self.history.add(payload.iteration, v.smallest, v.largest)
+            self.extremes.draw(self.history)
         self.payload, self.learning_rate = payload, learning_rate
         self.report.setText(curvature_text(payload, learning_rate))
         warning = step_size_rule(learning_rate, payload.classification.largest).warning
@@ -105,7 +127,7 @@ class CurvatureView(QWidget):
 
 
 class CurvaturePanel(BasePanel):
-    name, title, visible, tab_with = "CurvatureDock", "Curvature (Hessian)", False, "LandscapeDock"
+    name, title, visible, tab_with = "CurvatureDock", "Curvature", False, "LandscapeDock"
 
     def __init__(self, host):
         self.host = host
@@ -121,6 +143,10 @@ class CurvaturePanel(BasePanel):
         self.view.escape.setEnabled(False)  # until the report at the new θ arrives
         self.host.controller.edit_parameters(p.theta, p.escape, "step off the saddle along v_min")
 
+    def set_run(self, run) -> None:
+        self.view.history.clear()
+        self.view.extremes.draw(self.view.history)
+
     def has_news(self, snapshot) -> bool:
         payload = snapshot.probes.get(self.probe.name)
         news = payload is not self.view.payload or snapshot.learning_rate != self.view.learning_rate
@@ -130,4 +156,6 @@ class CurvaturePanel(BasePanel):
         payload = snapshot.probes.get(self.probe.name)
         if payload is not None and (self.view.isVisible() or not self.host.isVisible()):
             self.view.show_payload(payload, snapshot.learning_rate)
+        if paint and self.view.isVisible():
+            paint_scene(self.view.extremes.widget.scene())
         return False

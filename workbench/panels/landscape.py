@@ -1,191 +1,210 @@
-"""The loss-landscape dock: L(θ + a e₁ + b e₂) as a heatmap with labelled level lines, the current
-point θ at (0, 0) and the projected descent direction −∇L, from `LandscapeProbe`.
+"""The loss-landscape dock: L(θ + a e₁ + b e₂) around the current θ, the optimiser's path on it, the real
+loss along that path, and a 1-D slice with its curvature; a click on the map moves θ there (undoable).
 
-The probe is a generator (engine.analysis.landscape.landscape_steps): its first chunk copies θ
-and the data from the trainer, the rest runs time-sliced between training bursts.
+The numbers come from `LandscapeProbe` (workbench.panels.landscape_probe), time-sliced in the
+worker; the controls (landscape_controls) choose the axes — two parameters w_ij^(k) / b_j^(k),
+random filter-normalised, the top-2 Hessian eigenvectors or the trajectory's PCA — the span,
+the resolution and the slice; the plots are in landscape_view.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import QComboBox, QLabel, QVBoxLayout, QWidget
-
-from engine.analysis.contour import contour_segments
-from engine.analysis.curvature import curvature_steps, eigen_directions
-from engine.analysis.directions import filter_normalized, trajectory_pca
-from engine.analysis.landscape import Landscape, landscape_steps, projected_gradient
-from engine.analysis.training_loss import TrainingLoss
-from engine.core.errors import ConfigurationError
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ..worker import commands as wc
-from .base import BasePanel, paint_scene
+from .base import BasePanel, paint_scene, scrolled
+from .landscape_controls import SLICE_LABELS, LandscapeControls, lecture_symbol
+from .landscape_probe import LandscapePayload, LandscapeProbe, LandscapeRequest
+from .landscape_view import PathStrip, PlaneMap, SliceCurve, level_values, second_derivative, small_plot
 
-#: direction choice → its label in the combo
-DIRECTIONS = {"random": "random (filter-normalised)", "pca": "PCA of the trajectory", "hessian": "top-2 Hessian eigenvectors"}
-RESOLUTION = 31
-LEVELS = 8
-TRAJECTORY = 50  # θ samples kept for the PCA directions
-
-
-@dataclass(frozen=True)
-class LandscapePayload:
-    """One sampled plane around θ at `iteration`, the gradient's plane components, the directions used."""
-
-    iteration: int
-    surface: Landscape
-    gradient: np.ndarray  # (2,): ∇L projected on (e1, e2)
-    directions: str
-    note: str  # why another choice fell back to random ("" otherwise)
+__all__ = ["LandscapePanel", "LandscapePayload", "LandscapeProbe", "LandscapeRequest", "LandscapeView", "level_values"]
 
 
-class LandscapeProbe:
-    """The plane around θ; at most once a second while training."""
+class MapWidget(pg.PlotWidget):
+    """The map's plot: it prefers 280 px of height and takes what is left over. (The dock's scroll area
+    sizes the view by its preferred height for the width, as its captions wrap; a plot's own preference,
+    ~500 px, would squeeze the map below its minimum and hide its axis under the strip.)"""
 
-    name = "landscape"
-    interval = 1.0
-
-    def __init__(self):
-        self.directions = "random"  # set by the panel (GUI thread); read at the next compute
-        self.resolution = RESOLUTION
-        self.span = 1.0
-        self.trajectory: list[np.ndarray] = []
-
-    def compute(self, trainer, paused: bool):
-        theta = np.array(trainer.network.parameters, dtype=np.float64)
-        loss = TrainingLoss.of_trainer(trainer)
-        iteration, choice = trainer.iteration, self.directions
-        if not self.trajectory or self.trajectory[-1].shape != theta.shape:
-            self.trajectory = []
-        self.trajectory = [*self.trajectory[-(TRAJECTORY - 1):], theta]
-        path = np.stack(self.trajectory)
-        yield 0.0
-        e1, e2, note = yield from self._directions(loss, theta, choice, path)
-        surface = yield from landscape_steps(loss, theta, e1, e2, self.span, self.resolution)
-        _, gradient = loss.gradient(theta)
-        return LandscapePayload(iteration, surface, projected_gradient(e1, e2, gradient), choice, note)
-
-    @staticmethod
-    def _directions(loss: TrainingLoss, theta, choice: str, path):
-        """(e1, e2, note): the chosen plane, or the random one with the reason it could not be had.
-        Unit directions are scaled to ‖θ‖, the size of the filter-normalised ones."""
-        scale = float(np.linalg.norm(theta)) or 1.0
-        if choice == "pca":
-            try:
-                pcs = trajectory_pca(path, 2).directions
-                return pcs[0] * scale, pcs[1] * scale, ""
-            except ConfigurationError as error:
-                note = f"PCA: {error}; showing random directions"
-        elif choice == "hessian":
-            report = yield from curvature_steps(loss, theta, top=2)
-            e1, e2 = eigen_directions(report, "largest")
-            return e1 * scale, e2 * scale, ""
-        else:
-            note = ""
-        return filter_normalized(loss.layout, theta, seed=0), filter_normalized(loss.layout, theta, seed=1), note
-
-
-def level_values(loss: np.ndarray, count: int = LEVELS) -> np.ndarray:
-    """`count` levels evenly between the surface's extremes (quantiles: the low valley gets lines too)."""
-    finite = loss[np.isfinite(loss)]
-    if finite.size == 0 or finite.min() == finite.max():
-        return np.empty(0)
-    return np.unique(np.quantile(finite, np.linspace(0.05, 0.95, count)))
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        return QSize(420, 280)
 
 
 class LandscapeView(QWidget):
-    """The heatmap, level lines with their values, θ and the −∇L arrow; a direction combo."""
+    """Controls, the map, the strip of the path's real loss beside the slice, and what they show in words."""
 
     def __init__(self):
         super().__init__()
         layout = QVBoxLayout(self)
-        self.combo = QComboBox()
-        for key, label in DIRECTIONS.items():
-            self.combo.addItem(label, key)
-        self.combo.setToolTip("The plane's directions e₁, e₂ through the current θ")
-        self.plot_widget = pg.PlotWidget()
+        self.controls = LandscapeControls()
+        self.combo = self.controls.combo
+        self.plot_widget = MapWidget()
+        self.plot_widget.setMinimumHeight(260)
+        self.plot_widget.setToolTip("Click to move θ to that point of the plane (undoable with Ctrl+Z)")
         self.plot = self.plot_widget.getPlotItem()
-        self.plot.setLabel("bottom", "a (along e₁)")
-        self.plot.setLabel("left", "b (along e₂)")
-        self.image = pg.ImageItem()
-        self.image.setColorMap(pg.colormap.get("viridis"))
-        self.plot.addItem(self.image)
-        self.lines = pg.PlotDataItem(pen=pg.mkPen("w", width=1), connect="pairs")
-        self.plot.addItem(self.lines)
-        self.labels: list[pg.TextItem] = []
-        self.arrow = pg.PlotDataItem(pen=pg.mkPen("r", width=2))
-        self.head = pg.ArrowItem(brush="r", pen=None, headLen=12)
-        self.point = pg.ScatterPlotItem(size=10, brush="r", pen="w")
-        for item in (self.arrow, self.head, self.point):
-            self.plot.addItem(item)
+        self.map = PlaneMap(self.plot)
+        self.lines = self.map.lines
+        self.strip = PathStrip(small_plot(110, "iteration", "L", log_y=True))
+        self.strip.widget.setToolTip("Orange: the real loss L(θᵢ) at each point of the path. Grey dashed: the loss "
+                                     "on the plane under the projected point. Where they part, θᵢ lies off the plane: "
+                                     "a projected path can seem to cross contours while the real loss falls")
+        self.slice = SliceCurve(small_plot(110, "α", "L(θ + α v)"))
+        self.slice.widget.setToolTip("The loss along one line through θ (blue) and the parabola with the same slope "
+                                     "and curvature at α = 0 (dashed): its second derivative is vᵀHv")
+        below = QHBoxLayout()
+        below.addWidget(self.strip.widget, 1)
+        below.addWidget(self.slice.widget, 1)
         self.caption = QLabel("Open while paused or training: L(θ + a e₁ + b e₂) around the current θ.")
         self.caption.setWordWrap(True)
-        layout.addWidget(self.combo)
-        layout.addWidget(self.plot_widget, 1)
+        self.slice_caption = QLabel()
+        self.slice_caption.setWordWrap(True)
+        layout.addWidget(self.controls)
+        layout.addWidget(self.plot_widget, 3)
+        layout.addLayout(below, 1)
         layout.addWidget(self.caption)
+        layout.addWidget(self.slice_caption)
         self.payload = None
+
+    @property
+    def labels(self) -> list:
+        """The level lines' value labels now on the map."""
+        return self.map.labels
 
     def show_payload(self, payload: LandscapePayload) -> None:
         if payload is self.payload:
             return
         self.payload = payload
         s = payload.surface
-        with np.errstate(all="ignore"):
-            shown = np.log10(np.maximum(s.loss, 1e-12))
-        self.image.setImage(shown, autoLevels=True)
-        step = (s.a[1] - s.a[0])
-        self.image.setRect(s.a[0] - step / 2, s.b[0] - step / 2, s.a[-1] - s.a[0] + step, s.b[-1] - s.b[0] + step)
-        self._levels(s)
-        g = -payload.gradient
-        norm = float(np.hypot(*g))
-        tip = g / norm * 0.4 * s.a[-1] if norm > 0 else np.zeros(2)
-        self.arrow.setData([0.0, tip[0]], [0.0, tip[1]])
-        self.head.setPos(*tip)
-        self.head.setStyle(angle=180 - np.degrees(np.arctan2(tip[1], tip[0])))
-        self.point.setData([0.0], [0.0])
-        text = (f"iteration {payload.iteration}: L(θ) = {s.centre_loss:.4g}, "
-                f"range {np.nanmin(s.loss):.4g} … {np.nanmax(s.loss):.4g} (colour: log₁₀ L); red: θ and the direction of "
-                f"−∇L projected on the plane (‖·‖ = {norm:.3g}; length not to scale)")
-        self.caption.setText(text + (f"\n{payload.note}" if payload.note else ""))
+        norm = self.map.draw(s, payload.gradient, payload.path)
+        self._axis_labels(payload)
+        self.strip.draw(payload.path)
+        self.slice.draw(payload.slice, s.centre_loss)
+        self.caption.setText(plane_text(payload, norm))
+        self.slice_caption.setText(slice_text(payload))
 
-    def _levels(self, s: Landscape) -> None:
-        for label in self.labels:
-            self.plot.removeItem(label)
-        self.labels = []
-        pieces = []
-        Z = s.loss.T  # Z[r, c] at (a[c], b[r])
-        for n, level in enumerate(level_values(s.loss)):
-            seg = contour_segments(Z, level, s.a, s.b)
-            if len(seg):
-                pieces.append(seg)
-                label = pg.TextItem(f"{level:.3g}", color="w", anchor=(0.5, 0.5))
-                label.setPos(*seg[int(len(seg) * ((0.5 + 0.29 * n) % 1.0))])  # staggered: labels do not pile up
-                self.plot.addItem(label)
-                self.labels.append(label)
-        points = np.concatenate(pieces) if pieces else np.empty((0, 2))
-        self.lines.setData(points[:, 0], points[:, 1])
+    def _axis_labels(self, p: LandscapePayload) -> None:
+        """What a and b move along: the two parameters' Δ, the principal components, the eigenvectors."""
+        axes = p.axes
+        if axes is not None and axes.names:
+            bottom, left = (f"{label} = Δ{lecture_symbol(n)}  ({n})" for label, n in zip("ab", axes.names))
+        elif axes is not None and axes.explained:
+            bottom, left = (f"{label}: along PC{sub} ({share:.0%})" for label, sub, share in zip("ab", "₁₂", axes.explained))
+        elif axes is not None and axes.kind == "hessian":
+            bottom, left = "a: along v₁ (of λ_max)", "b: along v₂ (next largest λ)"
+        else:
+            bottom, left = "a: along e₁ (random)", "b: along e₂ (random)"
+        self.plot.setLabel("bottom", bottom)
+        self.plot.setLabel("left", left)
+
+
+def plane_text(p: LandscapePayload, norm: float) -> str:
+    """What the map shows, in words (short: the dock may be 460 px wide); the details are in the tooltips."""
+    s = p.surface
+    text = (f"iteration {p.iteration}: L(θ) = {s.centre_loss:.4g}; on the plane {np.nanmin(s.loss):.4g} … "
+            f"{np.nanmax(s.loss):.4g} (colour log₁₀ L, white: levels). Red: θ and the direction of −∇L on the plane "
+            f"(‖·‖ = {norm:.3g}, length not to scale).")
+    path = p.path
+    if path is not None and len(path.iterations) > 1:
+        text += (f" Orange: the path from ○ (iteration {path.iterations[0]}), {len(path.iterations)} points; strip: "
+                 f"its real loss (orange), the plane's under it (grey dashed).")
+    if p.axes is not None and p.axes.explained:
+        first, second = p.axes.explained
+        text += f" PC₁ explains {first:.1%}, PC₂ {second:.1%} of the path's variance."
+    text += " Click the map: θ moves there (Ctrl+Z undoes)."
+    return text + (f"\n{p.note}" if p.note else "")
+
+
+def slice_text(p: LandscapePayload) -> str:
+    """The slice's slope and curvature at α = 0, with the second-derivative test's reading."""
+    cut = p.slice
+    if cut is None:
+        return ""
+    second = second_derivative(cut)
+    slope = cut.slope * float(np.linalg.norm(cut.direction))
+    shape = "curves upward" if second > 0 else "curves downward" if second < 0 else "is flat to second order"
+    along = SLICE_LABELS.get(p.request.slice_along, "")
+    return (f"Slice {along}: dL/dα = {slope:.4g}, d²L/dα² = vᵀHv = {second:.4g} at α = 0 "
+            f"(vᵀHv/‖v‖² = {cut.curvature:.4g}): L {shape} along v.")
 
 
 class LandscapePanel(BasePanel):
-    name, title, visible = "LandscapeDock", "Loss landscape", False
+    """Docked as a tab beside the run controls: the left column's full height and width for the map
+    (the right column's curve docks leave it a strip a few lines high)."""
+
+    name, title, visible = "LandscapeDock", "Landscape", False
+    area, tab_with = Qt.LeftDockWidgetArea, "RunControlsDock"
 
     def __init__(self, host):
         self.host = host
         self.probe = LandscapeProbe()
-        self.view = self.widget = LandscapeView()
-        self.view.combo.currentIndexChanged.connect(self._directions_changed)
+        self.view = LandscapeView()
+        self.widget = scrolled(self.view)
+        self.view.controls.changed.connect(self._request_changed)
+        self.view.plot.scene().sigMouseClicked.connect(self._clicked)
+        self._follow_selection(host)
 
-    def _directions_changed(self) -> None:
-        self.probe.directions = self.view.combo.currentData()
+    def _follow_selection(self, host) -> None:
+        """The weight (or a unit's bias) selected in the designer or the inspector, for the axes."""
+        select = self.view.controls.select
+        designer = host.panels.get("NetworkDesignerDock")
+        if designer is not None:
+            designer.view.weightSelected.connect(lambda k, i, j: select(f"W{k}[{i},{j}]"))
+            designer.view.unitSelected.connect(lambda k, j: k >= 1 and select(f"b{k}[{j}]"))  # x_j has no bias
+        inspector = host.panels.get("InspectorDock")
+        if inspector is not None:
+            inspector.inspector.selectionChanged.connect(lambda k, i, j: select(f"W{k}[{i},{j}]"))
+
+    def _request_changed(self, request: LandscapeRequest) -> None:
+        self.probe.ask(request)
         shown = not self.dock.isHidden() and self.view.isVisible()
         self.host.send(wc.WantProbe(self.probe.name, False))  # forget the last state: compute again
         self.host.send(wc.WantProbe(self.probe.name, not self.dock.isHidden(), shown))
 
     def set_run(self, run) -> None:
-        self.probe.trajectory = []
+        trainer = run.trainer
+        self.view.controls.set_network(trainer.network.sizes, trainer.x.shape[0])
+        self.view.controls.select(None)
+        self.probe.ask(self.view.controls.request)
 
+    # -- moving θ ----------------------------------------------------------------------------
+    def _clicked(self, event) -> None:
+        if event.button() != Qt.LeftButton or event.double():
+            return
+        p, vb = self.view.payload, self.view.plot.vb
+        if p is None or p.theta is None or not vb.sceneBoundingRect().contains(event.scenePos()):
+            return
+        point = vb.mapSceneToView(event.scenePos())
+        s = p.surface
+        a, b = point.x(), point.y()
+        if s.a[0] <= a <= s.a[-1] and s.b[0] <= b <= s.b[-1]:
+            self.move_to(a, b)
+
+    def move_to(self, a: float, b: float) -> bool:
+        """θ ← θ_c + a e₁ + b e₂ (θ_c: the shown plane's centre), undoable; training goes on if it ran."""
+        p = self.view.payload
+        if p is None or p.theta is None:
+            return False
+        controller = self.host.controller
+        new = p.theta + a * p.surface.e1 + b * p.surface.e2
+        was_running = controller.running()
+        old = controller.read_parameters()  # pauses: the exact θ to go back to
+        if old is None and self.host.last_snapshot is not None:
+            old = self.host.last_snapshot.parameters
+        if old is None or np.shape(old) != new.shape:
+            self.host.status_message("The network changed since this plane was drawn: nothing moved")
+            return False
+        controller.edit_parameters(np.array(old, dtype=np.float64), new,
+                                   f"move θ on the landscape to a = {a:.3g}, b = {b:.3g}")
+        if was_running:
+            self.host.send(wc.Start())
+        self.host.status_message(f"θ moved to a = {a:.3g}, b = {b:.3g} on the plane; "
+                                 + ("training goes on from there" if was_running else "Run trains from there")
+                                 + " (Ctrl+Z goes back)")
+        return True
+
+    # -- frames ------------------------------------------------------------------------------
     def has_news(self, snapshot) -> bool:
         payload = snapshot.probes.get(self.probe.name)
         return payload is not None and payload is not self.view.payload and self.view.isVisible()
@@ -194,6 +213,9 @@ class LandscapePanel(BasePanel):
         payload = snapshot.probes.get(self.probe.name)
         if payload is not None and (self.view.isVisible() or not self.host.isVisible()):
             self.view.show_payload(payload)
+            if payload.plane_seconds > 0:  # the controls judge a new resolution by this plane's time
+                self.view.controls.seconds_per_point = payload.plane_seconds / payload.surface.loss.size
         if paint and self.view.isVisible():
-            paint_scene(self.view.plot_widget.scene())
+            for widget in (self.view.plot_widget, self.view.strip.widget, self.view.slice.widget):
+                paint_scene(widget.scene())
         return False
