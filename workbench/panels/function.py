@@ -30,7 +30,7 @@ from engine.objectives.objective import objective
 from engine.objectives.verdict import verdict
 
 from . import function_draw as draw
-from .base import BasePanel
+from .base import BasePanel, scrolled
 from .function_view import TITLES, TYPED_1D, TYPED_2D, FunctionView
 
 PLAY_MS = 30
@@ -44,7 +44,8 @@ class FunctionPanel(BasePanel):
 
     def __init__(self, host):
         self.host = host
-        self.view = self.widget = FunctionView()
+        self.view = FunctionView()
+        self.widget = scrolled(self.view)  # at 1280×720 the dock scrolls; the plot keeps a readable size
         self.view.run_key = self.run_key  # Space / → while the dock has focus (workbench.run_keys)
         self.f = None
         self.start = None

@@ -42,6 +42,7 @@ TITLES = {key: text.split(": ", 1)[1] for key, text in CHOICES}
 OPTIMIZER_NAMES = {"sgd": "SGD", "adagrad": "Adagrad", "rmsprop": "RMSprop", "adam": "Adam"}
 PATH_COLOURS = ("#ff8c00", "#e0119d", "#00a0b0", "#7fbf00")  # readable on viridis and on white
 POINT_COLOUR = "#e8112d"
+PLOT_HEIGHT = 340  # px at least: three stacked curves (or the plane and its legend) stay readable
 
 
 def _spin(lo, hi, decimals, step, value, tip) -> QDoubleSpinBox:
@@ -58,13 +59,14 @@ class FunctionView(QWidget):
         self.form = form = QFormLayout()
         for label, item in (("Objective", self._objective_row()), ("f", self.formula), ("Bowl", self.bowl),
                             ("Optimiser", self._optimizer_rows()), ("", self.hyper), ("Path", self.which),
-                            ("Steps", self._step_row())):
+                            ("Steps", self._step_row()), ("", self.buttons)):
             form.addRow(label, item)
         self.plane = PlaneView()
         self.line = LineView()
         self.stack = QStackedWidget()
         self.stack.addWidget(self.plane.widget)
         self.stack.addWidget(self.line.widget)
+        self.stack.setMinimumHeight(PLOT_HEIGHT)
         self.verdict = QLabel()
         self.verdict.setWordWrap(True)
         self.verdict.setTextFormat(Qt.RichText)
@@ -109,7 +111,7 @@ class FunctionView(QWidget):
         return self.optimizer
 
     def _step_row(self) -> QHBoxLayout:
-        """Steps, one by one, Restart, Step, Play."""
+        """Steps and one by one; Restart, Step, Play (`buttons`, the next row)."""
         self.steps = QSpinBox(minimum=0, maximum=10_000, value=50)
         self.steps.setToolTip("How many updates a descent takes (Play runs up to this many)")
         self.step_mode = QCheckBox("one by one")
@@ -121,10 +123,11 @@ class FunctionView(QWidget):
         self.play = QPushButton("Play")
         self.play.setCheckable(True)
         self.play.setToolTip("Grow the paths up to Steps updates (Space while the dock has focus)")
-        row = QHBoxLayout()
+        row, self.buttons = QHBoxLayout(), QHBoxLayout()
         row.addWidget(self.steps, 1)
-        for w in (self.step_mode, self.start_over, self.step, self.play):
-            row.addWidget(w)
+        row.addWidget(self.step_mode)
+        for w in (self.start_over, self.step, self.play):
+            self.buttons.addWidget(w)
         return row
 
 
