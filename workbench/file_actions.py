@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from engine.core.errors import WorkbenchError
 
-from . import exporting, trained_state
+from . import exporting, lecture_menu, trained_state
 from .controls import make_action
 from .session import Session
 from .settings import APPLICATION
@@ -30,6 +30,7 @@ def build_file_menu(window, menu):
 
     add("&Open…", QKeySequence.Open, "Open an experiment file", lambda: open_dialog(window))
     recent = window.recent_menu = menu.addMenu("Open &recent")
+    lecture_menu.install(window, menu)  # the shipped lecture experiments
     add("&Save", QKeySequence.Save, "Save the experiment", lambda: save(window))
     add("Save &as…", QKeySequence.SaveAs, "Save the experiment under a new name", lambda: save_as(window))
     add("Load &weights…", None, "W^(k), b^(k) from a weights.npz into this network (shapes checked)",

@@ -4,7 +4,8 @@ A focused spin box would otherwise take these keys (a space blanks its text, →
 cursor). `RunKeys`, an application event filter, sees the shortcut-override query first: in a
 spin box it commits the typed value (interpretText, so nothing typed is lost) and lets the
 window's action fire instead. Free-text fields (a line edit outside a spin box, an editable text
-box) keep their keys: there a space is a character.
+box) keep their keys: there a space is a character. A widget with a `run_key(key, modifiers)`
+method (the function dock's view) takes the keys for itself while the focus is inside it.
 """
 
 from __future__ import annotations
@@ -34,6 +35,15 @@ def types_text(widget: QWidget) -> bool:
     return isinstance(widget, (QPlainTextEdit, QTextEdit)) and not widget.isReadOnly()
 
 
+def key_owner(widget: QWidget | None):
+    """The nearest widget from `widget` up that handles the run keys itself (has `run_key`), else None."""
+    while widget is not None:
+        if hasattr(widget, "run_key"):
+            return widget
+        widget = widget.parentWidget()
+    return None
+
+
 class RunKeys(QObject):
     """Application event filter: the run keys reach `window`'s actions from any focused widget."""
 
@@ -49,12 +59,23 @@ class RunKeys(QObject):
         return widget is not None
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt override
-        if event.type() != QEvent.ShortcutOverride or not self._inside(obj):
+        if event.type() not in (QEvent.ShortcutOverride, QEvent.KeyPress) or not self._inside(obj):
             return False
         mods = event.modifiers() & ~Qt.KeypadModifier
         if (event.key(), mods) not in RUN_KEYS:
             return False
         spin = spin_box_of(obj)
+        owner = key_owner(obj) if isinstance(obj, QWidget) else None
+        if owner is not None and (spin is not None or not types_text(obj)):
+            if event.type() == QEvent.ShortcutOverride:
+                if spin is not None:
+                    spin.interpretText()
+                event.accept()  # no window action: the key press comes to the owner instead
+            else:
+                owner.run_key(event.key(), mods)
+            return True
+        if event.type() == QEvent.KeyPress:
+            return False
         if spin is not None:
             spin.interpretText()  # commit what was typed; the action then fires
             return True  # the override is not accepted: the shortcut map triggers the action

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from engine.core.errors import ConfigurationError, ExperimentError
@@ -42,6 +42,7 @@ class ObjectiveExperiment:
     steps: int
     optimizers: tuple[dict, ...]
     description: str = ""
+    objective_spec: dict = field(default_factory=dict)  # the file's "objective" section, as written
 
     def run(self) -> list[DescentPath]:
         """One descent per optimiser, each with a fresh optimiser state."""
@@ -67,7 +68,7 @@ def from_dict(doc) -> ObjectiveExperiment:
         except (ConfigurationError, TypeError) as exc:
             raise ExperimentError(f"optimizers[{i}]", str(exc)) from None
     return ObjectiveExperiment(f, tuple(float(v) for v in start), steps, tuple(dict(s) for s in specs),
-                               str(doc.get("description", "")))
+                               str(doc.get("description", "")), dict(doc["objective"]))
 
 
 def _objective(section) -> Objective:
@@ -97,3 +98,12 @@ def load(path) -> ObjectiveExperiment:
 def examples() -> dict[str, Path]:
     """The shipped function-mode experiments by name."""
     return {p.stem: p for p in sorted(OBJECTIVES_DIR.glob("*.json"))}
+
+
+def optimizer_label(spec: dict) -> str:
+    """An optimiser's settings in the lecture's symbols: "SGD η = 0.035, μ = 0.8 (Nesterov)"."""
+    name = {"sgd": "SGD", "adagrad": "Adagrad", "rmsprop": "RMSprop", "adam": "Adam"}.get(spec.get("name"), "?")
+    text = f"{name} η = {spec.get('learning_rate', create(spec.get('name', 'sgd')).learning_rate):g}"
+    if spec.get("momentum"):
+        text += f", μ = {spec['momentum']:g}"
+    return text + (" (Nesterov)" if spec.get("nesterov") else "")

@@ -1,161 +1,301 @@
-"""Function mode: a 2-D objective f(x, y) (engine.objectives) with its level sets, the descent path
-of a network optimiser, −∇f and the Hessian's eigen-axes at the path's current (last) point, and
-the second-derivative test's verdict there. Click the plot to start the descent from that point.
+"""Function mode — the calculus refresher: an objective f(x) or f(x, y) (engine.objectives) instead
+of a network, descended by the network optimisers (SGD with momentum/Nesterov, Adagrad, RMSprop,
+Adam) with the same hyperparameters.
 
-Everything is the engine's (objective, descend, classify, curvature_axes) on a small grid; it
-needs no trainer, so the panel has no probe and computes on a change.
+1-D: f, f′ and f″ stacked, the path on f, the current point on each. 2-D: labelled level sets,
+the path, −∇f (perpendicular to the dashed level set through the point) and the Hessian's
+eigen-axes. Below: the verdict at the point in words (engine.objectives.verdict). A click sets
+the start. Step adds one update to every path (the path grows), Play grows them up to Steps,
+"step by step" makes a change start over instead of descending at once. A function-mode
+experiment file (File ▸ Lecture experiments) brings its objective, start and several optimisers
+to compare; the optimiser controls edit the path chosen under "Path".
+
+Everything is the engine's; the panel needs no trainer, so it has no probe and computes on a change.
 """
 
 from __future__ import annotations
 
+from html import escape
+
 import numpy as np
-import pyqtgraph as pg
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QFormLayout, QLabel, QLineEdit, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, QTimer
 
-from engine.analysis.contour import contour_segments
+from engine.analysis.critical_points import step_size_rule
 from engine.core.errors import ConfigurationError
-from engine.core.optimizers import OPTIMIZERS, create
-from engine.objectives.descent import descend
-from engine.objectives.library import SPECS, builtin
+from engine.core.optimizers import create
+from engine.objectives.descent import Descent
+from engine.objectives.experiment import ObjectiveExperiment, optimizer_label
+from engine.objectives.library import builtin
 from engine.objectives.objective import objective
+from engine.objectives.verdict import verdict
 
-from .base import BasePanel
+from . import function_draw as draw
+from .base import BasePanel, scrolled
+from .function_view import TITLES, TYPED_1D, TYPED_2D, FunctionView
 
-GRID = 101
-LEVELS = 12
-TYPED = "typed f(x, y)"
-CHOICES = ["bowl", *(name for name, (text, _, _) in SPECS.items() if "y" in text), TYPED]
-
-
-def levels(values: np.ndarray, count: int = LEVELS) -> np.ndarray:
-    """Level values at quantiles of the grid (valleys and steep walls both get lines)."""
-    finite = values[np.isfinite(values)]
-    if finite.size == 0 or finite.min() == finite.max():
-        return np.empty(0)
-    return np.unique(np.quantile(finite, np.linspace(0.03, 0.97, count)))
-
-
-class FunctionView(QWidget):
-    """Objective choice, optimiser and steps; the plot; the verdict at the current point."""
-
-    def __init__(self):
-        super().__init__()
-        form = QFormLayout()
-        self.choice = QComboBox()
-        self.choice.addItems(CHOICES)
-        self.formula = QLineEdit("x^2 - y^2")
-        self.formula.setToolTip("f(x, y): + − * / ^, sin cos exp log tanh sqrt abs, pi, e")
-        self.optimizer = QComboBox()
-        self.optimizer.addItems(list(OPTIMIZERS))
-        self.rate = QDoubleSpinBox(decimals=4, minimum=0.0, maximum=10.0, singleStep=0.01, value=0.05)
-        self.steps = QSpinBox(minimum=0, maximum=10_000, value=50)
-        for label, widget in (("Objective", self.choice), ("f(x, y)", self.formula), ("Optimiser", self.optimizer),
-                              ("η", self.rate), ("Steps", self.steps)):
-            form.addRow(label, widget)
-        self.plot_widget = pg.PlotWidget()
-        self.plot = self.plot_widget.getPlotItem()
-        self.plot.setLabel("bottom", "x")
-        self.plot.setLabel("left", "y")
-        self.image = pg.ImageItem()
-        self.image.setColorMap(pg.colormap.get("viridis"))
-        self.lines = pg.PlotDataItem(pen=pg.mkPen("w", width=1), connect="pairs")
-        self.path = pg.PlotDataItem(pen=pg.mkPen("#ff8c00", width=2), symbol="o", symbolSize=4, symbolBrush="#ff8c00")
-        self.gradient = pg.PlotDataItem(pen=pg.mkPen("r", width=2))
-        self.axes = pg.PlotDataItem(pen=pg.mkPen("c", width=2), connect="pairs")
-        self.point = pg.ScatterPlotItem(size=10, brush="r", pen="w")
-        for item in (self.image, self.lines, self.path, self.gradient, self.axes, self.point):
-            self.plot.addItem(item)
-        self.labels: list[pg.TextItem] = []
-        self.verdict = QLabel()
-        self.verdict.setWordWrap(True)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.plot_widget, 1)
-        layout.addWidget(self.verdict)
+PLAY_MS = 30
+PLAY_FRAMES = 90  # Play grows a path to Steps in about this many frames
+FORMULAS = {TYPED_1D: "x^3 - 3*x", TYPED_2D: "x^2 - y^2"}
 
 
 class FunctionPanel(BasePanel):
     name, title, visible, frame_share = "FunctionDock", "Function mode", False, 0
+    area, tab_with = Qt.LeftDockWidgetArea, "RunControlsDock"  # the full height: three stacked plots need it
 
     def __init__(self, host):
         self.host = host
-        self.view = self.widget = FunctionView()
+        self.view = FunctionView()
+        self.widget = scrolled(self.view)  # at 1280×720 the dock scrolls; the plot keeps a readable size
+        self.view.run_key = self.run_key  # Space / → while the dock has focus (workbench.run_keys)
         self.f = None
         self.start = None
-        self.result = None  # (Path, Classification) of the last descent
-        v = self.view
-        v.choice.currentIndexChanged.connect(self._objective_changed)
-        v.formula.editingFinished.connect(self._objective_changed)
-        for signal in (v.optimizer.currentIndexChanged, v.rate.valueChanged, v.steps.valueChanged):
-            signal.connect(self.redescend)
-        v.plot.scene().sigMouseClicked.connect(self._clicked)
+        self.specs = [{"name": "sgd", "learning_rate": 0.05}]  # one optimiser per path
+        self.selected = 0
+        self.descents: list[Descent] = []
+        self.result = None  # (Path, PointVerdict) of the selected path
+        self.note = ""  # what the open experiment shows (its description)
+        self.formulas = dict(FORMULAS)  # the typed f(x) and f(x, y), each kept while the other is shown
+        self._loading = False
+        self.timer = QTimer(self.view)
+        self.timer.setInterval(PLAY_MS)
+        self.timer.timeout.connect(self._play_frame)
+        self._connect()
+        self._show_spec()
         self._objective_changed()
 
-    def _objective_changed(self) -> None:
+    def _connect(self) -> None:
         v = self.view
-        typed = v.choice.currentText() == TYPED
-        v.formula.setEnabled(typed)
-        try:
-            f = objective(v.formula.text(), dimension=2) if typed else builtin(v.choice.currentText())
-        except ConfigurationError as error:  # ExpressionError names the position of the fault
-            v.verdict.setText(f"<span style='color:#c0392b'>{error}</span>")
+        v.choice.currentIndexChanged.connect(self._choice_changed)
+        v.formula.editingFinished.connect(self._objective_changed)
+        v.kappa.valueChanged.connect(self._objective_changed)
+        v.angle.valueChanged.connect(self._objective_changed)
+        for signal in (v.optimizer.currentIndexChanged, v.rate.valueChanged, v.momentum.valueChanged,
+                       v.nesterov.toggled):
+            signal.connect(self._spec_changed)
+        v.which.currentIndexChanged.connect(self._path_chosen)
+        v.steps.valueChanged.connect(self._changed)
+        v.step_mode.toggled.connect(self._changed)
+        v.start_over.clicked.connect(lambda: self.restart(0))
+        v.step.clicked.connect(lambda: self.step())
+        v.play.toggled.connect(self._play_toggled)
+        v.plane.plot.scene().sigMouseClicked.connect(self._clicked)
+        v.line.widget.scene().sigMouseClicked.connect(self._clicked)
+
+    # -- the objective ---------------------------------------------------------------------
+    def choose(self, key: str) -> None:
+        """Select an objective by its library name (or TYPED_1D / TYPED_2D)."""
+        self.view.choice.setCurrentIndex(self.view.choice.findData(key))
+
+    def _choice_changed(self) -> None:
+        key = self.view.choice.currentData()
+        if key in FORMULAS and not self._loading:
+            self.view.formula.setText(self.formulas[key])
+        self._objective_changed()
+
+    def _enable_objective_controls(self) -> None:
+        """The formula row only for a typed f, the κ and rotation row only for the bowl."""
+        v, key = self.view, self.view.choice.currentData()
+        v.form.setRowVisible(v.formula, key in FORMULAS)
+        v.form.setRowVisible(v.bowl, key == "bowl")
+
+    def _objective_changed(self) -> None:
+        if self._loading:
             return
-        self.f, self.start = f, np.array(f.start if len(f.start) == 2 else (1.5, 1.0), dtype=np.float64)
-        self._draw_surface()
+        v, key = self.view, self.view.choice.currentData()
+        typed = key in FORMULAS
+        self.note = ""
+        self._enable_objective_controls()
+        try:
+            if typed:
+                f = objective(v.formula.text(), dimension=1 if key == TYPED_1D else 2,
+                              view=(-3, 3, -3, 3) if key == TYPED_1D else None)
+            elif key == "bowl":
+                f = builtin("bowl", kappa=v.kappa.value(), angle=v.angle.value())
+            else:
+                f = builtin(key)
+        except ConfigurationError as error:  # ExpressionError names the position of the fault
+            v.verdict.setText(f"<span style='color:#e74c3c'>{escape(str(error))}</span>")
+            return
+        if typed:
+            self.formulas[key] = v.formula.text()
+        self.set_objective(f, f.start)
+
+    def set_objective(self, f, start) -> None:
+        self.f, self.start = f, np.array(start, dtype=np.float64).reshape(f.dimension)
+        v = self.view
+        v.stack.setCurrentWidget(v.plane.widget if f.dimension == 2 else v.line.widget)
+        if f.dimension == 2:
+            draw.draw_surface(v.plane, f)
+        else:
+            draw.draw_curves(v.line, f)
         self.redescend()
 
-    def _draw_surface(self) -> None:
-        f, v = self.f, self.view
-        x0, x1, y0, y1 = f.view
-        xs, ys = np.linspace(x0, x1, GRID), np.linspace(y0, y1, GRID)
-        with np.errstate(all="ignore"):
-            Z = f.value(np.stack(np.meshgrid(xs, ys), axis=-1))  # Z[r, c] at (xs[c], ys[r])
-            shown = np.sign(Z) * np.log1p(np.abs(Z))
-        v.image.setImage(shown.T, autoLevels=True)
-        v.image.setRect(x0, y0, x1 - x0, y1 - y0)
-        for label in v.labels:
-            v.plot.removeItem(label)
-        v.labels, pieces = [], []
-        for n, level in enumerate(levels(Z)):
-            seg = contour_segments(Z, level, xs, ys)
-            if len(seg):
-                pieces.append(seg)
-                label = pg.TextItem(f"{level:.3g}", color="w", anchor=(0.5, 0.5))
-                label.setPos(*seg[int(len(seg) * ((0.5 + 0.29 * n) % 1.0))])  # staggered: labels do not pile up
-                v.plot.addItem(label)
-                v.labels.append(label)
-        points = np.concatenate(pieces) if pieces else np.empty((0, 2))
-        v.lines.setData(points[:, 0], points[:, 1])
-        v.plot.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
+    # -- the optimisers --------------------------------------------------------------------
+    def spec(self) -> dict:
+        """The optimiser settings the controls show (those of an experiment's optimizers list)."""
+        v = self.view
+        spec = {"name": v.optimizer.currentData(), "learning_rate": v.rate.value()}
+        if spec["name"] in ("sgd", "rmsprop") and v.momentum.value() > 0:
+            spec["momentum"] = v.momentum.value()
+        if spec["name"] == "sgd" and v.nesterov.isChecked():
+            spec["nesterov"] = True
+        return spec
 
-    def redescend(self) -> None:
-        """Descend from the start with the chosen optimiser; draw the path and the point's geometry."""
+    def _show_spec(self) -> None:
+        """The controls show the selected path's optimiser (and only the hyperparameters it has)."""
+        v, spec = self.view, self.specs[self.selected]
+        self._loading = True
+        try:
+            v.optimizer.setCurrentIndex(v.optimizer.findData(spec["name"]))
+            v.rate.setValue(spec.get("learning_rate", create(spec["name"]).learning_rate))
+            v.momentum.setValue(spec.get("momentum", 0.0))
+            v.nesterov.setChecked(bool(spec.get("nesterov", False)))
+            v.which.clear()
+            v.which.addItems([f"{i + 1}: {optimizer_label(s)}" for i, s in enumerate(self.specs)])
+            v.which.setCurrentIndex(self.selected)
+        finally:
+            self._loading = False
+        v.momentum.setEnabled(spec["name"] in ("sgd", "rmsprop"))
+        v.nesterov.setEnabled(spec["name"] == "sgd")
+        v.form.setRowVisible(v.which, len(self.specs) > 1)
+
+    def _spec_changed(self, *_) -> None:
+        if self._loading:
+            return
+        spec = self.spec()
+        try:
+            create(**spec)
+        except ConfigurationError as error:  # e.g. Nesterov without momentum: said, the old path stays
+            self._show_spec()  # the controls show the path's optimiser again
+            self.view.verdict.setText(f"<span style='color:#e74c3c'>{escape(str(error))}</span>")
+            return
+        self.specs[self.selected] = spec
+        self._show_spec()
+        self.redescend()
+
+    def _path_chosen(self, index: int) -> None:
+        if not self._loading and 0 <= index < len(self.specs):
+            self.selected = index
+            self._show_spec()
+            self._draw()
+
+    def open_experiment(self, experiment: ObjectiveExperiment) -> None:
+        """An experiment file's objective, start, steps and optimisers (one path each)."""
+        spec, v = experiment.objective_spec, self.view
+        self._loading = True
+        try:
+            key = spec.get("builtin") or (TYPED_2D if experiment.objective.dimension == 2 else TYPED_1D)
+            self.choose(key)
+            if "expression" in spec:
+                v.formula.setText(spec["expression"])
+            v.kappa.setValue(float(spec.get("kappa", 10.0)))
+            v.angle.setValue(float(spec.get("angle", 0.0)))
+            v.steps.setValue(experiment.steps)
+            v.step_mode.setChecked(False)
+            self.specs, self.selected = [dict(s) for s in experiment.optimizers], 0
+        finally:
+            self._loading = False
+        self._enable_objective_controls()
+        self._show_spec()
+        self.note = experiment.description
+        self.set_objective(experiment.objective, experiment.start)
+        self.host.status_message(experiment.description, 12000)
+
+    # -- descent ---------------------------------------------------------------------------
+    def restart(self, updates: int) -> None:
+        """Every path from the start, `updates` updates taken, each with a fresh optimiser."""
         if self.f is None:
             return
-        v = self.view
-        path = descend(self.f, self.start, create(v.optimizer.currentText(), learning_rate=v.rate.value()), v.steps.value())
+        self.descents = [Descent(self.f, self.start, create(**spec)) for spec in self.specs]
+        for d in self.descents:
+            d.advance(updates)
+        self._draw()
+
+    def _changed(self, *_) -> None:
+        if not self._loading:
+            self.redescend()
+
+    def redescend(self) -> None:
+        """After a change: Steps updates at once, or none in step-by-step mode."""
+        self.restart(0 if self.view.step_mode.isChecked() else self.view.steps.value())
+
+    def step(self, updates: int = 1) -> None:
+        """`updates` more updates on every path (the step-by-step mode's Step)."""
+        for d in self.descents:
+            d.advance(updates)
+        self._draw()
+
+    def _play_toggled(self, on: bool) -> None:
+        if on and all(d.steps >= self.view.steps.value() or d.diverged for d in self.descents):
+            self.restart(0)  # played to the end: play again from the start
+        self.timer.start() if on else self.timer.stop()
+
+    def _play_frame(self) -> None:
+        target = self.view.steps.value()
+        chunk = max(1, target // PLAY_FRAMES)
+        for d in self.descents:
+            d.advance(min(chunk, max(0, target - d.steps)))
+        self._draw()
+        if all(d.steps >= target or d.diverged for d in self.descents):
+            self.view.play.setChecked(False)
+
+    def run_key(self, key, modifiers) -> None:
+        """→: Step; Space: Play / pause (the network's Step and Run/Pause keys)."""
+        if key == Qt.Key_Right:
+            self.step()
+        elif key == Qt.Key_Space:
+            self.view.play.toggle()
+
+    # -- drawing ---------------------------------------------------------------------------
+    def _draw(self) -> None:
+        if not self.descents:
+            return
+        v, f = self.view, self.f
+        paths = [d.path() for d in self.descents]
+        labels = [optimizer_label(s) for s in self.specs]
+        (draw.draw_plane_paths if f.dimension == 2 else draw.draw_line_paths)(
+            v.plane if f.dimension == 2 else v.line, f, paths, labels, self.selected)
+        path = paths[self.selected]
         here = path.points[-1]
-        verdict = self.f.classify(here)
-        self.result = (path, verdict)
-        v.path.setData(path.points[:, 0], path.points[:, 1])
-        v.point.setData([here[0]], [here[1]])
-        scale = 0.08 * (self.f.view[1] - self.f.view[0])
-        g = self.f.gradient(here)
-        norm = float(np.linalg.norm(g))
-        tip = here - g / norm * scale if norm > 0 else here
-        v.gradient.setData([here[0], tip[0]], [here[1], tip[1]])
-        _, vectors = self.f.curvature_axes(here)
-        ends = np.concatenate([[here - scale * u, here + scale * u] for u in vectors.T])
-        v.axes.setData(ends[:, 0], ends[:, 1])
-        end = "diverged" if path.diverged else f"after {len(path.points) - 1} steps"
-        v.verdict.setText(f"{self.f.name}: ({here[0]:.4g}, {here[1]:.4g}) {end}, f = {path.values[-1]:.4g}, "
-                          f"‖∇f‖ = {norm:.3g}<br><b>{verdict.description}</b> (λ = {verdict.smallest:.3g}, "
-                          f"{verdict.largest:.3g}); red: −∇f, cyan: Hessian eigen-axes. Click to start there.")
+        said = verdict(f, here)
+        self.result = (path, said)
+        where = ", ".join(f"{c:.4g}" for c in here)
+        lines = [f"<i>{escape(self.note)}</i>"] if self.note else []
+        name = TITLES.get(f.name, f.name) if f.name in TITLES and f.name not in FORMULAS else f.name
+        updates = "" if len(paths) > 1 else f" after {len(path.points) - 1} updates" + (
+            " (diverged)" if path.diverged else "")
+        lines += [f"<b>{escape(name)}</b> at ({where}){updates}: f = {path.values[-1]:.4g}. <b>{escape(said.words)}</b>."]
+        lines += self._step_size_line(said)
+        if len(paths) > 1:
+            ends = [f"{i + 1}: {'diverged' if p.diverged else f'f = {p.values[-1]:.3g}'} after {len(p.points) - 1}"
+                    for i, p in enumerate(paths)]
+            lines.append("paths " + " · ".join(ends))
+        v.verdict.setText("<br>".join(lines))
+
+    def _step_size_line(self, said) -> list[str]:
+        """For plain SGD where f curves upwards: η·λ_max against 2 (engine.analysis.critical_points)."""
+        spec = self.specs[self.selected]
+        if said.curvature is None or spec["name"] != "sgd" or spec.get("momentum") or said.curvature.largest <= 0:
+            return []
+        rule = step_size_rule(spec["learning_rate"], said.curvature.largest)
+        if rule.warning:
+            return [f"<span style='color:#c0392b'>{escape(rule.warning)}</span>"]
+        return [f"η·λ_max = {rule.product:.3g} &lt; 2: along the steepest direction here each step shrinks the error "
+                f"(factor |1 − ηλ_max| = {abs(1 - rule.product):.3g})"]
 
     def _clicked(self, event) -> None:
         if event.button() != Qt.LeftButton or self.f is None:
             return
-        point = self.view.plot.vb.mapSceneToView(event.scenePos())
-        self.start = np.array([point.x(), point.y()])
+        v = self.view
+        if self.f.dimension == 2:
+            point = v.plane.plot.vb.mapSceneToView(event.scenePos())
+            self.start = np.array([point.x(), point.y()])
+        else:
+            plot = next((p for p in v.line.plots if p.vb.sceneBoundingRect().contains(event.scenePos())), None)
+            if plot is None:
+                return
+            self.start = np.array([plot.vb.mapSceneToView(event.scenePos()).x()])
         self.redescend()
+
+    def shutdown(self) -> None:
+        self.timer.stop()
