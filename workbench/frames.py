@@ -73,6 +73,8 @@ class FrameScheduler:
             done = time.perf_counter()
             self.costs.append(done - now)
             self._next_frame = done + (done - now) * (1.0 / self.gui_share - 1.0)
+            training = self.last is not None and self.last.state == "running"
+            worker.next_frame_at(self._next_frame if training else 0.0)  # its snapshot comes just before
 
     def _next_with_news(self, snap):
         """The next panel in the cycle with news (the one after a full round without any)."""

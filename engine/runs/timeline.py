@@ -10,6 +10,7 @@ checkpoint's θ; resuming or forking from it restores the whole state.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -23,8 +24,8 @@ class Checkpoint:
     iteration: int
     state: dict
 
-    @property
-    def nbytes(self) -> int:
+    @cached_property
+    def nbytes(self) -> int:  # the arrays are never resized: counted once
         return sum(a.nbytes for a in self.state.values())
 
     @property
@@ -54,8 +55,10 @@ class Timeline:
         return iteration != last and iteration % self.every == 0
 
     def record(self, trainer) -> bool:
-        """Keep a checkpoint of `trainer` if one is due (between iterations); True if kept."""
-        if trainer.mid_iteration or not self.due(trainer.iteration):
+        """Keep a checkpoint of `trainer` if one is due (between iterations); True if kept.
+
+        Called after every update: an iteration that is no multiple of `every` costs one modulo."""
+        if trainer.iteration % self.every or trainer.mid_iteration or not self.due(trainer.iteration):
             return False
         checkpoint = Checkpoint(trainer.iteration, capture(trainer))
         if checkpoint.nbytes > self.budget_bytes:
