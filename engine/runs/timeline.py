@@ -45,10 +45,15 @@ class Timeline:
         self.every, self.budget_bytes = int(every), int(budget_bytes)
         self.spacing = self.every  # the N asked for (`every` doubles when the budget thins)
         self.checkpoints: list[Checkpoint] = []
+        self._nbytes = 0  # of the checkpoints kept (a running total: recorded every few iterations)
 
     @property
     def nbytes(self) -> int:
-        return sum(c.nbytes for c in self.checkpoints)
+        return self._nbytes
+
+    def _keep(self, checkpoints: list[Checkpoint]) -> None:
+        self.checkpoints = checkpoints
+        self._nbytes = sum(c.nbytes for c in checkpoints)
 
     def due(self, iteration: int) -> bool:
         last = self.checkpoints[-1].iteration if self.checkpoints else None
@@ -64,6 +69,7 @@ class Timeline:
         if checkpoint.nbytes > self.budget_bytes:
             return False  # one state alone exceeds the budget: no timeline for this network
         self.checkpoints.append(checkpoint)
+        self._nbytes += checkpoint.nbytes
         while self.nbytes > self.budget_bytes:
             self._thin()
         return True
@@ -74,7 +80,7 @@ class Timeline:
         kept = [c for c in self.checkpoints if c.iteration % self.every == 0]
         if len(kept) == len(self.checkpoints):  # nothing to drop at this spacing: drop the oldest
             kept = self.checkpoints[1:]
-        self.checkpoints = kept
+        self._keep(kept)
 
     def at(self, iteration: int) -> Checkpoint:
         """The latest checkpoint at or before `iteration` (the first one if none is)."""
@@ -85,7 +91,7 @@ class Timeline:
 
     def clear(self) -> None:
         """Another run: no checkpoint of this one applies (the spacing back to N)."""
-        self.checkpoints = []
+        self._keep([])
         self.every = self.spacing
 
     def set_spacing(self, every: int) -> None:
@@ -96,7 +102,7 @@ class Timeline:
 
     def truncate_after(self, iteration: int) -> None:
         """Forget the checkpoints after `iteration` (after resuming from an earlier one)."""
-        self.checkpoints = [c for c in self.checkpoints if c.iteration <= iteration]
+        self._keep([c for c in self.checkpoints if c.iteration <= iteration])
 
     def describe(self, checkpoint: Checkpoint) -> dict:
         return describe(checkpoint.state)

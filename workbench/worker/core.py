@@ -265,6 +265,7 @@ class TrainingCore:
                     self._next_due = max(self._next_due + interval, now - interval)
                     now = time.perf_counter()
                 wait = max(0.0, self._next_due - now)
+        self._yield()  # not while the GUI draws: probes and snapshots would compete with it for the GIL
         finished = self.probes.pending and self.probes.advance(PROBE_SLICE)
         # a stop (divergence) shows at once; otherwise a snapshot only when the GUI's next frame is near
         self.publish(force=finished or not self.running, due=self.frame_due)
