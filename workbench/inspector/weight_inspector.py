@@ -494,6 +494,8 @@ class WeightInspector(QWidget):
         symbol = "o" if len(it) <= 60 else None  # a few points: dots, so one point is visible
         self.value_curve.setData(it, values, symbol=symbol)
         self.grad_curve.setData(it, grads, symbol=symbol)
+        for plot in (self.value_plot, self.grad_plot):  # their auto-range now: while painting, it would
+            plot.getViewBox().prepareForPaint()  # change the range and dirty the plot for a second paint
         titles = (f"{w(i, j, k)} after each update", f"{d(w(i, j, k))} (batch mean) of each iteration")
         if titles != self._titles:  # a new title re-lays out both plots: only when the selection changed
             self._titles = titles

@@ -56,11 +56,11 @@ class InspectorDockPanel(BasePanel):
                 self.inspector.show_state(state)  # a no-op for the state it already shows
         if not (paint and self.inspector.isVisible()):
             return False
-        # paint now, while the worker holds off (its plots: as for the curves)
-        plots = [p for p in self.inspector.findChildren(pg.GraphicsView) if p.isVisible()]
-        for _ in range(2):  # a paint (axis ticks) dirties a plot once more: settle it now
-            for plot in plots:
+        # paint now, while the worker holds off (its plots: as for the curves), once: what a paint
+        # dirties again (axis ticks) and the new texts' layout repaint in posted events, and the
+        # worker holds off until they ran
+        for plot in self.inspector.findChildren(pg.GraphicsView):
+            if plot.isVisible():
                 QCoreApplication.sendPostedEvents(plot.scene(), QEvent.MetaCall)
-            self.inspector.repaint()
-        # its new texts re-lay it out and repaint in posted events: the worker holds off until they ran
+        self.inspector.repaint()
         return True
