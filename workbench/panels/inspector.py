@@ -33,6 +33,7 @@ class InspectorDockPanel(BasePanel):
         self.host = host
         self.inspector = InspectorPanel()
         self.widget = scrolled(self.inspector, horizontal=True)
+        self.plot_views = self.inspector.findChildren(pg.GraphicsView)  # built once, with the inspector
         self.inspector.phaseRequested.connect(lambda: host.send(wc.StepPhase()))
         self.inspector.weightEdited.connect(self._weight_edited)
         self.inspector.selectionChanged.connect(
@@ -59,7 +60,7 @@ class InspectorDockPanel(BasePanel):
         # paint now, while the worker holds off (its plots: as for the curves), once: what a paint
         # dirties again (axis ticks) and the new texts' layout repaint in posted events, and the
         # worker holds off until they ran
-        for plot in self.inspector.findChildren(pg.GraphicsView):
+        for plot in self.plot_views:
             if plot.isVisible():
                 QCoreApplication.sendPostedEvents(plot.scene(), QEvent.MetaCall)
         self.inspector.repaint()
