@@ -126,7 +126,6 @@ class WeightInspector(QWidget):
         form.setColumnStretch(2, 1)
 
         self.plot = pg.GraphicsLayoutWidget()
-        self._titles = None  # the plots' titles now
         self.plot.setBackground("w")
         # a fixed height: when texts above re-wrap, the plot is moved, not resized (a resize
         # re-lays out and repaints every pyqtgraph item: ~100 ms while training runs)
@@ -494,11 +493,8 @@ class WeightInspector(QWidget):
         symbol = "o" if len(it) <= 60 else None  # a few points: dots, so one point is visible
         self.value_curve.setData(it, values, symbol=symbol)
         self.grad_curve.setData(it, grads, symbol=symbol)
-        for plot in (self.value_plot, self.grad_plot):  # their auto-range now: while painting, it would
-            plot.getViewBox().prepareForPaint()  # change the range and dirty the plot for a second paint
         titles = (f"{w(i, j, k)} after each update", f"{d(w(i, j, k))} (batch mean) of each iteration")
-        if titles != self._titles:  # a new title re-lays out both plots: only when the selection changed
-            self._titles = titles
-            self.value_plot.setTitle(titles[0], size="9pt", color="#222222")
-            self.grad_plot.setTitle(titles[1], size="9pt", color="#222222")
+        for plot, title in zip((self.value_plot, self.grad_plot), titles):
+            if plot.titleLabel.text != title:  # a new title re-lays out the plots: only for a new selection
+                plot.setTitle(title, size="9pt", color="#222222")
 

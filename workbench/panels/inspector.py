@@ -62,6 +62,7 @@ class InspectorDockPanel(BasePanel):
         # worker holds off until they ran
         for plot in self.plot_views:
             if plot.isVisible():
+                plot.scene().prepareForPaint()  # auto-ranges now: while painting they would dirty the plot again
                 QCoreApplication.sendPostedEvents(plot.scene(), QEvent.MetaCall)
         self.inspector.repaint()
         return True
