@@ -9,6 +9,7 @@ drawn and painted, synchronously, so the two threads do not fight over the GIL c
 
 from __future__ import annotations
 
+import math
 import time
 from collections import deque
 
@@ -72,12 +73,19 @@ class FrameScheduler:
             self._after_frame()
         finally:
             if settle:  # the panel's posted layout and paint events run before the worker goes on
-                QTimer.singleShot(0, worker.frame_ends)  # a zero timer fires after posted events
+                self._next_frame = math.inf  # no frame while this one settles
+                QTimer.singleShot(0, lambda: self._frame_ends(worker, now))  # a zero timer fires after posted events
             else:
-                worker.frame_ends()
-            done = time.perf_counter()
-            self.costs.append(done - now)
-            self._next_frame = done + (done - now) * (1.0 / self.gui_share - 1.0)
+                self._frame_ends(worker, now)
+
+    def _frame_ends(self, worker, start: float) -> None:
+        """The worker goes on; the next frame when the GUI's share of the time since `start` allows."""
+        worker.frame_ends()
+        done = time.perf_counter()
+        self.costs.append(done - start)  # the whole time the worker held off, posted events included
+        self._next_frame = done + (done - start) * (1.0 / self.gui_share - 1.0)
+        training = self.last is not None and self.last.state == "running"
+        worker.next_frame_at(self._next_frame if training else 0.0)  # its snapshot comes just before
 
     def _next_with_news(self, snap):
         """The next panel in the cycle with news (the one after a full round without any)."""

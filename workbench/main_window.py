@@ -13,7 +13,7 @@ import time
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Slot
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QPlainTextEdit, QVBoxLayout, QWidget
 
 from . import closing, file_actions
 from .banner import Banner
@@ -78,7 +78,7 @@ class MainWindow(QMainWindow):
         self.update_title()
         self.decision.plot_widget.setFocus()
         self.run_keys = RunKeys(self)
-        QApplication.instance().installEventFilter(self.run_keys)
+        self.run_keys.install()
 
     # -- construction --------------------------------------------------------------------
     def _build_panels(self) -> None:
@@ -339,7 +339,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self._closing = True
-        QApplication.instance().removeEventFilter(self.run_keys)
+        self.run_keys.uninstall()
         self.presentation.leave()  # the normal layout is the one remembered
         self.preferences.save_layout(self)
         self.shutdown_worker()

@@ -1,8 +1,8 @@
 """Space, → and Shift+→ drive training whatever has focus in the window.
 
 A focused spin box would otherwise take these keys (a space blanks its text, → moves its
-cursor). `RunKeys`, an application event filter, sees the shortcut-override query first: in a
-spin box it commits the typed value (interpretText, so nothing typed is lost) and lets the
+cursor). `RunKeys`, an event filter on the focus widget (whichever it is), sees the
+shortcut-override query first: in a spin box it commits the typed value (interpretText, so nothing typed is lost) and lets the
 window's action fire instead. Free-text fields (a line edit outside a spin box, an editable text
 box) keep their keys: there a space is a character. A widget with a `run_key(key, modifiers)`
 method (the function dock's view) takes the keys for itself while the focus is inside it.
@@ -11,7 +11,7 @@ method (the function dock's view) takes the keys for itself while the focus is i
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtWidgets import QAbstractSpinBox, QLineEdit, QPlainTextEdit, QTextEdit, QWidget
+from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QLineEdit, QPlainTextEdit, QTextEdit, QWidget
 
 #: (key, modifiers) of the run actions: Run/Pause, Step, Step phase
 RUN_KEYS = {(Qt.Key_Space, Qt.NoModifier), (Qt.Key_Right, Qt.NoModifier), (Qt.Key_Right, Qt.ShiftModifier)}
@@ -50,6 +50,33 @@ class RunKeys(QObject):
     def __init__(self, window):
         super().__init__(window)
         self.window = window
+        self._watched = None  # the focus widget it filters
+
+    # The shortcut-override query goes to the focus widget first: filtering that widget alone
+    # sees every run key, where an application filter would run Python for every event of the
+    # application (each paint, timer, layout…), competing with the worker for the GIL.
+    def install(self) -> None:
+        """Filter the focus widget, now and whenever focus moves."""
+        app = QApplication.instance()
+        app.focusChanged.connect(self._focus_changed)
+        self._focus_changed(None, app.focusWidget())
+
+    def uninstall(self) -> None:
+        try:
+            QApplication.instance().focusChanged.disconnect(self._focus_changed)
+        except (RuntimeError, TypeError):  # never installed
+            pass
+        self._focus_changed(None, None)
+
+    def _focus_changed(self, _old, new) -> None:
+        if self._watched is not None:
+            try:
+                self._watched.removeEventFilter(self)
+            except RuntimeError:  # already deleted
+                pass
+        self._watched = new
+        if new is not None:
+            new.installEventFilter(self)
 
     def _inside(self, obj) -> bool:
         """`obj` is a widget of the window (floating docks included)."""

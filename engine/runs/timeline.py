@@ -10,6 +10,7 @@ checkpoint's θ; resuming or forking from it restores the whole state.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -23,8 +24,8 @@ class Checkpoint:
     iteration: int
     state: dict
 
-    @property
-    def nbytes(self) -> int:
+    @cached_property
+    def nbytes(self) -> int:  # the arrays are never resized: counted once
         return sum(a.nbytes for a in self.state.values())
 
     @property
@@ -44,23 +45,31 @@ class Timeline:
         self.every, self.budget_bytes = int(every), int(budget_bytes)
         self.spacing = self.every  # the N asked for (`every` doubles when the budget thins)
         self.checkpoints: list[Checkpoint] = []
+        self._nbytes = 0  # of the checkpoints kept (a running total: recorded every few iterations)
 
     @property
     def nbytes(self) -> int:
-        return sum(c.nbytes for c in self.checkpoints)
+        return self._nbytes
+
+    def _keep(self, checkpoints: list[Checkpoint]) -> None:
+        self.checkpoints = checkpoints
+        self._nbytes = sum(c.nbytes for c in checkpoints)
 
     def due(self, iteration: int) -> bool:
         last = self.checkpoints[-1].iteration if self.checkpoints else None
         return iteration != last and iteration % self.every == 0
 
     def record(self, trainer) -> bool:
-        """Keep a checkpoint of `trainer` if one is due (between iterations); True if kept."""
-        if trainer.mid_iteration or not self.due(trainer.iteration):
+        """Keep a checkpoint of `trainer` if one is due (between iterations); True if kept.
+
+        Called after every update: an iteration that is no multiple of `every` costs one modulo."""
+        if trainer.iteration % self.every or trainer.mid_iteration or not self.due(trainer.iteration):
             return False
         checkpoint = Checkpoint(trainer.iteration, capture(trainer))
         if checkpoint.nbytes > self.budget_bytes:
             return False  # one state alone exceeds the budget: no timeline for this network
         self.checkpoints.append(checkpoint)
+        self._nbytes += checkpoint.nbytes
         while self.nbytes > self.budget_bytes:
             self._thin()
         return True
@@ -71,7 +80,7 @@ class Timeline:
         kept = [c for c in self.checkpoints if c.iteration % self.every == 0]
         if len(kept) == len(self.checkpoints):  # nothing to drop at this spacing: drop the oldest
             kept = self.checkpoints[1:]
-        self.checkpoints = kept
+        self._keep(kept)
 
     def at(self, iteration: int) -> Checkpoint:
         """The latest checkpoint at or before `iteration` (the first one if none is)."""
@@ -82,7 +91,7 @@ class Timeline:
 
     def clear(self) -> None:
         """Another run: no checkpoint of this one applies (the spacing back to N)."""
-        self.checkpoints = []
+        self._keep([])
         self.every = self.spacing
 
     def set_spacing(self, every: int) -> None:
@@ -93,7 +102,7 @@ class Timeline:
 
     def truncate_after(self, iteration: int) -> None:
         """Forget the checkpoints after `iteration` (after resuming from an earlier one)."""
-        self.checkpoints = [c for c in self.checkpoints if c.iteration <= iteration]
+        self._keep([c for c in self.checkpoints if c.iteration <= iteration])
 
     def describe(self, checkpoint: Checkpoint) -> dict:
         return describe(checkpoint.state)

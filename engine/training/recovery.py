@@ -2,11 +2,11 @@
 
 The trainer's guard stops before a non-finite update, but the weights it keeps can already be
 enormous (‖θ‖∞ ≈ 10^141 one step before the loss overflows): lowering η alone cannot bring
-them back. `Recovery` keeps a few recent states (engine.training.state.capture: θ and the
-optimiser moments) every `every` iterations, and the one it started from. After a divergence,
-`recover(trainer)` puts back θ (and the moments, when the optimiser is the same kind) of the
-newest kept state whose training-set loss (evaluated then, so only at a recovery) is finite and
-no worse than at the start, else of the start. The iteration count, batch order
+them back. `Recovery` keeps a few recent states (θ and the optimiser moments) every `every`
+iterations, and the one it started from. After a divergence, `recover(trainer)` puts back θ
+(and the moments, when the optimiser is the same kind) of the newest kept state whose
+training-set loss (evaluated then, so only at a recovery) is finite and no worse than at the
+start, else of the start. The iteration count, batch order
 and shuffling generator carry on (nothing is replayed), so the history stays in order and the
 curves show the jump; the history records an event "recovered_from".
 """
@@ -18,16 +18,27 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.training.state import capture, describe
-
 PLATEAU_NOTICE = ("The loss has stopped moving and accuracy is at chance: units may be saturated — "
                   "try a smaller learning rate or another initialisation.")
 
 
 @dataclass(frozen=True)
 class Kept:
+    """θ and the optimiser's moments at `iteration` (the arrays by name, as in a captured state)."""
+
     iteration: int
     state: dict
+    optimizer: str = ""  # the optimiser's name then
+    t: int = 0  # its update count then
+
+
+def _keep(trainer) -> Kept:
+    """θ and the optimiser's state of `trainer` now: what going back needs (no batch position, no
+    description: kept every few iterations, so it must cost little)."""
+    t, buffers = trainer.optimizer.state()
+    state = {"parameters": trainer.network.parameters.copy()}
+    state.update({f"optimizer_{name}": buf for name, buf in buffers.items()})
+    return Kept(trainer.iteration, state, trainer.optimizer.name, t)
 
 
 class Recovery:
@@ -45,16 +56,20 @@ class Recovery:
         return sum(a.nbytes for k in ([self.start] if self.start else []) + self.recent for a in k.state.values())
 
     def record(self, trainer) -> bool:
-        """Keep the state of `trainer` if one is due (between iterations, not stopped); True if kept."""
+        """Keep the state of `trainer` if one is due (between iterations, not stopped); True if kept.
+
+        Called after every update: between two due iterations it costs one modulo."""
+        if trainer.iteration % self.every and self.start is not None:
+            return False
         if trainer.mid_iteration or trainer.stopped is not None:
             return False
         if self.start is None:  # where the run starts (or a restored run continues): always a way back
-            self.start = Kept(trainer.iteration, capture(trainer))
+            self.start = _keep(trainer)
             return True
         last = self.recent[-1].iteration if self.recent else self.start.iteration
         if trainer.iteration % self.every or trainer.iteration == last:
             return False
-        self.recent = (self.recent + [Kept(trainer.iteration, capture(trainer))])[-self.keep:]
+        self.recent = (self.recent + [_keep(trainer)])[-self.keep:]
         return True
 
     def _training_loss(self, trainer, kept: Kept) -> float:
@@ -81,9 +96,8 @@ class Recovery:
             return None
         np.copyto(trainer.network.parameters, kept.state["parameters"])
         names = [name[len("optimizer_"):] for name in kept.state if name.startswith("optimizer_")]
-        meta = describe(kept.state)
-        if meta["optimizer"]["name"] == trainer.optimizer.hyperparameters()["name"]:
-            trainer.optimizer.load_state(meta["optimizer_t"], {n: kept.state[f"optimizer_{n}"] for n in names})
+        if kept.optimizer == trainer.optimizer.name:
+            trainer.optimizer.load_state(kept.t, {n: kept.state[f"optimizer_{n}"] for n in names})
         else:
             trainer.optimizer.load_state(0, {})
         trainer.stopped = None

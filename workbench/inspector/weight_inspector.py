@@ -493,6 +493,8 @@ class WeightInspector(QWidget):
         symbol = "o" if len(it) <= 60 else None  # a few points: dots, so one point is visible
         self.value_curve.setData(it, values, symbol=symbol)
         self.grad_curve.setData(it, grads, symbol=symbol)
-        self.value_plot.setTitle(f"{w(i, j, k)} after each update", size="9pt", color="#222222")
-        self.grad_plot.setTitle(f"{d(w(i, j, k))} (batch mean) of each iteration", size="9pt", color="#222222")
+        titles = (f"{w(i, j, k)} after each update", f"{d(w(i, j, k))} (batch mean) of each iteration")
+        for plot, title in zip((self.value_plot, self.grad_plot), titles):
+            if plot.titleLabel.text != title:  # a new title re-lays out the plots: only for a new selection
+                plot.setTitle(title, size="9pt", color="#222222")
 

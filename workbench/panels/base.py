@@ -103,7 +103,9 @@ def scrolled(widget: QWidget, horizontal: bool = False) -> QScrollArea:
 
 def paint_scene(scene, rounds: int = 2) -> None:
     """Paint now, while the worker holds off: the scene hands its dirty items to the view in a
-    queued call, which paints; a plot's paint (axis ticks) dirties it once more, so a second
-    round settles it instead of a later, contended paint."""
+    queued call, which paints. What a paint would change first (auto-ranges, the view boxes'
+    matrices: pyqtgraph's prepareForPaint) is done before it, or it would dirty the plot for a
+    second paint; a second round settles anything else instead of a later, contended paint."""
+    scene.prepareForPaint()
     for _ in range(rounds):
         QCoreApplication.sendPostedEvents(scene, QEvent.MetaCall)

@@ -33,6 +33,7 @@ class InspectorDockPanel(BasePanel):
         self.host = host
         self.inspector = InspectorPanel()
         self.widget = scrolled(self.inspector, horizontal=True)
+        self.plot_views = self.inspector.findChildren(pg.GraphicsView)  # built once, with the inspector
         self.inspector.phaseRequested.connect(lambda: host.send(wc.StepPhase()))
         self.inspector.weightEdited.connect(self._weight_edited)
         self.inspector.selectionChanged.connect(
@@ -60,11 +61,12 @@ class InspectorDockPanel(BasePanel):
                 self.inspector.show_state(state)  # a no-op for the state it already shows
         if not (paint and self.inspector.isVisible()):
             return False
-        # paint now, while the worker holds off (its plots: as for the curves)
-        plots = [p for p in self.inspector.findChildren(pg.GraphicsView) if p.isVisible()]
-        for _ in range(2):  # a paint (axis ticks) dirties a plot once more: settle it now
-            for plot in plots:
+        # paint now, while the worker holds off (its plots: as for the curves), once: what a paint
+        # dirties again (axis ticks) and the new texts' layout repaint in posted events, and the
+        # worker holds off until they ran
+        for plot in self.plot_views:
+            if plot.isVisible():
+                plot.scene().prepareForPaint()  # auto-ranges now: while painting they would dirty the plot again
                 QCoreApplication.sendPostedEvents(plot.scene(), QEvent.MetaCall)
-            self.inspector.repaint()
-        # its new texts re-lay it out and repaint in posted events: the worker holds off until they ran
+        self.inspector.repaint()
         return True

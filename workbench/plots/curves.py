@@ -301,6 +301,12 @@ class CurveView(QWidget):
             x1 = x0 + 1
         self.plot.getViewBox().setRange(xRange=(x0, x1), yRange=y_range, padding=0.03)
 
+    def _label_x(self) -> None:
+        """The x axis' label for the mode; set only when it changes (a new label re-lays out the axis)."""
+        text = "epoch" if self.epochs else "iteration t"
+        if self.plot.getAxis("bottom").labelText != text:
+            self.plot.setLabel("bottom", text)
+
     @property
     def epochs(self) -> bool:
         return self.x_mode.currentIndex() == 1
@@ -348,7 +354,7 @@ class LossView(CurveView):
 
     def refresh(self) -> None:
         h = self.history
-        self.plot.setLabel("bottom", "epoch" if self.epochs else "iteration t")
+        self._label_x()
         self._check_follow()
         n = len(h.iterations)
         if n != self._drawn:
@@ -425,7 +431,7 @@ class AccuracyView(CurveView):
         n = len(h.evaluations)
         if n != self._drawn:
             self._drawn = n
-            self.plot.setLabel("bottom", "epoch" if self.epochs else "iteration t")
+            self._label_x()
             x, _, train, _ = self._curve(h.evaluations, "train_accuracy")
             self.train.setData(x, train)
             self.test.setData(x, self._curve(h.evaluations, "test_accuracy")[2])
@@ -472,7 +478,7 @@ class GradientNormView(CurveView):
         n = len(h.iterations)
         if n != self._drawn:
             self._drawn = n
-            self.plot.setLabel("bottom", "epoch" if self.epochs else "iteration t")
+            self._label_x()
             self._ensure_curves(h.n_layers)
             # the geometric mean per few pixels (the mean of the log10 norms kept): the trend of
             # each layer stays readable

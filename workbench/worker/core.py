@@ -66,6 +66,8 @@ class TrainingCore:
         self._gradient = None
         self._edit_count = 0  # weight edits so far: part of the cache keys
         self._edited_loss: float | None = None
+        #: perf_counter time of the GUI's next frame while training (0: any time; set by the GUI thread)
+        self.frame_due = 0.0
         if run is not None:
             self._load(c.Load(run))
 
@@ -109,7 +111,8 @@ class TrainingCore:
         self._edited_loss = None
         if self.run is not None:
             self.recovery.continue_after_divergence(self.run.trainer)
-        self._step()
+        with np.errstate(all="ignore"):
+            self._step()
 
     def _phase(self, _) -> None:
         self.running = False
@@ -223,10 +226,10 @@ class TrainingCore:
     def _step(self) -> bool:
         if self.run is None:
             return False
-        with np.errstate(all="ignore"):  # overflow is reported as a divergence, in words
-            ok = self.run.trainer.step()
-        self.recovery.record(self.run.trainer)
-        self.probes.after_step(self.run.trainer)
+        trainer = self.run.trainer
+        ok = trainer.step()  # overflow is reported as a divergence, in words (the step ignores it)
+        self.recovery.record(trainer)
+        self.probes.after_step(trainer)
         if not ok:
             self._after_stop_check()
         return ok
@@ -246,23 +249,26 @@ class TrainingCore:
             return math.inf
         start = now = time.perf_counter()
         end = start + budget
-        if self.speed is None:
-            while now < end:
-                if not self._step():
-                    break
-                self._yield()
-                now = time.perf_counter()
-            wait = 0.0
-        else:
-            interval = 1.0 / self.speed
-            while now >= self._next_due and now < end:
-                if not self._step():
-                    break
-                self._next_due = max(self._next_due + interval, now - interval)
-                now = time.perf_counter()
-            wait = max(0.0, self._next_due - now)
+        with np.errstate(all="ignore"):  # once per burst, not per step
+            if self.speed is None:
+                while now < end:
+                    if not self._step():
+                        break
+                    self._yield()
+                    now = time.perf_counter()
+                wait = 0.0
+            else:
+                interval = 1.0 / self.speed
+                while now >= self._next_due and now < end:
+                    if not self._step():
+                        break
+                    self._next_due = max(self._next_due + interval, now - interval)
+                    now = time.perf_counter()
+                wait = max(0.0, self._next_due - now)
+        self._yield()  # not while the GUI draws: probes and snapshots would compete with it for the GIL
         finished = self.probes.pending and self.probes.advance(PROBE_SLICE)
-        self.publish(force=finished or not self.running)  # a stop (divergence) shows at once
+        # a stop (divergence) shows at once; otherwise a snapshot only when the GUI's next frame is near
+        self.publish(force=finished or not self.running, due=self.frame_due)
         return wait if self.running else math.inf
 
     def work_probes(self, budget: float = PROBE_SLICE) -> None:
@@ -271,10 +277,13 @@ class TrainingCore:
             self.publish(force=True)
 
     # -- snapshots -----------------------------------------------------------------------
-    def publish(self, force: bool = False) -> None:
-        """Copy what the views need into a new snapshot (at most ~30 a second unless forced)."""
+    def publish(self, force: bool = False, due: float = 0.0) -> None:
+        """Copy what the views need into a new snapshot (at most ~30 a second unless forced).
+
+        `due`: the time (perf_counter) of the GUI's next frame; until SNAPSHOT_INTERVAL before it,
+        no snapshot (nobody would draw it: its copies and probes would only cost training time)."""
         now = time.perf_counter()
-        if not force and now - self._last_publish < SNAPSHOT_INTERVAL:
+        if not force and (now - self._last_publish < SNAPSHOT_INTERVAL or now < due - SNAPSHOT_INTERVAL):
             return
         self._last_publish = now
         snap = self._snapshot(now)

@@ -65,6 +65,10 @@ class TrainingWorker(QThread):
     def frame_ends(self) -> None:
         self.gui_idle.set()
 
+    def next_frame_at(self, when: float) -> None:
+        """GUI thread: the next frame comes at `when` (perf_counter); snapshots only shortly before it."""
+        self.core.frame_due = when
+
     def send(self, command) -> None:
         """Queue a command (workbench.worker.commands); the worker takes it at the next phase boundary."""
         self.commands.put(command)
