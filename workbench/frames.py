@@ -56,14 +56,15 @@ class FrameScheduler:
                 return
             self.last = snap
             self._on_snapshot(snap)
-            for panel in self.panels:
+            for panel in self.panels:  # bookkeeping: also for a lazy panel not built yet
                 panel.take(snap)
             if snap.state != "running":
                 for panel in self.panels:
-                    panel.show(snap, paint=False)
+                    if panel.ready:  # (a lazy panel not built yet draws nothing)
+                        panel.show(snap, paint=False)
                 return
             panel = self._next_with_news(snap)
-            settle = bool(panel.show(snap, paint=True))
+            settle = panel is not None and bool(panel.show(snap, paint=True))
             self._after_frame()
         finally:
             if settle:  # the panel's posted layout and paint events run before the worker goes on
@@ -75,10 +76,13 @@ class FrameScheduler:
             self._next_frame = done + (done - now) * (1.0 / self.gui_share - 1.0)
 
     def _next_with_news(self, snap):
-        """The next panel in the cycle with news (the one after a full round without any)."""
+        """The next ready panel in the cycle with news (the last one of a full round without any)."""
+        last = None
         for _ in range(len(self.cycle)):
             panel = self.cycle[self._index % len(self.cycle)]
             self._index += 1
-            if panel.has_news(snap):
-                return panel
-        return panel
+            if panel.ready:
+                if panel.has_news(snap):
+                    return panel
+                last = panel
+        return last

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 
 from engine.data.toys import BUILTIN
 from workbench.palette import class_colour
+from workbench.view_box import ViewBox
 
 from .choice import DatasetChoice
 
@@ -43,7 +44,7 @@ class PreviewPlot(pg.PlotWidget):
     """A small scatter of a DatasetChoice (raw units)."""
 
     def __init__(self, parent=None):
-        super().__init__(parent, background="w")
+        super().__init__(parent, background="w", viewBox=ViewBox())
         self.plot_item = self.getPlotItem()
         self.plot_item.showGrid(x=True, y=True, alpha=0.15)
         self.plot_item.setMenuEnabled(False)

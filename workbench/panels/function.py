@@ -20,7 +20,8 @@ from engine.objectives.descent import descend
 from engine.objectives.library import SPECS, builtin
 from engine.objectives.objective import objective
 
-from .base import BasePanel
+from ..view_box import ViewBox
+from .base import LazyPanel, part
 
 GRID = 101
 LEVELS = 12
@@ -53,7 +54,7 @@ class FunctionView(QWidget):
         for label, widget in (("Objective", self.choice), ("f(x, y)", self.formula), ("Optimiser", self.optimizer),
                               ("η", self.rate), ("Steps", self.steps)):
             form.addRow(label, widget)
-        self.plot_widget = pg.PlotWidget()
+        self.plot_widget = pg.PlotWidget(viewBox=ViewBox())
         self.plot = self.plot_widget.getPlotItem()
         self.plot.setLabel("bottom", "x")
         self.plot.setLabel("left", "y")
@@ -75,22 +76,27 @@ class FunctionView(QWidget):
         layout.addWidget(self.verdict)
 
 
-class FunctionPanel(BasePanel):
+class FunctionPanel(LazyPanel):
+    """Hidden until View ▸ Function mode: built (and the first descent computed) when first shown."""
+
     name, title, visible, frame_share = "FunctionDock", "Function mode", False, 0
+    view = part("view")
 
     def __init__(self, host):
-        self.host = host
-        self.view = self.widget = FunctionView()
+        super().__init__(host)
         self.f = None
         self.start = None
         self.result = None  # (Path, Classification) of the last descent
-        v = self.view
+
+    def build(self) -> QWidget:
+        self._view = v = FunctionView()
         v.choice.currentIndexChanged.connect(self._objective_changed)
         v.formula.editingFinished.connect(self._objective_changed)
         for signal in (v.optimizer.currentIndexChanged, v.rate.valueChanged, v.steps.valueChanged):
             signal.connect(self.redescend)
         v.plot.scene().sigMouseClicked.connect(self._clicked)
         self._objective_changed()
+        return v
 
     def _objective_changed(self) -> None:
         v = self.view

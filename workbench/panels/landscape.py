@@ -20,8 +20,9 @@ from engine.analysis.landscape import Landscape, landscape_steps, projected_grad
 from engine.analysis.training_loss import TrainingLoss
 from engine.core.errors import ConfigurationError
 
+from ..view_box import ViewBox
 from ..worker import commands as wc
-from .base import BasePanel, paint_scene
+from .base import LazyPanel, paint_scene, part
 
 #: direction choice → its label in the combo
 DIRECTIONS = {"random": "random (filter-normalised)", "pca": "PCA of the trajectory", "hessian": "top-2 Hessian eigenvectors"}
@@ -105,7 +106,7 @@ class LandscapeView(QWidget):
         for key, label in DIRECTIONS.items():
             self.combo.addItem(label, key)
         self.combo.setToolTip("The plane's directions e₁, e₂ through the current θ")
-        self.plot_widget = pg.PlotWidget()
+        self.plot_widget = pg.PlotWidget(viewBox=ViewBox())
         self.plot = self.plot_widget.getPlotItem()
         self.plot.setLabel("bottom", "a (along e₁)")
         self.plot.setLabel("left", "b (along e₂)")
@@ -168,14 +169,20 @@ class LandscapeView(QWidget):
         self.lines.setData(points[:, 0], points[:, 1])
 
 
-class LandscapePanel(BasePanel):
+class LandscapePanel(LazyPanel):
+    """Hidden until View ▸ Loss landscape: built when first shown."""
+
     name, title, visible = "LandscapeDock", "Loss landscape", False
+    view = part("view")
 
     def __init__(self, host):
-        self.host = host
+        super().__init__(host)
         self.probe = LandscapeProbe()
-        self.view = self.widget = LandscapeView()
-        self.view.combo.currentIndexChanged.connect(self._directions_changed)
+
+    def build(self) -> QWidget:
+        self._view = LandscapeView()
+        self._view.combo.currentIndexChanged.connect(self._directions_changed)
+        return self._view
 
     def _directions_changed(self) -> None:
         self.probe.directions = self.view.combo.currentData()
