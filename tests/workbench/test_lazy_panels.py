@@ -12,7 +12,7 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
-from tests.workbench.gui_support import wait_snapshot
+from tests.workbench.gui_support import make_window, wait_snapshot
 from workbench.panels.function import FunctionView
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -76,3 +76,14 @@ def test_the_window_starts_without_importing_the_command_line():
             "assert 'engine.cli' not in sys.modules, 'engine.cli imported'")
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
+
+
+def test_a_dock_built_as_it_is_shown_gets_the_room_it_had_when_built_with_the_window(qtbot, window, settings):
+    built_first = make_window(qtbot, settings)
+    for name in ("FunctionDock", "LandscapeDock"):
+        built_first.panels[name].body()  # as if built with the window
+        for w in (window, built_first):
+            w.docks[name].show()
+            qtbot.waitUntil(lambda w=w, name=name: w.panels[name].view.isVisible())
+        assert window.docks[name].size() == built_first.docks[name].size(), name
+    built_first.shutdown_worker()

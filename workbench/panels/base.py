@@ -102,10 +102,14 @@ class BasePanel:
 
 
 class LazyBody(QWidget):
-    """A lazy panel's place in its dock, holding the content once it is built."""
+    """A lazy panel's place in its dock, holding the content once it is built (`build()`).
 
-    def __init__(self):
+    A hidden dock being shown asks its content's size hint before it is visible: that is
+    when the content is built, so the window gives the dock the room it would have had."""
+
+    def __init__(self, build):
         super().__init__()
+        self._build = build
         self.content: QWidget | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -115,6 +119,14 @@ class LazyBody(QWidget):
         self.layout().addWidget(content)
         if self.isVisible():
             content.show()  # now, not after the next round of events
+
+    def sizeHint(self):  # noqa: N802 - Qt override
+        dock = self.parentWidget()
+        # a dock of a shown window, no longer hidden and not visible yet: it is being shown
+        if self.content is None and dock is not None and self.window().isVisible() \
+                and not dock.isHidden() and not dock.isVisible():
+            self._build()
+        return super().sizeHint()
 
 
 class LazyPanel(BasePanel):
@@ -130,7 +142,7 @@ class LazyPanel(BasePanel):
 
     def __init__(self, host):
         self.host = host
-        self.widget = LazyBody()
+        self.widget = LazyBody(self.body)
 
     @property
     def dock(self):

@@ -59,7 +59,8 @@ class InspectorDockPanel(LazyPanel):
     def take(self, snapshot) -> None:
         state = snapshot.probes.get("inspector")
         if state is not None and not self.ready and not self.dock.isHidden():  # as the inspector would
-            self.history.record(state)
+            with np.errstate(all="ignore"):  # huge (diverging) weights: kept as float32 ±inf
+                self.history.record(state)
 
     def set_run(self, run) -> None:
         self.inspector.set_input_names(run.data.feature_names)
