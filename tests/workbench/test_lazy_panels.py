@@ -87,3 +87,18 @@ def test_a_dock_built_as_it_is_shown_gets_the_room_it_had_when_built_with_the_wi
             qtbot.waitUntil(lambda w=w, name=name: w.panels[name].view.isVisible())
         assert window.docks[name].size() == built_first.docks[name].size(), name
     built_first.shutdown_worker()
+
+
+def test_the_dataset_preview_is_drawn_once_for_the_window_and_at_once_after(qtbot, settings, monkeypatch):
+    from workbench.datapanel.preview import PreviewPlot
+
+    drawn = []
+    draw = PreviewPlot._draw
+    monkeypatch.setattr(PreviewPlot, "_draw", lambda self, choice, axes: drawn.append(choice) or draw(self, choice, axes))
+    w = make_window(qtbot, settings)
+    assert len(drawn) == 1 and drawn[0] is not None  # three choices previewed while the window was built
+    assert w.data_panel.preview.legend_labels()[:2] == ["0", "1"]
+    w.docks["DatasetDock"].raise_()
+    w.data_panel.choose_builtin("xor")
+    assert len(drawn) == 2  # shown: drawn as it is chosen
+    w.shutdown_worker()
