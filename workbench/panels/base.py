@@ -49,7 +49,7 @@ class Panel(Protocol):
     tab_with: str
     visible: bool
     view_actions: tuple  # QActions the window puts in its View menu
-    #: built (a LazyPanel is not until its dock is first shown): no run, no `show` until then
+    #: built (a LazyPanel is not until its dock is first on screen): no run, no `show` until then
     ready: bool
 
     def set_run(self, run) -> None:
