@@ -16,7 +16,7 @@ from tests.workbench.gui_support import make_window, wait_snapshot
 from workbench.panels.function import FunctionView
 
 ROOT = Path(__file__).resolve().parents[2]
-LAZY = ("InspectorDock", "FunctionDock", "LandscapeDock", "CurvatureDock")
+LAZY = ("InspectorDock", "FunctionDock", "LandscapeDock", "CurvatureDock", "RunsDock")
 
 
 def test_hidden_docks_are_built_when_first_shown(qtbot, window):
