@@ -65,9 +65,18 @@ def test_metainfo_launches_the_desktop_entry_and_shows_the_committed_screenshot(
     root = ET.parse(METAINFO).getroot()
     assert root.findtext("id") == APP_ID
     assert root.findtext("launchable") == DESKTOP.name
-    url = root.findtext("screenshots/screenshot/image")
-    relative = url.split("/main/", 1)[1]
-    assert (ROOT / relative).is_file()
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    source = project["urls"]["Source"]  # https://github.com/OWNER/REPO
+    assert {u.text for u in root.findall("url")} == {project["urls"]["Homepage"], source}
+    # the raw file at the newest release's tag (which does not move), named as pyproject's version
+    release = root.find("releases/release").get("version")
+    assert release == project["version"]
+    image = root.find("screenshots/screenshot/image")
+    raw = source.replace("https://github.com/", "https://raw.githubusercontent.com/") + f"/v{release}/"
+    assert image.text.startswith(raw), image.text
+    screenshot = ROOT / image.text.removeprefix(raw)
+    assert screenshot.is_file() and screenshot.parent == ROOT / "resources" / "screenshots"
+    assert png_size(screenshot) == (int(image.get("width")), int(image.get("height")))
 
 
 def png_size(path: Path) -> tuple[int, int]:

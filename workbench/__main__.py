@@ -15,11 +15,11 @@ from __future__ import annotations
 import importlib
 import sys
 
-from engine import cli
-
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
+    if not [a for a in argv if a != "--presentation"]:  # the window: no command-line module to import first
+        return _gui(None, presentation=bool(argv))
     if argv[:1] == ["--smoke-test"] and len(argv) == 2:
         from .smoke import run_smoke
 
@@ -30,6 +30,8 @@ def main(argv: list[str] | None = None) -> int:
         return first_paint_probe()
     if argv and argv[0] == "record":
         return importlib.import_module("workbench.record_cli").main(argv[1:])
+    from engine import cli
+
     if cli.handles(argv):
         try:
             return cli.main(argv)
@@ -44,14 +46,18 @@ def main(argv: list[str] | None = None) -> int:
               f"({', '.join(sorted(cli.SUBCOMMANDS | {'record'}))}), optionally with --presentation; "
               f"see '{cli.PROG} --help'", file=sys.stderr)
         return 2
+    return _gui(argv[0] if argv else None, presentation=presentation)
+
+
+def _gui(experiment: str | None, presentation: bool) -> int:
     try:
         app = importlib.import_module("workbench.app")
     except ImportError as exc:
         missing = exc.name in ("workbench.app", "workbench")
         reason = "the GUI is not available yet" if missing else f"the GUI cannot start: {exc}"
-        print(f"{cli.PROG}: error: {reason}", file=sys.stderr)
+        print(f"backprop-workbench: error: {reason}", file=sys.stderr)
         return 2
-    return app.run_gui(argv[0] if argv else None, presentation=presentation)
+    return app.run_gui(experiment, presentation=presentation)
 
 
 if __name__ == "__main__":

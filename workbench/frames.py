@@ -62,14 +62,15 @@ class FrameScheduler:
                 return
             self.last = snap
             self._on_snapshot(snap)
-            for panel in self.panels:
+            for panel in self.panels:  # bookkeeping: also for a lazy panel not built yet
                 panel.take(snap)
             if snap.state != "running":
                 for panel in self.panels:
-                    panel.show(snap, paint=False)
+                    if panel.ready:  # (a lazy panel not built yet draws nothing)
+                        panel.show(snap, paint=False)
                 return
             panel = self._next_with_news(snap)
-            settle = bool(panel.show(snap, paint=True))
+            settle = panel is not None and bool(panel.show(snap, paint=True))
             self._after_frame()
         finally:
             if settle:  # the panel's posted layout and paint events run before the worker goes on
@@ -88,10 +89,13 @@ class FrameScheduler:
         worker.next_frame_at(self._next_frame if training else 0.0)  # its snapshot comes just before
 
     def _next_with_news(self, snap):
-        """The next panel in the cycle with news (the one after a full round without any)."""
+        """The next ready panel in the cycle with news (the last one of a full round without any)."""
+        last = None
         for _ in range(len(self.cycle)):
             panel = self.cycle[self._index % len(self.cycle)]
             self._index += 1
-            if panel.has_news(snap):
-                return panel
-        return panel
+            if panel.ready:
+                if panel.has_news(snap):
+                    return panel
+                last = panel
+        return last

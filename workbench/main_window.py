@@ -211,7 +211,7 @@ class MainWindow(QMainWindow):
 
     def plot_views(self) -> dict:
         """name → plot widget of every panel, for Export ▸ plot."""
-        return {name: view for panel in self.panels.values() for name, view in panel.plots().items()}
+        return {name: view for panel in self.panels.values() if panel.ready for name, view in panel.plots().items()}
 
     # -- the worker ----------------------------------------------------------------------
     def send(self, command) -> None:

@@ -188,7 +188,8 @@ class RunController:
         """Show `run` in every panel and hand it to the worker (which owns it from then on)."""
         self.view_run = run
         for panel in self.host.panels.values():
-            panel.set_run(run)
+            if panel.ready:  # a lazy panel gets the run when it is built
+                panel.set_run(run)
         if self.host.worker is None:
             self.host.start_worker(run)
         else:

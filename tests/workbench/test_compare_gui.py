@@ -26,34 +26,34 @@ def test_compare_l2_vs_cross_entropy_trains_siblings_in_lockstep(qtbot, window):
     panel = _runs(window)
     wait_snapshot(qtbot, window, lambda s: True)
     assert panel.compare("L2 vs cross-entropy")
-    assert panel.widget.mode.currentText() == "loss ÷ initial loss"  # different units: both from 1
+    assert panel.runs.mode.currentText() == "loss ÷ initial loss"  # different units: both from 1
     _steps(qtbot, window, 30)
-    qtbot.waitUntil(lambda: len(panel.widget.views) == 2 and all(v.iteration == 30 for v in panel.widget.views),
+    qtbot.waitUntil(lambda: len(panel.runs.views) == 2 and all(v.iteration == 30 for v in panel.runs.views),
                     timeout=10_000)
-    views = panel.widget.views
+    views = panel.runs.views
     assert [v.label for v in views] == ["divergence = bce", "divergence = l2"]  # the run is the bce one
-    assert [panel.widget.name(v) for v in views] == ["this run", "divergence = l2"]
+    assert [panel.runs.name(v) for v in views] == ["this run", "divergence = l2"]
     for value, view in zip(("bce", "l2"), views):  # each sibling is exactly its headless run
         doc = window.session.experiment.to_dict()
         set_key(doc, "training.divergence", value)
         headless = build(Experiment.from_dict(doc))
         headless.trainer.run(steps=30)
         assert np.array_equal(view.parameters, headless.network.parameters)
-    assert panel.widget.table.rowCount() == 2
-    assert len(panel.widget.plot.listDataItems()) == 2  # overlaid
+    assert panel.runs.table.rowCount() == 2
+    assert len(panel.runs.plot.listDataItems()) == 2  # overlaid
     # iterations to target: the table's last column follows the target box
     from engine.training.outcome import iterations_to_target
-    panel.widget.target.setValue(55.0)
-    assert panel.widget.table.horizontalHeaderItem(7).text() == "t to 55 %"
+    panel.runs.target.setValue(55.0)
+    assert panel.runs.table.horizontalHeaderItem(7).text() == "t to 55 %"
     for row, value in enumerate(("bce", "l2")):
         doc = window.session.experiment.to_dict()
         set_key(doc, "training.divergence", value)
         headless = build(Experiment.from_dict(doc))
         headless.trainer.run(steps=30)
         expected = iterations_to_target(headless.trainer.history, 0.55, None)
-        assert panel.widget.table.item(row, 7).text() == ("—" if expected is None else str(expected))
-    panel.widget.mode.setCurrentIndex(1)  # normalised: both start near 1
-    first = [item.getData()[1][0] for item in panel.widget.plot.listDataItems()]
+        assert panel.runs.table.item(row, 7).text() == ("—" if expected is None else str(expected))
+    panel.runs.mode.setCurrentIndex(1)  # normalised: both start near 1
+    first = [item.getData()[1][0] for item in panel.runs.plot.listDataItems()]
     assert all(0.5 < y < 2.0 for y in first)
 
 
@@ -62,14 +62,14 @@ def test_compare_hide_a_run_and_remove_all(qtbot, window):
     wait_snapshot(qtbot, window, lambda s: True)
     assert panel.compare(None, "training.optimizer.learning_rate", (0.01, 0.1))
     _steps(qtbot, window, 5)
-    qtbot.waitUntil(lambda: len(panel.widget.views) == 2, timeout=10_000)
+    qtbot.waitUntil(lambda: len(panel.runs.views) == 2, timeout=10_000)
     from PySide6.QtCore import Qt
-    panel.widget.table.item(0, 0).setCheckState(Qt.Unchecked)
-    assert len(panel.widget.plot.listDataItems()) == 1
-    panel.widget.table.item(1, 0).setText("fast")
-    assert panel.widget.plot.legend.items[0][1].text == "fast"
+    panel.runs.table.item(0, 0).setCheckState(Qt.Unchecked)
+    assert len(panel.runs.plot.listDataItems()) == 1
+    panel.runs.table.item(1, 0).setText("fast")
+    assert panel.runs.plot.legend.items[0][1].text == "fast"
     panel.remove()
-    qtbot.waitUntil(lambda: panel.widget.table.rowCount() == 0, timeout=10_000)
+    qtbot.waitUntil(lambda: panel.runs.table.rowCount() == 0, timeout=10_000)
 
 
 def test_compare_refuses_a_bad_key_with_a_message(qtbot, window):
@@ -88,9 +88,9 @@ def test_compare_again_keeps_the_runs_so_far_and_overlays_them(qtbot, window):
     assert panel.compare("L2 vs cross-entropy")
     assert panel.compare(None, "training.optimizer.learning_rate", (0.5, 2.0))
     _steps(qtbot, window, 10)
-    qtbot.waitUntil(lambda: len(panel.widget.views) == 4 and all(v.iteration == 10 for v in panel.widget.views),
+    qtbot.waitUntil(lambda: len(panel.runs.views) == 4 and all(v.iteration == 10 for v in panel.runs.views),
                     timeout=10_000)
-    assert [v.label for v in panel.widget.views][1:] == ["divergence = l2", "learning_rate = 0.5",
+    assert [v.label for v in panel.runs.views][1:] == ["divergence = l2", "learning_rate = 0.5",
                                                          "learning_rate = 2.0"]
     # the window's loss, accuracy and gradient-norm plots overlay the three kept runs
     for dock in ("LossDock", "AccuracyDock", "GradientNormDock"):
@@ -101,14 +101,14 @@ def test_compare_again_keeps_the_runs_so_far_and_overlays_them(qtbot, window):
     assert "divergence = l2" in names
     # hiding a run takes it off every plot; the small multiples show one boundary per shown run
     from PySide6.QtCore import Qt
-    panel.widget.table.item(1, 0).setCheckState(Qt.Unchecked)
+    panel.runs.table.item(1, 0).setCheckState(Qt.Unchecked)
     assert len(panel.overlays.overlays["LossDock"].items) == 2
-    assert set(panel.widget.multiples.cells) == {v.uid for v in panel.widget.views} - {panel.widget.views[1].uid}
+    assert set(panel.runs.multiples.cells) == {v.uid for v in panel.runs.views} - {panel.runs.views[1].uid}
     # delete one: the others stay
-    panel.widget.table.selectRow(2)
-    panel.widget.delete_button.click()
-    qtbot.waitUntil(lambda: len(panel.widget.views) == 3, timeout=10_000)
-    assert "learning_rate = 0.5" not in [v.label for v in panel.widget.views]
+    panel.runs.table.selectRow(2)
+    panel.runs.delete_button.click()
+    qtbot.waitUntil(lambda: len(panel.runs.views) == 3, timeout=10_000)
+    assert "learning_rate = 0.5" not in [v.label for v in panel.runs.views]
 
 
 def test_compare_added_late_catches_up_while_paused(qtbot, window, monkeypatch):
@@ -121,7 +121,7 @@ def test_compare_added_late_catches_up_while_paused(qtbot, window, monkeypatch):
     window.pause()
     t = wait_snapshot(qtbot, window, lambda s: s.state == "paused").iteration
     assert panel.compare("L2 vs cross-entropy")
-    qtbot.waitUntil(lambda: len(panel.widget.views) == 2 and panel.widget.views[1].iteration == t, timeout=30_000)
+    qtbot.waitUntil(lambda: len(panel.runs.views) == 2 and panel.runs.views[1].iteration == t, timeout=30_000)
     assert window.last_snapshot.iteration == t  # the run itself stayed where it was
 
 
@@ -132,6 +132,6 @@ def test_compare_kept_runs_train_on_with_the_runs_dock_closed(qtbot, window):
     panel.dock.close()  # the overlays on the loss dock are what the user watches now
     qtbot.waitUntil(lambda: panel.dock.isHidden())
     _steps(qtbot, window, 20)
-    qtbot.waitUntil(lambda: len(panel.widget.views) == 2 and panel.widget.views[1].iteration == 20, timeout=10_000)
-    x, _ = panel.overlays.overlays["LossDock"].items[panel.widget.views[1].uid][0].getData()
+    qtbot.waitUntil(lambda: len(panel.runs.views) == 2 and panel.runs.views[1].iteration == 20, timeout=10_000)
+    x, _ = panel.overlays.overlays["LossDock"].items[panel.runs.views[1].uid][0].getData()
     assert x[-1] == 20

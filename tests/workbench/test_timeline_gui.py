@@ -32,17 +32,17 @@ def test_fork_keeps_the_exact_state_and_trains_beside_the_run(qtbot, window):
     panel = _open(window)
     _steps(qtbot, window, 12)
     assert panel.fork()
-    qtbot.waitUntil(lambda: len(panel.widget.views) == 2, timeout=10_000)
-    fork = panel.widget.views[1]
+    qtbot.waitUntil(lambda: len(panel.runs.views) == 2, timeout=10_000)
+    fork = panel.runs.views[1]
     assert fork.label == "fork at t = 12" and fork.iteration == 12
     assert np.array_equal(fork.parameters, _headless(window, 12))
     original = window.session.experiment
     window.change_settings({"learning_rate": 0.9})  # the current run parts from the fork
     _steps(qtbot, window, 10)
-    qtbot.waitUntil(lambda: [v.iteration for v in panel.widget.views] == [22, 22], timeout=10_000)
-    current, fork = panel.widget.views
+    qtbot.waitUntil(lambda: [v.iteration for v in panel.runs.views] == [22, 22], timeout=10_000)
+    current, fork = panel.runs.views
     assert np.array_equal(fork.parameters, _headless(window, 22, original))  # as if never forked
-    assert fork.differs == "learning_rate = 0.1" and panel.widget.table.item(1, 1).text() == fork.differs
+    assert fork.differs == "learning_rate = 0.1" and panel.runs.table.item(1, 1).text() == fork.differs
     assert not np.array_equal(current.parameters, fork.parameters)
 
 
@@ -52,8 +52,8 @@ def test_fork_with_adam_continues_bit_for_bit_beside_the_run(qtbot, window):
     _steps(qtbot, window, 7)
     assert panel.fork()  # θ, Adam's moments and step count, the batch order and cursor
     _steps(qtbot, window, 9)
-    qtbot.waitUntil(lambda: [v.iteration for v in panel.widget.views] == [16, 16], timeout=10_000)
-    current, fork = panel.widget.views
+    qtbot.waitUntil(lambda: [v.iteration for v in panel.runs.views] == [16, 16], timeout=10_000)
+    current, fork = panel.runs.views
     assert np.array_equal(current.parameters, fork.parameters)
     assert np.array_equal(fork.parameters, _headless(window, 16))
 
@@ -72,7 +72,7 @@ def test_timeline_go_back_shows_the_checkpoint_then_resume_and_fork_from_there(q
     wait_snapshot(qtbot, window, lambda s: True)
     panel.set_spacing(10)
     _steps(qtbot, window, 35)
-    bar = panel.widget.timeline
+    bar = panel.runs.timeline
     qtbot.waitUntil(lambda: bar.positions[-3:] == [20, 30, 35], timeout=10_000)
     assert "MiB of 64.0 MiB" in bar.info.text() and bar.slider.isEnabled()  # the bound is shown
     # back to the checkpoint at 20: boundary, weights and inspector as they were
@@ -98,9 +98,9 @@ def test_timeline_go_back_shows_the_checkpoint_then_resume_and_fork_from_there(q
     wait_snapshot(qtbot, window, lambda s: s.iteration == 10)
     assert panel.fork()
     _steps(qtbot, window, 5)
-    qtbot.waitUntil(lambda: [v.iteration for v in panel.widget.views] == [15, 15], timeout=10_000)
-    assert panel.widget.views[1].label == "fork at t = 10"
-    assert np.array_equal(panel.widget.views[1].parameters, _headless(window, 15))
+    qtbot.waitUntil(lambda: [v.iteration for v in panel.runs.views] == [15, 15], timeout=10_000)
+    assert panel.runs.views[1].label == "fork at t = 10"
+    assert np.array_equal(panel.runs.views[1].parameters, _headless(window, 15))
 
 
 def test_timeline_go_back_to_the_start_pauses_a_running_run(qtbot, window):

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 
 from engine.data.toys import BUILTIN
 from workbench.palette import class_colour
+from workbench.view_box import ViewBox
 
 from .choice import MAX_DRAWN, DatasetChoice
 
@@ -46,7 +47,7 @@ class PreviewPlot(pg.PlotWidget):
     """A small scatter of a DatasetChoice (raw units)."""
 
     def __init__(self, parent=None):
-        super().__init__(parent, background="w")
+        super().__init__(parent, background="w", viewBox=ViewBox())
         self.plot_item = self.getPlotItem()
         self.plot_item.showGrid(x=True, y=True, alpha=0.15)
         self.plot_item.setMenuEnabled(False)
@@ -57,10 +58,12 @@ class PreviewPlot(pg.PlotWidget):
         self.legend = self.plot_item.addLegend(offset=(4, 4), labelTextColor="#222", labelTextSize="8pt",
                                                brush=pg.mkBrush(255, 255, 255, 200), pen=pg.mkPen("#bbb"))
         self._items: list = []
+        self._wanted = None  # (choice, axes) to draw once the plot is shown
         self.setMinimumSize(220, 200)
 
     # -- helpers ---------------------------------------------------------------------------
     def clear_data(self) -> None:
+        self._wanted = None
         for item in self._items:
             self.plot_item.removeItem(item)
         self._items = []
@@ -69,6 +72,7 @@ class PreviewPlot(pg.PlotWidget):
         self.plot_item.setAspectLocked(False)
 
     def legend_labels(self) -> list[str]:
+        self._draw_wanted()
         return [label.text for _, label in self.legend.items]
 
     def _scatter(self, x, y, colour, test: bool, name: str | None = None, brushes=None):
@@ -84,6 +88,22 @@ class PreviewPlot(pg.PlotWidget):
 
     # -- drawing ---------------------------------------------------------------------------
     def show_choice(self, choice: DatasetChoice | None, axes: tuple[int, int] = (0, 1)) -> None:
+        """Draw `choice` over `axes`: now if the plot is shown, else as it is shown (the panel
+        previews several choices while the window is built: only the last one is drawn)."""
+        self._wanted = (choice, axes)
+        if self.isVisible():
+            self._draw_wanted()
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        self._draw_wanted()
+        super().showEvent(event)
+
+    def _draw_wanted(self) -> None:
+        if self._wanted is not None:
+            (choice, axes), self._wanted = self._wanted, None
+            self._draw(choice, axes)
+
+    def _draw(self, choice: DatasetChoice | None, axes: tuple[int, int]) -> None:
         self.clear_data()
         if choice is None:
             return

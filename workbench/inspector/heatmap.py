@@ -12,6 +12,8 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QPen
 from PySide6.QtWidgets import QGraphicsRectItem, QLabel, QVBoxLayout, QWidget
 
+from workbench.view_box import ViewBox
+
 from .notation import num
 
 #: ColorBrewer PuOr (colour-blind safe, diverging): orange < 0, white = 0, purple > 0
@@ -53,7 +55,7 @@ class Heatmap(QWidget):
         self.hover.setTextFormat(Qt.RichText)
         self.hover.setObjectName("hover")
         layout.addWidget(self.hover)
-        self.plot = self.view.addPlot(row=0, col=0)
+        self.plot = self.view.addPlot(row=0, col=0, viewBox=ViewBox())
         self.plot.invertY(True)
         self.plot.setMenuEnabled(False)
         self.plot.setMouseEnabled(False, False)

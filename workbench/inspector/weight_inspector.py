@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from engine.analysis.inspection import explain_weight
+from workbench.view_box import ViewBox
 
 from .history import ParameterHistory
 from .labels import rich_label, value_label
@@ -130,8 +131,8 @@ class WeightInspector(QWidget):
         # a fixed height: when texts above re-wrap, the plot is moved, not resized (a resize
         # re-lays out and repaints every pyqtgraph item: ~100 ms while training runs)
         self.plot.setFixedHeight(230)
-        self.value_plot = self.plot.addPlot(row=0, col=0)
-        self.grad_plot = self.plot.addPlot(row=1, col=0)
+        self.value_plot = self.plot.addPlot(row=0, col=0, viewBox=ViewBox())
+        self.grad_plot = self.plot.addPlot(row=1, col=0, viewBox=ViewBox())
         for p in (self.value_plot, self.grad_plot):
             p.showGrid(x=True, y=True, alpha=0.25)
             p.setClipToView(True)

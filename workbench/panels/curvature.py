@@ -22,7 +22,7 @@ from engine.analysis.curvature import curvature_steps, escape_point
 from engine.analysis.training_loss import TrainingLoss
 
 from ..worker.pacing import Pacing
-from .base import BasePanel, paint_scene, scrolled
+from .base import LazyPanel, paint_scene, part, scrolled
 from .curvature_history import ExtremesHistory, ExtremesPlot
 
 ESCAPE_STEP = 0.1  # s: the length of the step off a saddle
@@ -126,15 +126,20 @@ class CurvatureView(QWidget):
         self.escape.setEnabled(payload.paused and payload.escape is not None)
 
 
-class CurvaturePanel(BasePanel):
+class CurvaturePanel(LazyPanel):
+    """Hidden until View ▸ Curvature: built when first shown."""
+
     name, title, visible, tab_with = "CurvatureDock", "Curvature", False, "LandscapeDock"
+    view = part("view")
 
     def __init__(self, host):
-        self.host = host
+        super().__init__(host)
         self.probe = CurvatureProbe()
-        self.view = CurvatureView()
-        self.widget = scrolled(self.view)
-        self.view.escape.clicked.connect(self._escape)
+
+    def build(self) -> QWidget:
+        self._view = CurvatureView()
+        self._view.escape.clicked.connect(self._escape)
+        return scrolled(self._view)
 
     def _escape(self) -> None:
         p = self.view.payload

@@ -30,7 +30,7 @@ from engine.objectives.objective import objective
 from engine.objectives.verdict import verdict
 
 from . import function_draw as draw
-from .base import BasePanel, scrolled
+from .base import LazyPanel, part, scrolled
 from .function_view import TITLES, TYPED_1D, TYPED_2D, FunctionView
 
 PLAY_MS = 30
@@ -38,15 +38,15 @@ PLAY_FRAMES = 90  # Play grows a path to Steps in about this many frames
 FORMULAS = {TYPED_1D: "x^3 - 3*x", TYPED_2D: "x^2 - y^2"}
 
 
-class FunctionPanel(BasePanel):
+class FunctionPanel(LazyPanel):
+    """Hidden until View ▸ Function mode: built (and the first descent computed) when first shown."""
+
     name, title, visible, frame_share = "FunctionDock", "Function mode", False, 0
     area, tab_with = Qt.LeftDockWidgetArea, "RunControlsDock"  # the full height: three stacked plots need it
+    view = part("view")
 
     def __init__(self, host):
-        self.host = host
-        self.view = FunctionView()
-        self.widget = scrolled(self.view)  # at 1280×720 the dock scrolls; the plot keeps a readable size
-        self.view.run_key = self.run_key  # Space / → while the dock has focus (workbench.run_keys)
+        super().__init__(host)
         self.f = None
         self.start = None
         self.specs = [{"name": "sgd", "learning_rate": 0.05}]  # one optimiser per path
@@ -56,12 +56,17 @@ class FunctionPanel(BasePanel):
         self.note = ""  # what the open experiment shows (its description)
         self.formulas = dict(FORMULAS)  # the typed f(x) and f(x, y), each kept while the other is shown
         self._loading = False
-        self.timer = QTimer(self.view)
+        self.timer = QTimer()
         self.timer.setInterval(PLAY_MS)
         self.timer.timeout.connect(self._play_frame)
+
+    def build(self):
+        self._view = view = FunctionView()
+        view.run_key = self.run_key  # Space / → while the dock has focus (workbench.run_keys)
         self._connect()
         self._show_spec()
         self._objective_changed()
+        return scrolled(view)  # at 1280×720 the dock scrolls; the plot keeps a readable size
 
     def _connect(self) -> None:
         v = self.view

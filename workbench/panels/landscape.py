@@ -14,8 +14,9 @@ import pyqtgraph as pg
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from ..view_box import ViewBox
 from ..worker import commands as wc
-from .base import BasePanel, paint_scene, scrolled
+from .base import LazyPanel, paint_scene, part, scrolled
 from .landscape_controls import SLICE_LABELS, LandscapeControls, lecture_symbol
 from .landscape_probe import LandscapePayload, LandscapeProbe, LandscapeRequest
 from .landscape_view import PathStrip, PlaneMap, SliceCurve, level_values, second_derivative, small_plot
@@ -40,7 +41,7 @@ class LandscapeView(QWidget):
         layout = QVBoxLayout(self)
         self.controls = LandscapeControls()
         self.combo = self.controls.combo
-        self.plot_widget = MapWidget()
+        self.plot_widget = MapWidget(viewBox=ViewBox())
         self.plot_widget.setMinimumHeight(260)
         self.plot_widget.setToolTip("Click to move θ to that point of the plane (undoable with Ctrl+Z)")
         self.plot = self.plot_widget.getPlotItem()
@@ -131,21 +132,24 @@ def slice_text(p: LandscapePayload) -> str:
             f"(vᵀHv/‖v‖² = {cut.curvature:.4g}): L {shape} along v.")
 
 
-class LandscapePanel(BasePanel):
+class LandscapePanel(LazyPanel):
     """Docked as a tab beside the run controls: the left column's full height and width for the map
     (the right column's curve docks leave it a strip a few lines high)."""
 
     name, title, visible = "LandscapeDock", "Landscape", False
     area, tab_with = Qt.LeftDockWidgetArea, "RunControlsDock"
+    view = part("view")
 
     def __init__(self, host):
-        self.host = host
+        super().__init__(host)
         self.probe = LandscapeProbe()
-        self.view = LandscapeView()
-        self.widget = scrolled(self.view)
-        self.view.controls.changed.connect(self._request_changed)
-        self.view.plot.scene().sigMouseClicked.connect(self._clicked)
-        self._follow_selection(host)
+
+    def build(self) -> QWidget:
+        self._view = LandscapeView()
+        self._view.controls.changed.connect(self._request_changed)
+        self._view.plot.scene().sigMouseClicked.connect(self._clicked)
+        self._follow_selection(self.host)
+        return scrolled(self._view)
 
     def _follow_selection(self, host) -> None:
         """The weight (or a unit's bias) selected in the designer or the inspector, for the axes."""

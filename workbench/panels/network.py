@@ -36,21 +36,31 @@ class NetworkPanel(BasePanel):
         ed.networkChanged.connect(lambda network: host.controller.network_changed(network))
         ed.editRefused.connect(lambda m: host.controller.network_refused(m))
         ed.featuresRequested.connect(lambda names: host.controller.set_input_features(names))
-        self.view.weightSelected.connect(lambda k, i, j: host.panels["InspectorDock"].inspector.select_weight(k, i, j))
+        self.view.weightSelected.connect(lambda k, i, j: self._inspect("select_weight", k, i, j))
         self.view.unitSelected.connect(self._unit_selected)
         self.view.unitMapRequested.connect(self._show_map)
         self.view.mapsChanged.connect(self._maps_changed)
-        self.map_window = UnitMapWindow(host if isinstance(host, QWidget) else None)
+        self.map_window: UnitMapWindow | None = None  # built at the first click on a unit
+        self._data = None
         self.view_actions = (self.designer.maps_action,)
         self.sizes = net.sizes
         self._last = None
 
     def _unit_selected(self, k: int, j: int) -> None:
         if k >= 1:
-            self.host.panels["InspectorDock"].inspector.select_unit(k, j)
+            self._inspect("select_unit", k, j)
+
+    def _inspect(self, what: str, *where) -> None:
+        """The inspector selects what the designer did (one not built yet takes it when it is)."""
+        panel = self.host.panels.get("InspectorDock")
+        if panel is not None and panel.ready:
+            getattr(panel.inspector, what)(*where)
 
     def _show_map(self, k: int, j: int) -> None:
         decision = self.host.panels.get("DecisionView")
+        if self.map_window is None:
+            self.map_window = UnitMapWindow(self.host if isinstance(self.host, QWidget) else None)
+            self.map_window.set_data(self._data)
         self.map_window.show_unit(k, j, decision.widget if decision is not None else None)
         if self._last is not None:
             self.map_window.draw(self.view.network, self._last.parameters)
@@ -71,7 +81,9 @@ class NetworkPanel(BasePanel):
         self.sizes = run.network.sizes
         grid = grid_for(run.data)
         self.probe.configure(grid)
-        self.map_window.set_data(run.data)
+        self._data = run.data
+        if self.map_window is not None:
+            self.map_window.set_data(run.data)
         self.view.set_maps(available=grid is not None)
         self._maps_changed()
 
@@ -81,7 +93,8 @@ class NetworkPanel(BasePanel):
         self._last = snapshot
         self.view.update_weights(snapshot.parameters, snapshot.gradient)
         self.view.show_unit_maps(snapshot.probes.get(self.probe.name))
-        self.map_window.draw(self.view.network, snapshot.parameters)
+        if self.map_window is not None:
+            self.map_window.draw(self.view.network, snapshot.parameters)
         if snapshot.state != "running" and snapshot.mid_iteration:
             # step-through: the layer the next phase computes is highlighted
             phase = snapshot.next_phase
@@ -91,4 +104,5 @@ class NetworkPanel(BasePanel):
         return False
 
     def shutdown(self) -> None:
-        self.map_window.close()
+        if self.map_window is not None:
+            self.map_window.close()

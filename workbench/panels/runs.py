@@ -21,18 +21,18 @@ from ..runs.dock import RunsWidget
 from ..runs.overlay import Overlays
 from ..runs.probe import CURRENT, ComparisonProbe
 from ..worker import commands as wc
-from .base import BasePanel
+from .base import LazyPanel, part
 
 
-class RunsPanel(BasePanel):
+class RunsPanel(LazyPanel):
+    """Hidden until View ▸ Runs (or Compare…, Fork): its widgets are built when first on screen."""
+
     name, title, area, tab_with, visible = "RunsDock", "Runs", Qt.RightDockWidgetArea, "LossDock", False
+    runs = part("runs")  # the RunsWidget
 
     def __init__(self, host):
-        self.host = host
+        super().__init__(host)
         self.probe = ComparisonProbe()
-        self.widget = RunsWidget({"compare": self.compare_dialog, "fork": self.fork, "delete": self.delete,
-                                  "remove_all": self.remove, "seek": self.go_back, "spacing": self.set_spacing,
-                                  "changed": lambda: self.overlays.show_runs(self.widget)})
         self.overlays = Overlays(host)
         self.run = None
         self._uids = itertools.count(CURRENT + 1)
@@ -40,9 +40,15 @@ class RunsPanel(BasePanel):
         self._news = None
         self._behind = None  # the iterations of the kept runs still catching up (paused)
 
+    def build(self) -> RunsWidget:
+        self._runs = RunsWidget({"compare": self.compare_dialog, "fork": self.fork, "delete": self.delete,
+                                 "remove_all": self.remove, "seek": self.go_back, "spacing": self.set_spacing,
+                                 "changed": lambda: self.overlays.show_runs(self._runs)})
+        return self._runs
+
     def set_run(self, run) -> None:
         self.run = run
-        self.widget.datas[CURRENT] = run.data
+        self.runs.datas[CURRENT] = run.data
 
     # -- requests to the worker ---------------------------------------------------------------
     def _call(self, fn, what: str):
@@ -79,7 +85,7 @@ class RunsPanel(BasePanel):
         self.dock.raise_()
 
     def compare_dialog(self) -> None:
-        dialog = CompareDialog(self.widget)
+        dialog = CompareDialog(self.runs)
         if dialog.exec() == QDialog.Accepted:
             self.compare(*dialog.choice())
 
@@ -88,7 +94,7 @@ class RunsPanel(BasePanel):
         experiment = self.host.session.experiment
         try:
             if preset is not None:
-                key, values = preset_values(preset, experiment, self.run.data.problem)
+                key, values = preset_values(preset, experiment, self.host.controller.view_run.data.problem)
             comparison = Comparison.of(experiment, key, values)
         except (WorkbenchError, ValueError, KeyError, TypeError) as e:
             self.host.show_error(f"Cannot compare: {e}")
@@ -101,7 +107,7 @@ class RunsPanel(BasePanel):
             return False
         self._bring_up()
         if key == "training.divergence":  # L2 and cross-entropy have different units: both from 1
-            self.widget.mode.setCurrentIndex(1)
+            self.runs.mode.setCurrentIndex(1)
         self.host.status_message(f"comparing {', '.join(comparison.labels)} in lockstep with this run")
         return True
 
@@ -164,13 +170,13 @@ class RunsPanel(BasePanel):
         if self._news is not None:
             (views, timeline), paused = self._news
             self._news = None
-            self.widget.paused = paused
-            self.widget.show_views(views)
-            self.widget.timeline.show_timeline(timeline, paused)
+            self.runs.paused = paused
+            self.runs.show_views(views)
+            self.runs.timeline.show_timeline(timeline, paused)
             self._catch_up(views, paused)
-            self.overlays.show_runs(self.widget)
+            self.overlays.show_runs(self.runs)
         return False
 
     def plots(self) -> dict:
         """The runs' overlaid curves, for Export ▸ plot (once there are kept runs)."""
-        return {"runs": self.widget} if self.widget.views else {}
+        return {"runs": self.runs} if self.runs.views else {}

@@ -18,6 +18,7 @@ from engine.core.network import Network
 
 from ..designer.maps import LUT, scale_text
 from ..palette import class_colour
+from ..view_box import ViewBox
 from .unit_maps import grid_for
 
 RESOLUTION = 120
@@ -38,7 +39,7 @@ class UnitMapWindow(QWidget):
         self.caption.setWordWrap(True)
         self.caption.setTextFormat(Qt.RichText)
         layout.addWidget(self.caption)
-        self.plot = pg.PlotWidget()
+        self.plot = pg.PlotWidget(viewBox=ViewBox())
         self.plot.setAspectLocked(True)
         self.plot.setMenuEnabled(False)
         self.image = pg.ImageItem(axisOrder="row-major")

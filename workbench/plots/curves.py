@@ -14,6 +14,7 @@ from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from engine.training.history import EVALUATION_FIELDS, ITERATION_FIELDS, Series
+from workbench.view_box import ViewBox
 
 from . import CLASS_COLOURS
 from .legend import BELOW, legend_outside
@@ -207,7 +208,7 @@ class CurveView(QWidget):
     def __init__(self, history: History, parent=None):
         super().__init__(parent)
         self.history = history
-        self.plot_widget = pg.PlotWidget(axisItems={"left": SparseLogAxis("left")})
+        self.plot_widget = pg.PlotWidget(axisItems={"left": SparseLogAxis("left")}, viewBox=ViewBox())
         self.plot = self.plot_widget.getPlotItem()
         self.plot.showGrid(x=False, y=False)
         # fixed axis sizes: tick labels that change width every frame would otherwise

@@ -23,6 +23,7 @@ from engine.analysis.decision_grid import DecisionGrid
 from engine.core.errors import WorkbenchError
 from engine.data import features
 from workbench.palette import CLASS_COLOURS
+from workbench.view_box import ViewBox
 
 from .legend import RIGHT, legend_outside
 
@@ -55,7 +56,7 @@ class DecisionView(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.plot_widget = pg.PlotWidget()
+        self.plot_widget = pg.PlotWidget(viewBox=ViewBox())  # its menu made at the first right-click
         self.plot = self.plot_widget.getPlotItem()
         self.plot.setAspectLocked(False)
         self.legend = legend_outside(self.plot, RIGHT)  # never over the points

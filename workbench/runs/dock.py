@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from engine.training.outcome import first_reaching
+from workbench.view_box import ViewBox
 
 from ..plots import CLASS_COLOURS
 from .multiples import Multiples
@@ -106,7 +107,7 @@ class RunsWidget(QWidget):
         split = QSplitter(Qt.Vertical)
         split.setChildrenCollapsible(False)
         split.addWidget(self.table)
-        self.plot_widget = pg.PlotWidget(background="w")
+        self.plot_widget = pg.PlotWidget(background="w", viewBox=ViewBox())
         self.plot = self.plot_widget.getPlotItem()
         self.plot.showGrid(x=True, y=True, alpha=0.2)
         self.plot.setLabel("bottom", "iteration t")
