@@ -128,8 +128,7 @@ class WeightInspector(QWidget):
 
         self.plot = pg.GraphicsLayoutWidget()
         self.plot.setBackground("w")
-        # a fixed height: when texts above re-wrap, the plot is moved, not resized (a resize
-        # re-lays out and repaints every pyqtgraph item: ~100 ms while training runs)
+        # fixed height: re-wrapped texts above move the plot, never resize it (~100 ms of repaint while training)
         self.plot.setFixedHeight(230)
         self.value_plot = self.plot.addPlot(row=0, col=0, viewBox=ViewBox())
         self.grad_plot = self.plot.addPlot(row=1, col=0, viewBox=ViewBox())
