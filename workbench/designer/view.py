@@ -445,7 +445,7 @@ class NetworkView(EditingActions, UnitMapsMixin, QGraphicsView):
         unit = self.unit_at(p)
         if unit is not None:
             self.select_unit(*unit)
-            if unit[0] >= 1 and self.maps_active:
+            if self.maps_active:  # an input's map too: x1, x2 or a derived feature over the plane
                 self.unitMapRequested.emit(*unit)
             return
         edge = self.edge_at(p)
@@ -464,7 +464,8 @@ class NetworkView(EditingActions, UnitMapsMixin, QGraphicsView):
             text = unit_tooltip(self.network, self.editor.feature_names, self.parameters, self.gradient,
                                 self.trace, self.sample, *unit)
             if unit[0] == 0 and self.map_items is not None and self.map_items.ranges:
-                text += "<br><br>picture: this input over the plane (x₁ →, x₂ ↑), orange − · white 0 · blue +"
+                text += ("<br><br>picture: this input over the plane (x₁ →, x₂ ↑), orange − · white 0 · blue +"
+                         "<br><small>click: this map large</small>")
             elif self.map_items is not None and self.map_items.ranges:
                 k, j = unit
                 act = self.network.activation_names[k - 1]
