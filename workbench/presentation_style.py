@@ -7,19 +7,21 @@ presentation mode puts back exactly what was there:
   pale tint, translucent bands made at least 170/255 opaque);
 - markers (the data points, the test curve's dots): MARKER_SCALE × as large, their outlines
   thicker and their fills high-contrast;
-- axes: black, thicker lines and tick marks;
+- axes: black, thicker lines and tick marks; those of a fixed size (the curve plots') as large as
+  their text needs (`axis_room`), so ticks and titles in the presentation font are not cut;
 - setting-change labels on the loss plot: the presentation font.
 
-`KeyLegend` is the small card of the lecture keys (Space, →, Shift+→, F5) that fades out.
+`KeyLegend` is the small card of the lecture keys (Space, →, Shift+→, Ctrl+M, F5) that fades out.
 """
 
 from __future__ import annotations
 
 import pyqtgraph as pg
 from PySide6.QtCore import QEasingCurve, QPropertyAnimation, Qt, QTimer
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QGraphicsOpacityEffect, QLabel, QWidget
 
+from .designer.panel import MAPS_KEY
 from .palette import high_contrast
 
 #: how much thicker the plot lines are
@@ -33,7 +35,8 @@ AXIS_WIDTH = 2
 #: the key legend: shown this long (ms), then faded out over FADE_MS
 LEGEND_MS = 4000
 FADE_MS = 1200
-KEYS_TEXT = "Space  run / pause     →  one step     Shift+→  one phase     F5  leave presentation"
+KEYS_TEXT = (f"Space  run / pause     →  one step     Shift+→  one phase     {MAPS_KEY}  unit maps     "
+             "F5  leave presentation")
 
 
 def _pen(pen, scale: float = LINE_SCALE):
@@ -55,6 +58,13 @@ def _brush(brush):
     if brush.style() == Qt.NoBrush:
         return brush
     return pg.mkBrush(high_contrast(brush.color(), min_alpha=220))
+
+
+def axis_room(font: QFont) -> tuple[int, int]:
+    """(left axis width, bottom axis height) in px that hold tick labels ("2·10⁻⁴", "0.25") and the axis
+    title in `font`: what an axis of a fixed size needs (its tick marks and gaps included)."""
+    metrics = QFontMetrics(font)
+    return metrics.horizontalAdvance("2·10⁻⁴") + metrics.height() + 16, 2 * metrics.height() + 14
 
 
 def plot_items(window) -> list:
@@ -81,16 +91,24 @@ class Restyler:
             for name in ("left", "bottom"):
                 axis = plot.getAxis(name)
                 if axis not in self._saved:
-                    pen, text_pen = axis.pen(), axis.textPen()
-                    self._saved[axis] = lambda a=axis, p=pen, t=text_pen: (a.setPen(p), a.setTextPen(t))
-                    axis.setPen(pg.mkPen("k", width=AXIS_WIDTH))
-                    axis.setTextPen(pg.mkPen("k"))
+                    self._style_axis(axis, name, font)
             for item in plot.items:
                 label = getattr(item, "label", None)
                 if isinstance(item, pg.InfiniteLine) and label is not None and item not in self._saved:
                     old = label.textItem.font()
                     self._saved[item] = lambda t=label, f=old: t.setFont(f)
                     label.setFont(font)
+
+    def _style_axis(self, axis, name: str, font: QFont) -> None:
+        """Black and thicker; an axis of a fixed size (the curve plots') made as large as its text needs."""
+        pen, text_pen = axis.pen(), axis.textPen()
+        fixed = axis.fixedWidth if name == "left" else axis.fixedHeight
+        resize = axis.setWidth if name == "left" else axis.setHeight
+        self._saved[axis] = lambda a=axis, p=pen, t=text_pen, f=fixed, r=resize: (a.setPen(p), a.setTextPen(t), r(f))
+        axis.setPen(pg.mkPen("k", width=AXIS_WIDTH))
+        axis.setTextPen(pg.mkPen("k"))
+        if fixed is not None:
+            resize(max(fixed, axis_room(font)[0 if name == "left" else 1]))
 
     def _style_data(self, item) -> None:
         if isinstance(item, pg.PlotDataItem):

@@ -14,12 +14,14 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from engine.analysis.decision_grid import fill_extent
 from engine.analysis.unit_maps import map_range, unit_maps
 from engine.core.network import Network
 
 from ..designer.items import NEGATIVE, POSITIVE
 from ..designer.maps import LUT, scale_text
 from ..palette import class_colour
+from ..plots.decision import aspect_ratio
 from .unit_maps import grid_for
 
 RESOLUTION = 120
@@ -36,6 +38,9 @@ class UnitMapWindow(QWidget):
         self.rect = None
         self._drawn = None
         self.input_names: list[str] = []  # y^(0) by name: x1, x2 (or the data's), then derived features
+        self.data = None
+        self._last = None  # (network, θ) last drawn: drawn again on a refitted grid
+        self._fitted_shape: tuple[int, int] | None = None
         layout = QVBoxLayout(self)
         self.caption = QLabel()
         self.caption.setWordWrap(True)
@@ -52,17 +57,23 @@ class UnitMapWindow(QWidget):
         self.points.setZValue(1)
         self.plot.addItem(self.points)
         layout.addWidget(self.plot, 1)
+        self.plot.getViewBox().sigResized.connect(lambda *_: self._fit())
 
     def set_data(self, data) -> None:
         """A new run's prepared data: the plane (None: no maps for it, the window closes)."""
+        self.data = data
         self.grid = grid_for(data, RESOLUTION)
-        self._drawn = None
+        self._drawn = self._last = None
         if self.grid is None:
             self.hide()
             return
         lo = data.inverse_transform(np.array([[self.grid.x_range[0], self.grid.y_range[0]]]))[0]
         hi = data.inverse_transform(np.array([[self.grid.x_range[1], self.grid.y_range[1]]]))[0]
+        self._extent, self._ratio = (lo, hi), aspect_ratio(hi - lo)  # the data's, as the decision view's
+        self.plot.setAspectLocked(True, ratio=self._ratio)
         self.rect = QRectF(lo[0], lo[1], hi[0] - lo[0], hi[1] - lo[1])
+        self._fitted_shape = None
+        self._fit()
         raw = data.inverse_transform(data.X_train)[:, :2]
         labels = data.labels_train
         brushes = ([pg.mkBrush(class_colour(int(c))) for c in labels] if labels is not None
@@ -72,6 +83,23 @@ class UnitMapWindow(QWidget):
         self.input_names = names
         self.plot.setLabel("bottom", names[0])
         self.plot.setLabel("left", names[1] if len(names) > 1 else "x2")
+
+    def _fit(self) -> None:
+        """The grid widened to the plot's shape (the data's aspect ratio kept): the map covers the whole
+        plot, no white bands; again after each resize, the shown map redrawn."""
+        vb = self.plot.getViewBox()
+        shape = (round(vb.width()), round(vb.height()))
+        if self.data is None or self.grid is None or min(shape) < 50 or shape == self._fitted_shape:
+            return
+        self._fitted_shape = shape
+        lo, hi = fill_extent(*self._extent, vb.width(), vb.height(), self._ratio)
+        mean, std = np.asarray(self.data.mean)[:2], np.asarray(self.data.std)[:2]
+        self.grid = grid_for(self.data, RESOLUTION, ((lo - mean) / std, (hi - mean) / std))
+        self.rect = QRectF(lo[0], lo[1], hi[0] - lo[0], hi[1] - lo[1])
+        self.plot.setRange(xRange=(lo[0], hi[0]), yRange=(lo[1], hi[1]), padding=0)
+        self._drawn = None
+        if self._last is not None:
+            self.draw(*self._last)
 
     def show_unit(self, k: int, j: int, over: QWidget | None = None) -> None:
         """Show unit j of layer k (engine indices), sized and placed as `over` (the decision view)."""
@@ -94,6 +122,7 @@ class UnitMapWindow(QWidget):
             return False
         if self.grid.points.shape[1] != network.sizes[0]:
             return False
+        self._last = (network, parameters)
         if k == 0:
             return self._draw_input(j)
         if parameters is None or parameters.shape != (network.layout.size,):
@@ -116,7 +145,7 @@ class UnitMapWindow(QWidget):
     def _draw_input(self, j: int) -> bool:
         """Input j over the plane: x1, x2 as the network sees them (standardised), or a derived feature of
         them (x1·x2's saddle), on its own symmetric scale as its thumbnail."""
-        if self._drawn == ("input", j):
+        if isinstance(self._drawn, tuple) and self._drawn == ("input", j):  # (else: θ, an array)
             return False
         self._drawn = ("input", j)
         G = self.grid.resolution

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 
 from engine import Network
 from engine.analysis.contour import contour_segments
-from engine.analysis.decision_grid import DecisionGrid
+from engine.analysis.decision_grid import DecisionGrid, fill_extent
 from engine.data import features
 from workbench.palette import CLASS_COLOURS
 
@@ -122,14 +122,7 @@ class DecisionView(QWidget):
         vb = self.plot.getViewBox()
         if vb.width() < 50 or vb.height() < 50:
             return lo, hi
-        extent = hi - lo
-        want = vb.width() / vb.height() / ratio  # x extent / y extent that fills the view
-        centre = (lo + hi) / 2
-        if extent[0] / extent[1] < want:
-            extent = np.array([extent[1] * want, extent[1]])
-        else:
-            extent = np.array([extent[0], extent[0] / want])
-        return centre - extent / 2, centre + extent / 2
+        return fill_extent(lo, hi, vb.width(), vb.height(), ratio)
 
     def _setup_grid(self, run, X_train, X_test) -> None:
         data = self._data
