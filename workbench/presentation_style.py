@@ -9,7 +9,8 @@ presentation mode puts back exactly what was there:
   thicker and their fills high-contrast;
 - axes: black, thicker lines and tick marks; those of a fixed size (the curve plots') as large as
   their text needs (`axis_room`), so ticks and titles in the presentation font are not cut;
-- setting-change labels on the loss plot: the presentation font.
+- setting-change labels on the loss plot: the presentation font;
+- every plot: room for half a line of the larger text at its top and right edges (`edge_margins`).
 
 `KeyLegend` is the small card of the lecture keys (Space, →, Shift+→, Ctrl+M, F5) that fades out.
 """
@@ -17,12 +18,13 @@ presentation mode puts back exactly what was there:
 from __future__ import annotations
 
 import pyqtgraph as pg
-from PySide6.QtCore import QEasingCurve, QPropertyAnimation, Qt, QTimer
+from PySide6.QtCore import QEasingCurve, QEvent, QPropertyAnimation, Qt, QTimer
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QGraphicsOpacityEffect, QLabel, QWidget
 
 from .designer.panel import MAPS_KEY
 from .palette import high_contrast
+from .plots.axes import edge_margins
 
 #: how much thicker the plot lines are
 LINE_SCALE = 2.0
@@ -35,8 +37,12 @@ AXIS_WIDTH = 2
 #: the key legend: shown this long (ms), then faded out over FADE_MS
 LEGEND_MS = 4000
 FADE_MS = 1200
-KEYS_TEXT = (f"Space  run / pause     →  one step     Shift+→  one phase     {MAPS_KEY}  unit maps     "
-             "F5  leave presentation")
+#: the lecture keys and what they do
+KEYS = (("Space", "run / pause"), ("→", "one step"), ("Shift+→", "one phase"), (MAPS_KEY, "unit maps"),
+        ("F5", "leave presentation"))
+KEYS_TEXT = "     ".join(f"{key}  {what}" for key, what in KEYS)
+#: the card's padding (px) and its least distance from the parent's edges
+CARD_PADDING, CARD_EDGE = (16, 8), 16
 
 
 def _pen(pen, scale: float = LINE_SCALE):
@@ -85,6 +91,10 @@ class Restyler:
     def apply(self, plots, font: QFont) -> None:
         """Style every item of `plots` not styled yet (items added later: call again)."""
         for plot in plots:
+            if plot.layout not in self._saved:
+                margins = plot.layout.getContentsMargins()
+                self._saved[plot.layout] = lambda lay=plot.layout, m=margins: lay.setContentsMargins(*m)
+                plot.layout.setContentsMargins(*edge_margins(font))
             for item in plot.listDataItems():
                 if item not in self._saved:
                     self._style_data(item)
@@ -141,14 +151,20 @@ class Restyler:
 
 
 class KeyLegend(QLabel):
-    """The lecture keys on a dark card at the bottom of `parent`, fading out after LEGEND_MS."""
+    """The lecture keys on a dark card at the bottom of `parent`, fading out after LEGEND_MS; on a narrow
+    parent the card wraps between keys (never one cut off at the edge)."""
 
     def __init__(self, parent: QWidget):
-        super().__init__(KEYS_TEXT, parent)
+        # a key and what it does stay on one line; the card may wrap between them
+        pairs = [f"<b>{key}</b>&nbsp;&nbsp;{what.replace(' ', '&nbsp;')}" for key, what in KEYS]
+        super().__init__("&nbsp;&nbsp;&nbsp;&nbsp; ".join(pairs), parent)
         self.setObjectName("PresentationKeys")
+        self.setTextFormat(Qt.RichText)
+        self.setWordWrap(True)
+        self.setAlignment(Qt.AlignCenter)
+        self.setContentsMargins(CARD_PADDING[0], CARD_PADDING[1], CARD_PADDING[0], CARD_PADDING[1])
         self.setAttribute(Qt.WA_TransparentForMouseEvents)
-        self.setStyleSheet("#PresentationKeys { background: rgba(20, 20, 20, 215); color: white;"
-                           " border-radius: 8px; padding: 8px 16px; }")
+        self.setStyleSheet("#PresentationKeys { background: rgba(20, 20, 20, 215); color: white; border-radius: 8px; }")
         self.effect = QGraphicsOpacityEffect(self)
         self.setGraphicsEffect(self.effect)
         self.fade = QPropertyAnimation(self.effect, b"opacity", self)
@@ -156,19 +172,30 @@ class KeyLegend(QLabel):
         self.fade.finished.connect(self.hide)
         self.timer = QTimer(self, singleShot=True)
         self.timer.timeout.connect(self._fade_out)
+        parent.installEventFilter(self)
         self.hide()
 
     def show_for_a_while(self) -> None:
-        """Show at full opacity, bottom centre of the parent; fade out after LEGEND_MS."""
+        """Show at full opacity, bottom centre of the parent (inside it); fade out after LEGEND_MS."""
         self.fade.stop()
         self.effect.setOpacity(1.0)
         self.setFont(self.parentWidget().font())
-        self.adjustSize()
-        parent = self.parentWidget()
-        self.move(max(0, (parent.width() - self.width()) // 2), max(0, parent.height() - self.height() - 24))
+        self._place()
         self.show()
         self.raise_()
         self.timer.start(LEGEND_MS)
+
+    def _place(self) -> None:
+        parent = self.parentWidget()
+        natural = QFontMetrics(self.font()).horizontalAdvance(KEYS_TEXT) * 1.08 + 2 * CARD_PADDING[0] + 8  # bold keys
+        width = int(max(80, min(natural, parent.width() - 2 * CARD_EDGE)))
+        self.setFixedSize(width, self.heightForWidth(width))
+        self.move(max(0, (parent.width() - self.width()) // 2), max(0, parent.height() - self.height() - 24))
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt override
+        if obj is self.parentWidget() and event.type() == QEvent.Resize and self.isVisible():
+            self._place()  # the parent settles into the full-screen layout after the card is shown
+        return False
 
     def _fade_out(self) -> None:
         self.fade.setDuration(FADE_MS)

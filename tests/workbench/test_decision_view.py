@@ -81,18 +81,22 @@ def test_decision_grid_covers_the_whole_view_after_a_resize(qtbot):
     view.update_parameters(run.network.parameters.copy())
     vb = view.plot.getViewBox()
     data = run.data
-    for width, height in ((780, 300), (360, 760), (700, 520)):  # within the 800×800 offscreen screen
-        view.resize(width, height)
-        qtbot.waitUntil(lambda w=width, h=height: abs(view.width() - max(w, view.minimumSizeHint().width())) <= 1
-                        and view._fitted_shape == (round(vb.width()), round(vb.height())))
+    def covered():  # the image reaches every edge of the visible view box
         (x0, x1), (y0, y1) = vb.viewRange()
         rect = view.image.mapRectToView(view.image.boundingRect())
         tol = 1e-6 * (x1 - x0)
-        assert rect.left() <= x0 + tol and rect.right() >= x1 - tol, (width, height)
-        assert rect.top() <= y0 + tol and rect.bottom() >= y1 - tol, (width, height)
+        return (rect.left() <= x0 + tol and rect.right() >= x1 - tol and rect.top() <= y0 + tol
+                and rect.bottom() >= y1 - tol)
+
+    for width, height in ((780, 300), (360, 760), (700, 520)):  # within the 800×800 offscreen screen
+        view.resize(width, height)
+        qtbot.waitUntil(lambda w=width, h=height: abs(view.width() - max(w, view.minimumSizeHint().width())) <= 1
+                        and abs(view.height() - h) <= 1)
+        qtbot.waitUntil(covered, timeout=3000)
         sx, sy = vb.viewPixelSize()
         assert abs(sx / sy - 1) < 1e-6  # the spirals stay round
         # the grid the network is evaluated on is the image's rectangle (standardised units)
+        rect = view.image.mapRectToView(view.image.boundingRect())
         lo = data.inverse_transform(np.array([[view._grid.x_range[0], view._grid.y_range[0]]]))[0]
         assert abs(lo[0] - rect.left()) < 1e-5 and abs(lo[1] - rect.top()) < 1e-5
         expected = view._grid.evaluate(run.network)[:, :, 0]

@@ -190,9 +190,10 @@ def test_loss_axis_title_is_never_cut_off(qtbot):
             axis.setLabel(axis.labelText, **{"font-size": font})  # as presentation mode does
         view.resize(420, height)
         qtbot.waitUntil(lambda h=height: abs(view.height() - h) <= 1 and abs(axis.size().height() - h) < 120)
-        text = axis.label.toPlainText().strip()
-        assert text in axis.titles and axis.label.boundingRect().width() <= axis.size().height(), (height, font)
+        text = " ".join(axis.label.toPlainText().split())  # HTML folds the double space
+        assert text in [" ".join(t.split()) for t in axis.titles], (height, font)
+        assert axis.label.boundingRect().width() <= axis.size().height(), (height, font)
         if height == 700 and font is None:
-            assert text == "loss  (1/T) Σ Div(y, d)"
+            assert text == "loss (1/T) Σ Div(y, d)"
         if height == 170:
-            assert text != "loss  (1/T) Σ Div(y, d)"
+            assert text != "loss (1/T) Σ Div(y, d)"

@@ -1,9 +1,10 @@
-"""Axes of the curve plots: log-scale tick labels in one style, and a title that fits the axis."""
+"""Axes of the curve plots: log-scale tick labels in one style, a title that fits the axis, room at the edges."""
 
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtGui import QFont, QFontMetrics
 
 SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 #: decades labelled as plain decimals when every label of the axis lies within them
@@ -69,3 +70,10 @@ class SparseLogAxis(pg.AxisItem):
         elif self.titles and self.label is not None:
             self.label.setHtml(self.labelString())  # measuring replaced the label's text
         super().resizeEvent(ev)
+
+
+def edge_margins(font: QFont) -> tuple[int, int, int, int]:
+    """(left, top, right, bottom) px around a plot's layout for tick labels in `font`: half a line above and
+    to the right, so the top tick label (accuracy's 1.0) and the last one along x are not cut at the edge."""
+    half = QFontMetrics(font).height() // 2
+    return 1, half + 2, half + 4, 1

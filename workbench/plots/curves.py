@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLa
 from engine.training.history import EVALUATION_FIELDS, ITERATION_FIELDS, Series
 
 from . import CLASS_COLOURS
-from .axes import SparseLogAxis, log_tick_labels  # noqa: F401 - both importable from here as before
+from .axes import SparseLogAxis, edge_margins, log_tick_labels  # noqa: F401 - both importable from here as before
 from .legend import BELOW, legend_outside
 
 #: gradient norms below this are drawn at it (a zero would be a gap on a log axis)
@@ -187,6 +187,7 @@ class CurveView(QWidget):
         # re-layout the plot after each paint (and paint it a second time)
         self.plot.getAxis("left").setWidth(62)
         self.plot.getAxis("bottom").setHeight(38)
+        self.plot.layout.setContentsMargins(*edge_margins(self.font()))
         legend_outside(self.plot, BELOW, self.legend_columns)  # below the axis: never over the curves
         self.plot.getAxis("left").enableAutoSIPrefix(False)
         self.plot.getAxis("bottom").enableAutoSIPrefix(False)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import QSizePolicy
 
 #: layout cells of a PlotItem: (row, column); the view box is (2, 1), the bottom axis (3, 1)
@@ -34,7 +33,8 @@ def legend_outside(plot: pg.PlotItem, where=BELOW, columns: int = 1) -> pg.Legen
     plot.layout.setAlignment(legend, Qt.AlignTop | Qt.AlignLeft)
     plot.legend = legend
     if where == BELOW:
-        plot.geometryChanged.connect(lambda: fit_columns(legend, _room(plot), columns))
+        legend.fit = lambda: fit_columns(legend, _room(plot), columns)  # also after a new font (presentation)
+        plot.geometryChanged.connect(legend.fit)
     return legend
 
 
@@ -46,9 +46,9 @@ def _room(plot: pg.PlotItem) -> float:
 
 def fit_columns(legend: pg.LegendItem, width: float, most: int) -> None:
     """As many columns (at most `most`, at least 1) as the widest entry allows in `width` px."""
-    # the text's own width (a LabelItem's rect stretches with its layout cell)
-    entries = [sample.boundingRect().width() + QFontMetricsF(label.item.font()).horizontalAdvance(label.item.toPlainText())
-               + 16 for sample, label in legend.items]
+    # the text's own width as drawn (a LabelItem's rect stretches with its layout cell; its item's font
+    # is not the size its HTML asks for, e.g. presentation mode's)
+    entries = [sample.boundingRect().width() + label.item.boundingRect().width() + 16 for sample, label in legend.items]
     if not entries:
         return
     fit = max(1, min(most, int(width // max(entries))))
