@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import pyqtgraph as pg
 from PySide6.QtCore import QEasingCurve, QEvent, QPropertyAnimation, Qt, QTimer
-from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtGui import QFont, QFontInfo, QFontMetrics
 from PySide6.QtWidgets import QGraphicsOpacityEffect, QLabel, QWidget
 
 from .designer.panel import MAPS_KEY
@@ -34,6 +34,8 @@ MARKER_SCALE = 1.6
 BAND_ALPHA = 110
 #: the axes' line width in presentation mode
 AXIS_WIDTH = 2
+#: the text size (px) the plots' tick spacing is made for (Qt's 9 pt at 96 dpi)
+BASE_PIXELS = 12
 #: the key legend: shown this long (ms), then faded out over FADE_MS
 LEGEND_MS = 4000
 FADE_MS = 1200
@@ -41,6 +43,7 @@ FADE_MS = 1200
 KEYS = (("Space", "run / pause"), ("→", "one step"), ("Shift+→", "one phase"), (MAPS_KEY, "unit maps"),
         ("F5", "leave presentation"))
 KEYS_TEXT = "     ".join(f"{key}  {what}" for key, what in KEYS)
+SEPARATOR = "&nbsp;" * 5
 #: the card's padding (px) and its least distance from the parent's edges
 CARD_PADDING, CARD_EDGE = (16, 8), 16
 
@@ -111,12 +114,15 @@ class Restyler:
 
     def _style_axis(self, axis, name: str, font: QFont) -> None:
         """Black and thicker; an axis of a fixed size (the curve plots') made as large as its text needs."""
-        pen, text_pen = axis.pen(), axis.textPen()
+        pen, text_pen, density = axis.pen(), axis.textPen(), axis._tickDensity
         fixed = axis.fixedWidth if name == "left" else axis.fixedHeight
         resize = axis.setWidth if name == "left" else axis.setHeight
-        self._saved[axis] = lambda a=axis, p=pen, t=text_pen, f=fixed, r=resize: (a.setPen(p), a.setTextPen(t), r(f))
+        self._saved[axis] = lambda a=axis, p=pen, t=text_pen, f=fixed, r=resize, d=density: (
+            a.setPen(p), a.setTextPen(t), r(f), a.setTickDensity(d))
         axis.setPen(pg.mkPen("k", width=AXIS_WIDTH))
         axis.setTextPen(pg.mkPen("k"))
+        # ticks as far apart as the text is larger: "2000 4000" do not run into one another
+        axis.setTickDensity(density * min(1.0, BASE_PIXELS / max(QFontInfo(font).pixelSize(), 1)))
         if fixed is not None:
             resize(max(fixed, axis_room(font)[0 if name == "left" else 1]))
 
@@ -151,20 +157,18 @@ class Restyler:
 
 
 class KeyLegend(QLabel):
-    """The lecture keys on a dark card at the bottom of `parent`, fading out after LEGEND_MS; on a narrow
-    parent the card wraps between keys (never one cut off at the edge)."""
+    """The lecture keys on a dark card at the bottom of `parent`, fading out after LEGEND_MS; where one row
+    does not fit the parent the card has two (never a key cut off at the edge)."""
 
     def __init__(self, parent: QWidget):
-        # a key and what it does stay on one line; the card may wrap between them
-        pairs = [f"<b>{key}</b>&nbsp;&nbsp;{what.replace(' ', '&nbsp;')}" for key, what in KEYS]
-        super().__init__("&nbsp;&nbsp;&nbsp;&nbsp; ".join(pairs), parent)
+        super().__init__(parent)
         self.setObjectName("PresentationKeys")
         self.setTextFormat(Qt.RichText)
-        self.setWordWrap(True)
         self.setAlignment(Qt.AlignCenter)
         self.setContentsMargins(CARD_PADDING[0], CARD_PADDING[1], CARD_PADDING[0], CARD_PADDING[1])
         self.setAttribute(Qt.WA_TransparentForMouseEvents)
         self.setStyleSheet("#PresentationKeys { background: rgba(20, 20, 20, 215); color: white; border-radius: 8px; }")
+        self._rows([KEYS])
         self.effect = QGraphicsOpacityEffect(self)
         self.setGraphicsEffect(self.effect)
         self.fade = QPropertyAnimation(self.effect, b"opacity", self)
@@ -174,6 +178,16 @@ class KeyLegend(QLabel):
         self.timer.timeout.connect(self._fade_out)
         parent.installEventFilter(self)
         self.hide()
+
+    def _rows(self, rows) -> None:
+        self.setText("<br>".join(SEPARATOR.join(f"<b>{key}</b>&nbsp;&nbsp;{what}" for key, what in row) for row in rows))
+
+    def _row_width(self, row) -> float:
+        bold = QFont(self.font())
+        bold.setBold(True)
+        keys, text = QFontMetrics(bold), QFontMetrics(self.font())
+        return (sum(keys.horizontalAdvance(key) + text.horizontalAdvance(f"  {what}") for key, what in row)
+                + text.horizontalAdvance(" " * 5) * (len(row) - 1) + 2 * CARD_PADDING[0] + 12)
 
     def show_for_a_while(self) -> None:
         """Show at full opacity, bottom centre of the parent (inside it); fade out after LEGEND_MS."""
@@ -187,13 +201,20 @@ class KeyLegend(QLabel):
 
     def _place(self) -> None:
         parent = self.parentWidget()
-        natural = QFontMetrics(self.font()).horizontalAdvance(KEYS_TEXT) * 1.08 + 2 * CARD_PADDING[0] + 8  # bold keys
-        width = int(max(80, min(natural, parent.width() - 2 * CARD_EDGE)))
-        self.setFixedSize(width, self.heightForWidth(width))
+        room = parent.width() - 2 * CARD_EDGE
+        for count in range(1, len(KEYS) + 1):  # the fewest rows that fit
+            per = -(-len(KEYS) // count)
+            rows = [KEYS[i:i + per] for i in range(0, len(KEYS), per)]
+            if max(self._row_width(r) for r in rows) <= room:
+                break
+        self._rows(rows)
+        width = int(max(80, min(room, max(self._row_width(r) for r in rows))))
+        height = len(rows) * QFontMetrics(self.font()).lineSpacing() + 2 * CARD_PADDING[1] + 6
+        self.setFixedSize(width, height)
         self.move(max(0, (parent.width() - self.width()) // 2), max(0, parent.height() - self.height() - 24))
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt override
-        if obj is self.parentWidget() and event.type() == QEvent.Resize and self.isVisible():
+        if obj is self.parentWidget() and event.type() == QEvent.Resize:
             self._place()  # the parent settles into the full-screen layout after the card is shown
         return False
 

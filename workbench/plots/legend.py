@@ -39,9 +39,12 @@ def legend_outside(plot: pg.PlotItem, where=BELOW, columns: int = 1) -> pg.Legen
 
 
 def _room(plot: pg.PlotItem) -> float:
-    """The width the plot really has: its own, or less where its view is narrower (a squeezed dock)."""
+    """The width the legend really has: from the plot's left axis (its cell starts there) to the plot's
+    right edge, or less where the plot's view is narrower (a squeezed dock)."""
     views = plot.scene().views() if plot.scene() is not None else []
-    return min([plot.geometry().width()] + [v.viewport().width() for v in views])
+    axis = plot.getAxis("left")
+    return min([plot.geometry().width()] + [v.viewport().width() for v in views]) - \
+        (axis.geometry().right() if axis.isVisible() else 0)
 
 
 def fit_columns(legend: pg.LegendItem, width: float, most: int) -> None:
