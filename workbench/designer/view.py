@@ -332,6 +332,7 @@ class NetworkView(EditingActions, UnitMapsMixin, QGraphicsView):
                 scene.addItem(back)
         self._ghosts = [] if not self._input_slots else add_feature_items(
             self, self._input_slots, self._slot_ys, self._xs[0], r, label_font)
+        self._circles = circles  # every unit's item kept wrapped (an input's, too: a click walks up to it)
         self.map_items = UnitMapItems(circles, r, {n: c for _, n, c in self._ghosts}) if self.maps_active else None
         if self.map_items is not None:
             self.map_items.show(self.unit_maps, net.sizes)
