@@ -243,3 +243,18 @@ def test_unit_maps_toggle_has_a_key_of_its_own_in_its_tip_and_the_view_menu(qtbo
     assert view.map_items is None and not action.isChecked()
     qtbot.keyClick(window.decision.plot_widget, Qt.Key_M, Qt.ControlModifier)  # from anywhere in the window
     qtbot.waitUntil(lambda: view.maps_active)
+
+
+def test_clicking_an_input_unit_keeps_every_unit_map_alive(qtbot, panel, run):
+    import gc
+
+    import shiboken6
+
+    view = panel.view
+    view.set_maps(available=True)
+    view.show_unit_maps(_payload(run))
+    for j in (0, 1):  # the click walks from the map up to the input's circle: a fresh wrapper of it
+        QTest.mouseClick(view.viewport(), Qt.LeftButton, Qt.NoModifier, view.mapFromScene(view.unit_pos(0, j)))
+        gc.collect()
+    assert all(shiboken6.isValid(item) for item in view.map_items.items.values())
+    assert view.show_unit_maps(_payload(run))  # the next frame paints them (no "already deleted")
