@@ -218,7 +218,7 @@ def test_presentation_nothing_is_cut_at_the_edges(qtbot, window):
     card, room = keys.geometry(), keys.parentWidget().rect()
     hint = keys.sizeHint()  # what its rows need
     assert room.contains(card) and hint.width() <= keys.width() + 1 and hint.height() <= keys.height() + 1
-    qtbot.waitUntil(lambda: w.docks["LossDock"].width() > 200)
+    qtbot.waitUntil(lambda: w.geometry() == w.screen().geometry())  # the full-screen layout
     for name in ("loss", "decision"):
         item = w.plot_views()[name].plot_widget.getPlotItem()
         widget = w.plot_views()[name].plot_widget

@@ -64,10 +64,9 @@ class DecisionView(QWidget):
         self.show_test.setToolTip("Show the held-out test examples (hollow triangles)")
         self.show_test.toggled.connect(self._toggle_test)
         self.caption = QLabel("")
-        self.caption.setWordWrap(True)  # a narrow view wraps it rather than running it into the check box
         options = QHBoxLayout()
         options.setContentsMargins(4, 0, 4, 0)
-        options.setSpacing(12)
+        options.setSpacing(12)  # the caption never runs into the check box
         options.addWidget(self.caption, 1)
         options.addWidget(self.show_test)
         layout = QVBoxLayout(self)
