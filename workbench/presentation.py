@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFont, QFontInfo
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from .designer.view import set_font_scale
 from .presentation_bar import SlimBar
@@ -143,3 +143,8 @@ class Presentation:
             if legend is not None:
                 for _sample, label in legend.items:
                     label.setText(label.text, size=f"{px}px")
+                if hasattr(legend, "fit"):  # a legend below its plot: its columns for the new text widths
+                    legend.fit()
+        for widget in self.window.findChildren(QWidget):
+            if widget.styleSheet():  # a widget with a style sheet keeps the font it was polished with
+                widget.setStyleSheet(widget.styleSheet())

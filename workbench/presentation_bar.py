@@ -44,6 +44,7 @@ class SlimBar(QToolBar):
         controls.speed.valueChanged.connect(self._follow_speed)
         self.addWidget(self.speed)
         self.speed_label = QLabel(controls.speed_label.text())
+        self.speed_label.setContentsMargins(8, 0, 4, 0)  # not touching the slider's handle
         self.addWidget(self.speed_label)
         self.addSeparator()
         panels = QMenu(self)
@@ -54,6 +55,7 @@ class SlimBar(QToolBar):
         button.setToolTip("Show or hide any panel (the full run controls are here too)")
         button.setPopupMode(QToolButton.InstantPopup)
         button.setMenu(panels)
+        button.setStyleSheet("QToolButton::menu-indicator { image: none; width: 0px; }")  # the ▾ says it
         button.setFocusPolicy(Qt.NoFocus)
         self.addWidget(button)
         self.panels_menu = panels

@@ -7,20 +7,24 @@ presentation mode puts back exactly what was there:
   pale tint, translucent bands made at least 170/255 opaque);
 - markers (the data points, the test curve's dots): MARKER_SCALE × as large, their outlines
   thicker and their fills high-contrast;
-- axes: black, thicker lines and tick marks;
-- setting-change labels on the loss plot: the presentation font.
+- axes: black, thicker lines and tick marks; those of a fixed size (the curve plots') as large as
+  their text needs (`axis_room`), so ticks and titles in the presentation font are not cut;
+- setting-change labels on the loss plot: the presentation font;
+- every plot: room for half a line of the larger text at its top and right edges (`edge_margins`).
 
-`KeyLegend` is the small card of the lecture keys (Space, →, Shift+→, F5) that fades out.
+`KeyLegend` is the small card of the lecture keys (Space, →, Shift+→, Ctrl+M, F5) that fades out.
 """
 
 from __future__ import annotations
 
 import pyqtgraph as pg
-from PySide6.QtCore import QEasingCurve, QPropertyAnimation, Qt, QTimer
-from PySide6.QtGui import QFont
+from PySide6.QtCore import QEasingCurve, QEvent, QPropertyAnimation, Qt, QTimer
+from PySide6.QtGui import QFont, QFontInfo, QFontMetrics
 from PySide6.QtWidgets import QGraphicsOpacityEffect, QLabel, QWidget
 
+from .designer.panel import MAPS_KEY
 from .palette import high_contrast
+from .plots.axes import edge_margins
 
 #: how much thicker the plot lines are
 LINE_SCALE = 2.0
@@ -30,10 +34,18 @@ MARKER_SCALE = 1.6
 BAND_ALPHA = 110
 #: the axes' line width in presentation mode
 AXIS_WIDTH = 2
+#: the text size (px) the plots' tick spacing is made for (Qt's 9 pt at 96 dpi)
+BASE_PIXELS = 12
 #: the key legend: shown this long (ms), then faded out over FADE_MS
 LEGEND_MS = 4000
 FADE_MS = 1200
-KEYS_TEXT = "Space  run / pause     →  one step     Shift+→  one phase     F5  leave presentation"
+#: the lecture keys and what they do
+KEYS = (("Space", "run / pause"), ("→", "one step"), ("Shift+→", "one phase"), (MAPS_KEY, "unit maps"),
+        ("F5", "leave presentation"))
+KEYS_TEXT = "     ".join(f"{key}  {what}" for key, what in KEYS)
+SEPARATOR = "&nbsp;" * 5
+#: the card's padding (px) and its least distance from the parent's edges
+CARD_PADDING, CARD_EDGE = (16, 8), 16
 
 
 def _pen(pen, scale: float = LINE_SCALE):
@@ -57,6 +69,13 @@ def _brush(brush):
     return pg.mkBrush(high_contrast(brush.color(), min_alpha=220))
 
 
+def axis_room(font: QFont) -> tuple[int, int]:
+    """(left axis width, bottom axis height) in px that hold tick labels ("2·10⁻⁴", "0.25") and the axis
+    title in `font`: what an axis of a fixed size needs (its tick marks and gaps included)."""
+    metrics = QFontMetrics(font)
+    return metrics.horizontalAdvance("2·10⁻⁴") + metrics.height() + 16, 2 * metrics.height() + 14
+
+
 def plot_items(window) -> list:
     """The PlotItem of every plot view of the window."""
     return [v.plot_widget.getPlotItem() for v in window.plot_views().values() if hasattr(v, "plot_widget")]
@@ -75,22 +94,37 @@ class Restyler:
     def apply(self, plots, font: QFont) -> None:
         """Style every item of `plots` not styled yet (items added later: call again)."""
         for plot in plots:
+            if plot.layout not in self._saved:
+                margins = plot.layout.getContentsMargins()
+                self._saved[plot.layout] = lambda lay=plot.layout, m=margins: lay.setContentsMargins(*m)
+                plot.layout.setContentsMargins(*edge_margins(font))
             for item in plot.listDataItems():
                 if item not in self._saved:
                     self._style_data(item)
             for name in ("left", "bottom"):
                 axis = plot.getAxis(name)
                 if axis not in self._saved:
-                    pen, text_pen = axis.pen(), axis.textPen()
-                    self._saved[axis] = lambda a=axis, p=pen, t=text_pen: (a.setPen(p), a.setTextPen(t))
-                    axis.setPen(pg.mkPen("k", width=AXIS_WIDTH))
-                    axis.setTextPen(pg.mkPen("k"))
+                    self._style_axis(axis, name, font)
             for item in plot.items:
                 label = getattr(item, "label", None)
                 if isinstance(item, pg.InfiniteLine) and label is not None and item not in self._saved:
                     old = label.textItem.font()
                     self._saved[item] = lambda t=label, f=old: t.setFont(f)
                     label.setFont(font)
+
+    def _style_axis(self, axis, name: str, font: QFont) -> None:
+        """Black and thicker; an axis of a fixed size (the curve plots') made as large as its text needs."""
+        pen, text_pen, density = axis.pen(), axis.textPen(), axis._tickDensity
+        fixed = axis.fixedWidth if name == "left" else axis.fixedHeight
+        resize = axis.setWidth if name == "left" else axis.setHeight
+        self._saved[axis] = lambda a=axis, p=pen, t=text_pen, f=fixed, r=resize, d=density: (
+            a.setPen(p), a.setTextPen(t), r(f), a.setTickDensity(d))
+        axis.setPen(pg.mkPen("k", width=AXIS_WIDTH))
+        axis.setTextPen(pg.mkPen("k"))
+        # ticks as far apart as the text is larger: "2000 4000" do not run into one another
+        axis.setTickDensity(density * min(1.0, BASE_PIXELS / max(QFontInfo(font).pixelSize(), 1)))
+        if fixed is not None:
+            resize(max(fixed, axis_room(font)[0 if name == "left" else 1]))
 
     def _style_data(self, item) -> None:
         if isinstance(item, pg.PlotDataItem):
@@ -123,14 +157,18 @@ class Restyler:
 
 
 class KeyLegend(QLabel):
-    """The lecture keys on a dark card at the bottom of `parent`, fading out after LEGEND_MS."""
+    """The lecture keys on a dark card at the bottom of `parent`, fading out after LEGEND_MS; where one row
+    does not fit the parent the card has two (never a key cut off at the edge)."""
 
     def __init__(self, parent: QWidget):
-        super().__init__(KEYS_TEXT, parent)
+        super().__init__(parent)
         self.setObjectName("PresentationKeys")
+        self.setTextFormat(Qt.RichText)
+        self.setAlignment(Qt.AlignCenter)
+        self.setContentsMargins(CARD_PADDING[0], CARD_PADDING[1], CARD_PADDING[0], CARD_PADDING[1])
         self.setAttribute(Qt.WA_TransparentForMouseEvents)
-        self.setStyleSheet("#PresentationKeys { background: rgba(20, 20, 20, 215); color: white;"
-                           " border-radius: 8px; padding: 8px 16px; }")
+        self.setStyleSheet("#PresentationKeys { background: rgba(20, 20, 20, 215); color: white; border-radius: 8px; }")
+        self._rows([KEYS])
         self.effect = QGraphicsOpacityEffect(self)
         self.setGraphicsEffect(self.effect)
         self.fade = QPropertyAnimation(self.effect, b"opacity", self)
@@ -138,19 +176,47 @@ class KeyLegend(QLabel):
         self.fade.finished.connect(self.hide)
         self.timer = QTimer(self, singleShot=True)
         self.timer.timeout.connect(self._fade_out)
+        parent.installEventFilter(self)
         self.hide()
 
+    def _rows(self, rows) -> None:
+        self.setText("<br>".join(SEPARATOR.join(f"<b>{key}</b>&nbsp;&nbsp;{what}" for key, what in row) for row in rows))
+
+    def _row_width(self, row) -> float:
+        bold = QFont(self.font())
+        bold.setBold(True)
+        keys, text = QFontMetrics(bold), QFontMetrics(self.font())
+        return (sum(keys.horizontalAdvance(key) + text.horizontalAdvance(f"  {what}") for key, what in row)
+                + text.horizontalAdvance(" " * 5) * (len(row) - 1) + 2 * CARD_PADDING[0] + 12)
+
     def show_for_a_while(self) -> None:
-        """Show at full opacity, bottom centre of the parent; fade out after LEGEND_MS."""
+        """Show at full opacity, bottom centre of the parent (inside it); fade out after LEGEND_MS."""
         self.fade.stop()
         self.effect.setOpacity(1.0)
         self.setFont(self.parentWidget().font())
-        self.adjustSize()
-        parent = self.parentWidget()
-        self.move(max(0, (parent.width() - self.width()) // 2), max(0, parent.height() - self.height() - 24))
+        self._place()
         self.show()
         self.raise_()
         self.timer.start(LEGEND_MS)
+
+    def _place(self) -> None:
+        parent = self.parentWidget()
+        room = parent.width() - 2 * CARD_EDGE
+        for count in range(1, len(KEYS) + 1):  # the fewest rows that fit
+            per = -(-len(KEYS) // count)
+            rows = [KEYS[i:i + per] for i in range(0, len(KEYS), per)]
+            if max(self._row_width(r) for r in rows) <= room:
+                break
+        self._rows(rows)
+        width = int(max(80, min(room, max(self._row_width(r) for r in rows))))
+        height = len(rows) * QFontMetrics(self.font()).lineSpacing() + 2 * CARD_PADDING[1] + 6
+        self.setFixedSize(width, height)
+        self.move(max(0, (parent.width() - self.width()) // 2), max(0, parent.height() - self.height() - 24))
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt override
+        if obj is self.parentWidget() and event.type() == QEvent.Resize:
+            self._place()  # the parent settles into the full-screen layout after the card is shown
+        return False
 
     def _fade_out(self) -> None:
         self.fade.setDuration(FADE_MS)

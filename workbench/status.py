@@ -19,6 +19,7 @@ def build_labels(status_bar) -> dict[str, QLabel]:
         label = QLabel()
         label.setToolTip(tip)
         label.setMinimumWidth(90)
+        label.setContentsMargins(6, 0, 6, 0)  # "loss 0.0153" and "accuracy 97 %" do not run together
         status_bar.addPermanentWidget(label)
         labels[key] = label
     return labels

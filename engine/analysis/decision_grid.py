@@ -50,3 +50,17 @@ class DecisionGrid:
 def decision_grid(network: Network, x_range, y_range, resolution: int = 200, **kwargs) -> DecisionGrid:
     """A DecisionGrid sized for `network`'s inputs."""
     return DecisionGrid(network.sizes[0], x_range, y_range, resolution, **kwargs)
+
+
+def fill_extent(lo, hi, width: float, height: float, ratio: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+    """The rectangle lo..hi (x, y) widened along one axis, about its centre, to the shape of a view
+    `width` × `height` px drawn at `ratio` = (px per unit of x) / (px per unit of y): a grid over it
+    covers the whole view with the aspect ratio kept (no blank bands beside the picture)."""
+    lo, hi = np.asarray(lo, np.float64), np.asarray(hi, np.float64)
+    extent, centre = hi - lo, (lo + hi) / 2
+    want = width / height / ratio  # x extent / y extent that fills the view
+    if extent[0] / extent[1] < want:
+        extent = np.array([extent[1] * want, extent[1]])
+    else:
+        extent = np.array([extent[0], extent[0] / want])
+    return centre - extent / 2, centre + extent / 2

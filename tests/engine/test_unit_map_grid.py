@@ -31,3 +31,16 @@ def test_unit_map_rows_are_y_and_columns_x():
     np.testing.assert_allclose(first[0, :, 0], np.linspace(-1, 1, 4), rtol=1e-6)
     np.testing.assert_allclose(first[:, 0, 1], np.linspace(-2, 2, 4), rtol=1e-6)
     assert map_range("identity", first) == (-2.0, 2.0) and map_range("sigmoid", first) == (0.0, 1.0)
+
+
+def test_decision_fill_extent_widens_one_axis_to_the_view_shape():
+    from engine.analysis.decision_grid import fill_extent
+
+    lo, hi = fill_extent((0.0, -1.0), (2.0, 1.0), 400, 100)  # a wide view: x is widened, y kept
+    np.testing.assert_allclose(lo, (-3.0, -1.0))
+    np.testing.assert_allclose(hi, (5.0, 1.0))
+    lo, hi = fill_extent((0.0, -1.0), (2.0, 1.0), 100, 400)  # a tall one: y is widened
+    np.testing.assert_allclose(lo, (0.0, -4.0))
+    np.testing.assert_allclose(hi, (2.0, 4.0))
+    lo, hi = fill_extent((0.0, 0.0), (1.0, 100.0), 300, 300, ratio=100.0)  # mm against g: a square picture
+    np.testing.assert_allclose(hi - lo, (1.0, 100.0))

@@ -64,3 +64,40 @@ def test_log_axes_label_only_one_two_five_per_decade():
     assert [bool(t) for t in labels] == [True, False, True, False, True, False, True, False]
     narrow = list(np.log10([0.3, 0.4]))  # no 1, 2 or 5 in range: keep every label
     assert all(axis.logTickStrings(narrow, 1.0, 0.1))
+
+
+def test_decision_grid_covers_the_whole_view_after_a_resize(qtbot):
+    """No white bands: after each resize the image of y^(N) is refitted to the view box (data's aspect kept)."""
+    from engine.run import build
+    from workbench.plots.decision import DecisionView
+
+    run = build(default_experiment())
+    view = DecisionView()
+    qtbot.addWidget(view)
+    view.resize(400, 400)
+    view.show()
+    qtbot.waitExposed(view)
+    view.set_run(run)
+    view.update_parameters(run.network.parameters.copy())
+    vb = view.plot.getViewBox()
+    data = run.data
+    def covered():  # the image reaches every edge of the visible view box
+        (x0, x1), (y0, y1) = vb.viewRange()
+        rect = view.image.mapRectToView(view.image.boundingRect())
+        tol = 1e-6 * (x1 - x0)
+        return (rect.left() <= x0 + tol and rect.right() >= x1 - tol and rect.top() <= y0 + tol
+                and rect.bottom() >= y1 - tol)
+
+    for width, height in ((780, 300), (360, 760), (700, 520)):  # within the 800×800 offscreen screen
+        view.resize(width, height)
+        qtbot.waitUntil(lambda w=width, h=height: abs(view.width() - max(w, view.minimumSizeHint().width())) <= 1
+                        and abs(view.height() - h) <= 1)
+        qtbot.waitUntil(covered, timeout=3000)
+        sx, sy = vb.viewPixelSize()
+        assert abs(sx / sy - 1) < 1e-6  # the spirals stay round
+        # the grid the network is evaluated on is the image's rectangle (standardised units)
+        rect = view.image.mapRectToView(view.image.boundingRect())
+        lo = data.inverse_transform(np.array([[view._grid.x_range[0], view._grid.y_range[0]]]))[0]
+        assert abs(lo[0] - rect.left()) < 1e-5 and abs(lo[1] - rect.top()) < 1e-5
+        expected = view._grid.evaluate(run.network)[:, :, 0]
+        assert np.allclose(view.image.image, expected, atol=1e-6)  # redrawn on the refitted grid

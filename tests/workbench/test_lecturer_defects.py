@@ -177,3 +177,23 @@ def test_sample_caption_counts_iterations_as_the_status_bar(qtbot, window):
     qtbot.waitUntil(lambda: "in progress" in weight.sample_label.text())
     assert f"iteration {snap.iteration};" in weight.sample_label.text()
     assert w.status_labels["iteration"].text() == f"iteration {snap.iteration}"
+
+
+def test_loss_axis_title_is_never_cut_off(qtbot):
+    """A short loss plot (1280×720) shows the title that fits along its axis; a tall one the formula."""
+    view = LossView(History())
+    qtbot.addWidget(view)
+    axis = view.plot.getAxis("left")
+    view.show()
+    for height, font in ((700, None), (170, None), (700, "27px"), (260, "27px")):
+        if font:
+            axis.setLabel(axis.labelText, **{"font-size": font})  # as presentation mode does
+        view.resize(420, height)
+        qtbot.waitUntil(lambda h=height: abs(view.height() - h) <= 1 and abs(axis.size().height() - h) < 120)
+        text = " ".join(axis.label.toPlainText().split())  # HTML folds the double space
+        assert text in [" ".join(t.split()) for t in axis.titles], (height, font)
+        assert axis.label.boundingRect().width() <= axis.size().height(), (height, font)
+        if height == 700 and font is None:
+            assert text == "loss (1/T) Σ Div(y, d)"
+        if height == 170:
+            assert text != "loss (1/T) Σ Div(y, d)"

@@ -202,3 +202,36 @@ def test_presentation_leaving_restores_the_layout_exactly(qtbot, window):
         qtbot.waitUntil(lambda: w.saveState(LAYOUT_VERSION) == state, timeout=3000)
         qtbot.waitUntil(lambda: w.geometry() == geometry, timeout=3000)
         assert {n: (d.isVisible(), d.geometry()) for n, d in w.docks.items()} == docks
+
+
+def test_presentation_nothing_is_cut_at_the_edges(qtbot, window):
+    """Styled labels follow the font; the key card stays inside; legends, ticks and titles fit their plots."""
+    from PySide6.QtGui import QFontMetrics
+
+    w = window
+    w.presentation.enter()
+    keys = w.presentation.keys
+    qtbot.waitUntil(keys.isVisible)
+    styled = [x for x in w.findChildren(QWidget) if x.styleSheet() and x is not keys]
+    assert styled and all(QFontInfo(x.font()).pixelSize() >= MIN_PIXELS for x in styled), \
+        [type(x).__name__ for x in styled if QFontInfo(x.font()).pixelSize() < MIN_PIXELS]
+    card, room = keys.geometry(), keys.parentWidget().rect()
+    hint = keys.sizeHint()  # what its rows need
+    assert room.contains(card) and hint.width() <= keys.width() + 1 and hint.height() <= keys.height() + 1
+    qtbot.waitUntil(lambda: w.geometry() == w.screen().geometry())  # the full-screen layout
+    for name in ("loss", "decision"):
+        item = w.plot_views()[name].plot_widget.getPlotItem()
+        widget = w.plot_views()[name].plot_widget
+        qtbot.waitUntil(lambda item=item, widget=widget: item.legend.mapRectToScene(item.legend.boundingRect()).right()
+                        <= widget.viewport().width() + 1)  # the legend's every entry inside its plot
+        font = item.getAxis("left").style["tickFont"]
+        half = QFontMetrics(font).height() / 2
+        view = item.getViewBox().sceneBoundingRect()
+        assert view.top() >= half and view.right() <= widget.viewport().width() - half  # end ticks not cut
+    loss = w.plot_views()["loss"].plot_widget.getPlotItem()
+    bottom, left = loss.getAxis("bottom"), loss.getAxis("left")
+    line = QFontMetrics(bottom.style["tickFont"]).height()
+    assert bottom.height() >= line + bottom.label.boundingRect().height()  # ticks and "iteration t" apart
+    assert left.width() >= QFontMetrics(left.style["tickFont"]).horizontalAdvance("0.25") + left.label.boundingRect().height()
+    w.presentation.leave()
+    assert all(QFontInfo(x.font()).pixelSize() < MIN_PIXELS for x in styled if x is not keys)

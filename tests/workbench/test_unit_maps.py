@@ -191,3 +191,75 @@ def test_unit_map_window_draws_with_the_examples_and_closes_when_its_unit_is_gon
     assert not popup.draw(run.network, run.network.parameters)  # the same θ: nothing to do
     smaller = Network.create([2, 8, 1], ["tanh", "sigmoid"], seed=0)
     assert not popup.draw(smaller, smaller.parameters) and not popup.isVisible()
+
+
+def test_clicking_an_input_unit_with_maps_asks_for_its_map_large(qtbot, panel, run):
+    view = panel.view
+    view.set_maps(available=True)
+    view.show_unit_maps(_payload(run))
+    assert "click: this map large" in view.tooltip_at(view.unit_pos(0, 1))
+    with qtbot.waitSignal(view.unitMapRequested) as blocker:
+        QTest.mouseClick(view.viewport(), Qt.LeftButton, Qt.NoModifier, view.mapFromScene(view.unit_pos(0, 1)))
+    assert blocker.args == [0, 1]
+    view.set_maps(wanted=False)  # maps off: a click on an input only selects it
+    with qtbot.assertNotEmitted(view.unitMapRequested):
+        QTest.mouseClick(view.viewport(), Qt.LeftButton, Qt.NoModifier, view.mapFromScene(view.unit_pos(0, 1)))
+
+
+@pytest.mark.parametrize("feature, j, label", [(None, 0, "x1"), (None, 1, "x2"), ("x1*x2", 2, "x₁·x₂")])
+def test_unit_map_window_shows_an_input_or_a_derived_feature_large(qtbot, run, feature, j, label):
+    from workbench.panels.unit_map_window import RESOLUTION, UnitMapWindow
+
+    data = run.data.with_features((feature,)) if feature else run.data
+    net = Network.create([data.n_inputs, 4, 1], ["tanh", "sigmoid"], seed=0)
+    popup = UnitMapWindow()
+    qtbot.addWidget(popup)
+    popup.set_data(data)
+    popup.show_unit(0, j)
+    assert popup.draw(net, None)  # an input needs no weights
+    image = popup.image.image
+    assert image.shape == (RESOLUTION, RESOLUTION)
+    x, y = popup.grid.points[:, 0].reshape(image.shape), popup.grid.points[:, 1].reshape(image.shape)
+    np.testing.assert_array_equal(image, [x, y, x * y][j])  # y_j^(0) over the plane, as the network sees it
+    lo, hi = popup.image.levels
+    assert lo == -hi and hi == pytest.approx(np.abs(image).max())  # its own symmetric scale, as the thumbnail
+    assert f"<b>{label}</b>" in popup.caption.text() and f"input {j + 1}" in popup.caption.text()
+    assert not popup.draw(net, None)  # drawn once: the plane does not change while training
+    if feature:  # the feature taken off: its unit is gone, the window closes
+        smaller = Network.create([2, 4, 1], ["tanh", "sigmoid"], seed=0)
+        assert not popup.draw(smaller, smaller.parameters) and not popup.isVisible()
+
+
+def test_unit_maps_toggle_has_a_key_of_its_own_in_its_tip_and_the_view_menu(qtbot, window):
+    from PySide6.QtGui import QAction, QKeySequence
+
+    action = window.designer.maps_action
+    key = action.shortcut()
+    assert not key.isEmpty() and key.toString(QKeySequence.NativeText) in action.toolTip()
+    view_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&View")
+    assert action in view_menu.actions()  # the menu shows the key beside "Unit maps"
+    others = [a for a in window.findChildren(QAction) if a is not action]
+    assert all(key not in a.shortcuts() for a in others), [a.text() for a in others if key in a.shortcuts()]
+    view = window.designer.view
+    assert view.maps_active
+    window.activateWindow()
+    qtbot.keyClick(view, Qt.Key_M, Qt.ControlModifier)
+    qtbot.waitUntil(lambda: not view.maps_active)
+    assert view.map_items is None and not action.isChecked()
+    qtbot.keyClick(window.decision.plot_widget, Qt.Key_M, Qt.ControlModifier)  # from anywhere in the window
+    qtbot.waitUntil(lambda: view.maps_active)
+
+
+def test_clicking_an_input_unit_keeps_every_unit_map_alive(qtbot, panel, run):
+    import gc
+
+    import shiboken6
+
+    view = panel.view
+    view.set_maps(available=True)
+    view.show_unit_maps(_payload(run))
+    for j in (0, 1):  # the click walks from the map up to the input's circle: a fresh wrapper of it
+        QTest.mouseClick(view.viewport(), Qt.LeftButton, Qt.NoModifier, view.mapFromScene(view.unit_pos(0, j)))
+        gc.collect()
+    assert all(shiboken6.isValid(item) for item in view.map_items.items.values())
+    assert view.show_unit_maps(_payload(run))  # the next frame paints them (no "already deleted")

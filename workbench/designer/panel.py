@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSignalBlocker, Qt
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QLabel, QToolBar, QVBoxLayout, QWidget
 
 from engine.core.network import Network
@@ -10,6 +11,9 @@ from engine.core.network import Network
 from .maps import MAX_MAP_UNITS
 from .model import NetworkEditor
 from .view import NEGATIVE, POSITIVE, NetworkView
+
+#: the unit-maps toggle's key (window-wide; no other action of the window uses it)
+MAPS_KEY = "Ctrl+M"
 
 
 class DesignerPanel(QWidget):
@@ -32,6 +36,8 @@ class DesignerPanel(QWidget):
         self.toolbar.addSeparator()
         self.maps_action = self.toolbar.addAction("Unit maps")
         self.maps_action.setCheckable(True)
+        self.maps_action.setShortcut(QKeySequence(MAPS_KEY))
+        self.maps_action.setShortcutContext(Qt.WindowShortcut)
         self.maps_action.setChecked(self.view.maps_wanted)
         self.maps_action.toggled.connect(lambda on: self.view.set_maps(wanted=on))
         self.view.mapsChanged.connect(self._refresh_maps_action)
@@ -67,8 +73,10 @@ class DesignerPanel(QWidget):
     def _refresh_maps_action(self, *_) -> None:
         """The toggle's tip says what it does, and why the maps are off when they cannot be drawn."""
         view = self.view
-        tip = ("Unit maps: each hidden and output unit shows its output y_j^(k) over the input plane "
-               "(live while training; hover a unit for its colour scale, click it for the map large)")
+        keys = self.maps_action.shortcut().toString(QKeySequence.NativeText)
+        tip = (f"Unit maps ({keys}): each hidden and output unit shows its output y_j^(k) over the input plane, "
+               "each input its value (live while training; hover a unit for its colour scale, click it for "
+               "the map large)")
         if not view.maps_available:
             tip += " — not for this data: maps are drawn for 2-D inputs only"
         elif max(view.network.sizes[1:]) > MAX_MAP_UNITS:

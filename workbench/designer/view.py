@@ -332,6 +332,7 @@ class NetworkView(EditingActions, UnitMapsMixin, QGraphicsView):
                 scene.addItem(back)
         self._ghosts = [] if not self._input_slots else add_feature_items(
             self, self._input_slots, self._slot_ys, self._xs[0], r, label_font)
+        self._circles = circles  # every unit's item kept wrapped (an input's, too: a click walks up to it)
         self.map_items = UnitMapItems(circles, r, {n: c for _, n, c in self._ghosts}) if self.maps_active else None
         if self.map_items is not None:
             self.map_items.show(self.unit_maps, net.sizes)
@@ -445,7 +446,7 @@ class NetworkView(EditingActions, UnitMapsMixin, QGraphicsView):
         unit = self.unit_at(p)
         if unit is not None:
             self.select_unit(*unit)
-            if unit[0] >= 1 and self.maps_active:
+            if self.maps_active:  # an input's map too: x1, x2 or a derived feature over the plane
                 self.unitMapRequested.emit(*unit)
             return
         edge = self.edge_at(p)
@@ -464,7 +465,8 @@ class NetworkView(EditingActions, UnitMapsMixin, QGraphicsView):
             text = unit_tooltip(self.network, self.editor.feature_names, self.parameters, self.gradient,
                                 self.trace, self.sample, *unit)
             if unit[0] == 0 and self.map_items is not None and self.map_items.ranges:
-                text += "<br><br>picture: this input over the plane (x₁ →, x₂ ↑), orange − · white 0 · blue +"
+                text += ("<br><br>picture: this input over the plane (x₁ →, x₂ ↑), orange − · white 0 · blue +"
+                         "<br><small>click: this map large</small>")
             elif self.map_items is not None and self.map_items.ranges:
                 k, j = unit
                 act = self.network.activation_names[k - 1]

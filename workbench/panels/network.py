@@ -62,8 +62,8 @@ class NetworkPanel(BasePanel):
             self.map_window = UnitMapWindow(self.host if isinstance(self.host, QWidget) else None)
             self.map_window.set_data(self._data)
         self.map_window.show_unit(k, j, decision.widget if decision is not None else None)
-        if self._last is not None:
-            self.map_window.draw(self.view.network, self._last.parameters)
+        # an input's map needs no weights: drawn at once, also before the first frame
+        self.map_window.draw(self.view.network, self._last.parameters if self._last is not None else None)
 
     def _maps_changed(self) -> None:
         """The probe runs only while maps are drawn; turned on, it computes at once (also paused)."""

@@ -35,14 +35,18 @@ class UnitMaps:
     inputs: np.ndarray | None = None
 
 
-def grid_for(data, resolution: int = DEFAULT_RESOLUTION) -> DecisionGrid | None:
+def grid_for(data, resolution: int = DEFAULT_RESOLUTION, extent=None) -> DecisionGrid | None:
     """The unit-map grid for prepared data: its first two inputs' extent (with derived features), or None
-    unless the data has exactly 2 raw inputs (maps are drawn for 2-D inputs only)."""
+    unless the data has exactly 2 raw inputs (maps are drawn for 2-D inputs only). `extent`: (lo, hi) of
+    x1, x2 in the network's (standardised) units instead (e.g. widened to a window's shape)."""
     if data is None or data.n_raw_inputs != 2:
         return None
-    points = np.vstack([data.X_train[:, :2], data.X_test[:, :2]])
     names = tuple(data.input_features)
     expand = (lambda P: features.expand(P, names)) if names else None
+    if extent is not None:
+        (x0, y0), (x1, y1) = extent
+        return DecisionGrid(2, (x0, x1), (y0, y1), resolution, expand=expand)
+    points = np.vstack([data.X_train[:, :2], data.X_test[:, :2]])
     return plane_grid(points, resolution, expand=expand)
 
 

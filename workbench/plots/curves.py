@@ -17,6 +17,7 @@ from engine.training.history import EVALUATION_FIELDS, ITERATION_FIELDS, Series
 from workbench.view_box import ViewBox
 
 from . import CLASS_COLOURS
+from .axes import SparseLogAxis, edge_margins, log_tick_labels  # noqa: F401 - both importable from here as before
 from .legend import BELOW, legend_outside
 
 #: gradient norms below this are drawn at it (a zero would be a gap on a log axis)
@@ -65,34 +66,6 @@ def envelope(x: np.ndarray, low: np.ndarray, high: np.ndarray, x_range, bins: in
     ys[2 * bins:] = np.column_stack([low[cut:], high[cut:]]).ravel()
     return xs, ys
 
-
-SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
-#: decades labelled as plain decimals when every label of the axis lies within them
-PLAIN = (-3, 4)
-
-
-def log_tick_labels(exponents) -> list[str]:
-    """Labels for ticks at 10^e, all in one style: plain decimals ("0.002", "50") when every tick
-    lies within 10^-3..10^4, otherwise all as powers of ten ("2·10⁻⁵", "10⁻⁴"), never a mix."""
-    values = [10.0 ** float(e) for e in exponents]
-    parts = []
-    for v in values:
-        n = int(np.floor(np.log10(v) + 1e-9))
-        parts.append((round(v / 10.0 ** n, 6), n))
-    if all(PLAIN[0] <= n < PLAIN[1] for _, n in parts):
-        return [f"{v:.{max(0, -n)}f}" if n < 0 else f"{v:g}" for v, (_, n) in zip(values, parts)]
-    return [("" if m == 1 else f"{m:g}·") + "10" + str(n).translate(SUPERSCRIPT) for m, n in parts]
-
-
-class SparseLogAxis(pg.AxisItem):
-    """A y axis that, on a log scale, labels only 1, 2 and 5 × 10ⁿ: the labels of 3..9 sit too
-    close together in a short decade and overprint each other. A range with none of those keeps
-    every label. All labels of the axis share one style (`log_tick_labels`)."""
-
-    def logTickStrings(self, values, scale, spacing):
-        strings = log_tick_labels(np.asarray(values, float) + np.log10(scale))
-        sparse = [s if round(10 ** (v % 1), 6) in (1.0, 2.0, 5.0) else "" for v, s in zip(values, strings)]
-        return sparse if any(sparse) else strings
 
 class Scratch:
     """A reusable float64 work array (grows by doubling): no fresh megabytes every frame."""
@@ -215,6 +188,7 @@ class CurveView(QWidget):
         # re-layout the plot after each paint (and paint it a second time)
         self.plot.getAxis("left").setWidth(62)
         self.plot.getAxis("bottom").setHeight(38)
+        self.plot.layout.setContentsMargins(*edge_margins(self.font()))
         legend_outside(self.plot, BELOW, self.legend_columns)  # below the axis: never over the curves
         self.plot.getAxis("left").enableAutoSIPrefix(False)
         self.plot.getAxis("bottom").enableAutoSIPrefix(False)
@@ -331,7 +305,8 @@ class LossView(CurveView):
 
     def __init__(self, history, parent=None):
         super().__init__(history, parent)
-        self.plot.setLabel("left", "loss  (1/T) Σ Div(y, d)")
+        # the formula where the plot is tall enough for it (a 1280×720 screen has room for "loss" only)
+        self.plot.getAxis("left").set_titles("loss  (1/T) Σ Div(y, d)", "loss  (1/T) Σ Div", "loss")
         self.plot.setLabel("bottom", "iteration t")
         self.train = _long_curve(self.plot, TRAIN_BAND_PEN, "per batch")
         self.train_mean = self.plot.plot([], [], pen=pg.mkPen(CLASS_COLOURS[0], width=2), name="train mean")

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 
 from engine import Network
 from engine.analysis.contour import contour_segments
-from engine.analysis.decision_grid import DecisionGrid
+from engine.analysis.decision_grid import DecisionGrid, fill_extent
 from engine.core.errors import WorkbenchError
 from engine.data import features
 from workbench.palette import CLASS_COLOURS
@@ -69,6 +69,7 @@ class DecisionView(QWidget):
         self.caption = QLabel("")
         options = QHBoxLayout()
         options.setContentsMargins(4, 0, 4, 0)
+        options.setSpacing(12)  # the caption never runs into the check box
         options.addWidget(self.caption, 1)
         options.addWidget(self.show_test)
         layout = QVBoxLayout(self)
@@ -85,6 +86,8 @@ class DecisionView(QWidget):
         self.axes: tuple[int, int] = (0, 1)
         self.fixed: np.ndarray | None = None
         self.slice_caption = ""
+        self._fitted_shape: tuple[int, int] | None = None  # the view box's size the grid was fitted to
+        self.plot.getViewBox().sigResized.connect(self._view_resized)
 
     def set_slice(self, axes=(0, 1), fixed=None, caption: str = "") -> None:
         """For more than two features: the pair on the axes, the others held at `fixed`
@@ -100,6 +103,7 @@ class DecisionView(QWidget):
         self.legend.clear()
         self._test_items = []
         self._drawn_params = None
+        self._grid = None
         data, net = run.data, run.network
         self._network = Network(net.sizes, net.activations, dtype="float64")
         self._data = data
@@ -128,14 +132,7 @@ class DecisionView(QWidget):
         vb = self.plot.getViewBox()
         if vb.width() < 50 or vb.height() < 50:
             return lo, hi
-        extent = hi - lo
-        want = vb.width() / vb.height() / ratio  # x extent / y extent that fills the view
-        centre = (lo + hi) / 2
-        if extent[0] / extent[1] < want:
-            extent = np.array([extent[1] * want, extent[1]])
-        else:
-            extent = np.array([extent[0], extent[0] / want])
-        return centre - extent / 2, centre + extent / 2
+        return fill_extent(lo, hi, vb.width(), vb.height(), ratio)
 
     def _setup_grid(self, run, X_train, X_test) -> None:
         data = self._data
@@ -145,20 +142,10 @@ class DecisionView(QWidget):
             ax = [0, 0]
         self._shown_axes = tuple(ax)
         X_train, X_test = X_train[:, ax], X_test[:, ax]
-        X_all = np.vstack([X_train, X_test])
-        lo, hi = self._extent(X_all)
-        ratio = aspect_ratio(hi - lo)  # of the data's extent (the widened one would stretch it)
-        if data.n_raw_inputs > 1:
-            lo, hi = self._fill_view(lo, hi, ratio)
-        # the grid lives in standardised coordinates; the rect maps it back to raw units
-        mean, std = np.asarray(data.mean)[ax], np.asarray(data.std)[ax]
-        s_lo, s_hi = (lo - mean) / std, (hi - mean) / std
-        fixed = self.fixed if data.n_raw_inputs > 2 and self.fixed is not None and len(self.fixed) == data.n_raw_inputs \
-            else None
-        expand = (lambda P: features.expand(P, data.input_features)) if data.input_features else None
-        self._grid = DecisionGrid(data.n_raw_inputs, (s_lo[0], s_hi[0]), (s_lo[1], s_hi[1]), RESOLUTION,
-                                  axes=(ax[0], ax[1]), fixed=fixed, expand=expand)
-        self._add_image(lo, hi)
+        self._data_extent = self._extent(np.vstack([X_train, X_test]))
+        self._ratio = aspect_ratio(self._data_extent[1] - self._data_extent[0])  # of the data (not the widened one)
+        self._add_image()
+        self._fit_grid()
         names = list(data.feature_names or ()) + [f"x{m + 1}" for m in range(len(data.feature_names or ()),
                                                                              data.n_raw_inputs)]
         self.plot.setLabel("bottom", names[ax[0]])
@@ -167,11 +154,51 @@ class DecisionView(QWidget):
         if data.n_raw_inputs == 1:  # one feature: the points on the line y = 0
             X_train, X_test = X_train * [1, 0], X_test * [1, 0]
         self._add_points(X_train, X_test)
-        self.plot.setAspectLocked(data.n_raw_inputs > 1, ratio=ratio)
+        self.plot.setAspectLocked(data.n_raw_inputs > 1, ratio=self._ratio)
+        self._show_fitted()
+
+    def _fit_grid(self) -> None:
+        """The grid and its image over the data's extent widened to the view's shape (at the data's aspect
+        ratio), so the map covers the whole visible view box; again after every resize."""
+        data = self._data
+        lo, hi = self._data_extent
+        if data.n_raw_inputs > 1:
+            lo, hi = self._fill_view(lo, hi, self._ratio)
+            vb = self.plot.getViewBox()
+            self._fitted_shape = (round(vb.width()), round(vb.height()))
+        self._fitted = (lo, hi)
+        ax = self._shown_axes
+        # the grid lives in standardised coordinates; the rect maps it back to raw units
+        mean, std = np.asarray(data.mean)[list(ax)], np.asarray(data.std)[list(ax)]
+        s_lo, s_hi = (lo - mean) / std, (hi - mean) / std
+        fixed = self.fixed if data.n_raw_inputs > 2 and self.fixed is not None and len(self.fixed) == data.n_raw_inputs \
+            else None
+        expand = (lambda P: features.expand(P, data.input_features)) if data.input_features else None
+        self._grid = DecisionGrid(data.n_raw_inputs, (s_lo[0], s_hi[0]), (s_lo[1], s_hi[1]), RESOLUTION,
+                                  axes=(ax[0], ax[1]), fixed=fixed, expand=expand)
+        self.image.setRect(QRectF(lo[0], lo[1], hi[0] - lo[0], hi[1] - lo[1]))
+        self._grid_x = np.linspace(lo[0], hi[0], RESOLUTION)
+        self._grid_y = np.linspace(lo[1], hi[1], RESOLUTION)
+
+    def _show_fitted(self) -> None:
+        lo, hi = self._fitted
         self.plot.setRange(xRange=(lo[0], hi[0]), yRange=(lo[1], hi[1]), padding=0)
 
-    def _add_image(self, lo, hi) -> None:
-        """The image of y^(N) over the rectangle lo..hi, coloured by the problem (and its caption)."""
+    def _view_resized(self, *_) -> None:
+        """A new shape of the view box: the grid refitted to it and drawn again with the same θ."""
+        if self._grid is None or self.kind == "regression_1d" or self._data.n_raw_inputs < 2:
+            return
+        vb = self.plot.getViewBox()
+        if (round(vb.width()), round(vb.height())) == self._fitted_shape:
+            return
+        self._fit_grid()
+        self._show_fitted()
+        drawn, self._drawn_params = self._drawn_params, None
+        if drawn is not None:
+            self.update_parameters(drawn)
+
+    def _add_image(self) -> None:
+        """The image of y^(N) (placed by `_fit_grid`), coloured by the problem (and its caption)."""
         data = self._data
         self.image = pg.ImageItem(axisOrder="row-major")
         # an image of the final size first: setRect maps the image's pixels onto the rect
@@ -182,7 +209,6 @@ class DecisionView(QWidget):
         else:
             self.image.setImage(np.full((RESOLUTION, RESOLUTION), 0.5, np.float32), autoLevels=False,
                                 levels=(0.0, 1.0))
-        self.image.setRect(QRectF(lo[0], lo[1], hi[0] - lo[0], hi[1] - lo[1]))
         self.plot.addItem(self.image)
         self.iso = None
         if self.kind == "binary":
@@ -192,8 +218,6 @@ class DecisionView(QWidget):
             # the y = 0.5 level line (vectorised marching squares; see plots/contour.py)
             self.iso = pg.PlotCurveItem(pen=pg.mkPen("k", width=2), connect="pairs", antialias=False)
             self.plot.addItem(self.iso)
-            self._grid_x = np.linspace(lo[0], hi[0], RESOLUTION)
-            self._grid_y = np.linspace(lo[1], hi[1], RESOLUTION)
             self.caption.setText("colour: network output y = P(class 1 | x); black line: y = 0.5")
         elif self.kind == "multiclass":
             K = data.n_classes

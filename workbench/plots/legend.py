@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import QSizePolicy
 
 #: layout cells of a PlotItem: (row, column); the view box is (2, 1), the bottom axis (3, 1)
@@ -34,21 +33,25 @@ def legend_outside(plot: pg.PlotItem, where=BELOW, columns: int = 1) -> pg.Legen
     plot.layout.setAlignment(legend, Qt.AlignTop | Qt.AlignLeft)
     plot.legend = legend
     if where == BELOW:
-        plot.geometryChanged.connect(lambda: fit_columns(legend, _room(plot), columns))
+        legend.fit = lambda: fit_columns(legend, _room(plot), columns)  # also after a new font (presentation)
+        plot.geometryChanged.connect(legend.fit)
     return legend
 
 
 def _room(plot: pg.PlotItem) -> float:
-    """The width the plot really has: its own, or less where its view is narrower (a squeezed dock)."""
+    """The width the legend really has: from the plot's left axis (its cell starts there) to the plot's
+    right edge, or less where the plot's view is narrower (a squeezed dock)."""
     views = plot.scene().views() if plot.scene() is not None else []
-    return min([plot.geometry().width()] + [v.viewport().width() for v in views])
+    axis = plot.getAxis("left")
+    return min([plot.geometry().width()] + [v.viewport().width() for v in views]) - \
+        (axis.geometry().right() if axis.isVisible() else 0)
 
 
 def fit_columns(legend: pg.LegendItem, width: float, most: int) -> None:
     """As many columns (at most `most`, at least 1) as the widest entry allows in `width` px."""
-    # the text's own width (a LabelItem's rect stretches with its layout cell)
-    entries = [sample.boundingRect().width() + QFontMetricsF(label.item.font()).horizontalAdvance(label.item.toPlainText())
-               + 16 for sample, label in legend.items]
+    # the text's own width as drawn (a LabelItem's rect stretches with its layout cell; its item's font
+    # is not the size its HTML asks for, e.g. presentation mode's)
+    entries = [sample.boundingRect().width() + label.item.boundingRect().width() + 16 for sample, label in legend.items]
     if not entries:
         return
     fit = max(1, min(most, int(width // max(entries))))
