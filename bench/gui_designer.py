@@ -85,7 +85,7 @@ def main(argv=None) -> None:
     print(f"(b) 784-256-128-10 full redraw (rebuild)  {stats(rebuild)}   (target < 50 ms)")
     print(f"    784-256-128-10 rebuild + repaint      {stats(painted)}")
     print(f"    784-256-128-10 update_weights         {stats(upd)}")
-    print(f"    scene items: {len(view.scene().items())}, drawn edges: {view._edge_idx.size}")
+    print(f"    scene items: {len(view.scene().items())}, drawn edges: {view.edges.size}")
     p.close()
     app.processEvents()
 

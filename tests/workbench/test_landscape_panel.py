@@ -273,3 +273,28 @@ def test_landscape_move_while_training_goes_on_from_there_and_undo_pauses(qtbot,
     wait_snapshot(qtbot, window, lambda s: s.state == "running" and s.iteration > moved + 5, timeout=20_000)
     stack.undo()  # while training: it pauses and goes back to θ before the move
     wait_snapshot(qtbot, window, lambda s: s.state == "paused" and np.array_equal(s.parameters, command.old), timeout=20_000)
+
+
+def test_landscape_while_training_draws_a_plane_over_two_frames(qtbot, window):
+    """A frame holds the GUI thread ~20–30 ms, not ~50: the map first, the strip and slice in the panel's next frame."""
+    from dataclasses import replace
+    from types import SimpleNamespace
+
+    panel = open_dock(qtbot, window)
+    window.step_iteration()
+    first = landscape_payload(qtbot, window, lambda p: p.iteration == 1)
+    qtbot.waitUntil(lambda: panel.view.payload is first)
+    newer = replace(first, slice=None)  # a new plane (another object) whose slice differs: visible in the curve
+
+    def slice_drawn() -> bool:
+        x = panel.view.slice.curve.getData()[0]
+        return x is not None and len(x) > 0
+
+    assert first.slice is not None and slice_drawn()
+    snap = SimpleNamespace(probes={"landscape": newer})
+    assert panel.has_news(snap)
+    panel.show(snap, paint=True)
+    assert panel.view.payload is newer and slice_drawn()  # the map only
+    assert panel.has_news(snap)  # the rest is still to draw
+    panel.show(snap, paint=True)
+    assert not slice_drawn() and not panel.has_news(snap)

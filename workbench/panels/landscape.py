@@ -76,13 +76,20 @@ class LandscapeView(QWidget):
     def show_payload(self, payload: LandscapePayload) -> None:
         if payload is self.payload:
             return
+        self.show_plane(payload)
+        self.show_details(payload)
+
+    def show_plane(self, payload: LandscapePayload) -> None:
+        """The map, its axes and caption (while training, one frame; `show_details` in the next)."""
         self.payload = payload
-        s = payload.surface
-        norm = self.map.draw(s, payload.gradient, payload.path)
+        norm = self.map.draw(payload.surface, payload.gradient, payload.path)
         self._axis_labels(payload)
-        self.strip.draw(payload.path)
-        self.slice.draw(payload.slice, s.centre_loss)
         self.caption.setText(plane_text(payload, norm))
+
+    def show_details(self, payload: LandscapePayload) -> None:
+        """The path's real-loss strip and the slice under the map."""
+        self.strip.draw(payload.path)
+        self.slice.draw(payload.slice, payload.surface.centre_loss)
         self.slice_caption.setText(slice_text(payload))
 
     def _axis_labels(self, p: LandscapePayload) -> None:
@@ -137,12 +144,14 @@ class LandscapePanel(LazyPanel):
     (the right column's curve docks leave it a strip a few lines high)."""
 
     name, title, visible = "LandscapeDock", "Landscape", False
+    frame_share = 2  # a plane is drawn over two frames (map, then strip and slice)
     area, tab_with = Qt.LeftDockWidgetArea, "RunControlsDock"
     view = part("view")
 
     def __init__(self, host):
         super().__init__(host)
         self.probe = LandscapeProbe()
+        self._details: LandscapePayload | None = None  # a plane whose strip and slice are still to draw
 
     def build(self) -> QWidget:
         self._view = LandscapeView()
@@ -213,15 +222,32 @@ class LandscapePanel(LazyPanel):
     # -- frames ------------------------------------------------------------------------------
     def has_news(self, snapshot) -> bool:
         payload = snapshot.probes.get(self.probe.name)
-        return payload is not None and payload is not self.view.payload and self.view.isVisible()
+        fresh = payload is not None and payload is not self.view.payload
+        return (fresh or self._details is not None) and self.view.isVisible()
 
     def show(self, snapshot, paint: bool) -> bool:
+        """Paused: everything at once. Training: a new plane's map in one frame, the strip and slice under
+        it in the panel's next frame (each part ~20–30 ms: together they would hold the GUI ~50 ms)."""
         payload = snapshot.probes.get(self.probe.name)
-        if payload is not None and (self.view.isVisible() or not self.host.isVisible()):
-            self.view.show_payload(payload)
-            if payload.plane_seconds > 0:  # the controls judge a new resolution by this plane's time
-                self.view.controls.seconds_per_point = payload.plane_seconds / payload.surface.loss.size
-        if paint and self.view.isVisible():
-            for widget in (self.view.plot_widget, self.view.strip.widget, self.view.slice.widget):
+        view = self.view
+        if self._details is not None and paint and view.isVisible():  # first the rest of the plane drawn last
+            view.show_details(self._details)
+            self._details = None
+            for widget in (view.strip.widget, view.slice.widget):
                 paint_scene(widget.scene())
+            return False
+        if payload is not None and payload is not view.payload and (view.isVisible() or not self.host.isVisible()):
+            if payload.plane_seconds > 0:  # the controls judge a new resolution by this plane's time
+                view.controls.seconds_per_point = payload.plane_seconds / payload.surface.loss.size
+            if paint:
+                view.show_plane(payload)
+                self._details = payload
+                if view.isVisible():
+                    paint_scene(view.plot_widget.scene())
+                return False
+            view.show_payload(payload)
+            self._details = None
+        elif self._details is not None and not paint:
+            view.show_details(self._details)
+            self._details = None
         return False
