@@ -101,3 +101,28 @@ def test_decision_grid_covers_the_whole_view_after_a_resize(qtbot):
         assert abs(lo[0] - rect.left()) < 1e-5 and abs(lo[1] - rect.top()) < 1e-5
         expected = view._grid.evaluate(run.network)[:, :, 0]
         assert np.allclose(view.image.image, expected, atol=1e-6)  # redrawn on the refitted grid
+
+
+def test_decision_reset_keeps_the_points_and_draws_the_new_weights(qtbot, settings):
+    """Reset and network edits on the same data keep the picture's items (rebuilding them was most of a
+    Reset's time); another dataset lays the picture out again."""
+    w = make_window(qtbot, settings)
+    view = w.decision
+    wait_snapshot(qtbot, w, lambda s: s.iteration == 0)
+    w.refresh()
+    start = view.image.image.copy()
+    for _ in range(30):
+        w.step_iteration()
+    wait_snapshot(qtbot, w, lambda s: s.iteration == 30)
+    w.refresh()
+    items = list(view.plot.listDataItems())
+    assert not np.array_equal(view.image.image, start)
+    w.reset_run()
+    wait_snapshot(qtbot, w, lambda s: s.iteration == 0)
+    w.refresh()
+    assert view.plot.listDataItems() == items  # the same scatter items …
+    assert np.array_equal(view.image.image, start)  # … showing θ0 again
+    doc = default_experiment().to_dict()
+    doc["dataset"] = {"builtin": "moons", "samples": 100}
+    w.controller.install_run(Session(Experiment.from_dict(doc)).build())
+    assert view.plot.listDataItems() != items  # other points: laid out again

@@ -51,6 +51,19 @@ def aspect_ratio(extent) -> float:
     return 1.0 if 1 / MAX_STRETCH <= wx / wy <= MAX_STRETCH else wy / wx
 
 
+def same_data(a, b) -> bool:
+    """Whether two prepared datasets draw the same picture: same points, classes, names and scaling."""
+    if a is b:
+        return True
+    if b is None or (a.problem, a.n_raw_inputs, a.n_test) != (b.problem, b.n_raw_inputs, b.n_test):
+        return False
+    if (tuple(a.class_names or ()), tuple(a.feature_names or ()), tuple(a.input_features or ())) != \
+            (tuple(b.class_names or ()), tuple(b.feature_names or ()), tuple(b.input_features or ())):
+        return False
+    arrays = ("X_train", "X_test", "labels_train", "labels_test", "targets_train", "targets_test", "mean", "std")
+    return all(np.array_equal(getattr(a, n), getattr(b, n)) for n in arrays)
+
+
 class DecisionView(QWidget):
     """Decision boundary or fitted function of the current weights, with the data on top."""
 
@@ -79,6 +92,7 @@ class DecisionView(QWidget):
         layout.addWidget(self.plot_widget, 1)
         self.kind = None
         self._network: Network | None = None
+        self._picture_key = None  # (axes, fixed inputs, caption) of the picture laid out
         self._grid: DecisionGrid | None = None
         self._test_items: list = []
         self._drawn_params: np.ndarray | None = None
@@ -98,13 +112,22 @@ class DecisionView(QWidget):
 
     # -- set-up per run ------------------------------------------------------------------
     def set_run(self, run) -> None:
-        """Lay out the picture for `run`'s data and network (called when a run is loaded)."""
+        """Lay out the picture for `run`'s data and network (called when a run is loaded). The same data
+        and slice as the picture shown (Reset, an undo, a network edit) keep its items: only the network
+        to evaluate is new — a rebuild of the points is most of a Reset's time."""
+        data, net = run.data, run.network
+        key = (self.axes, None if self.fixed is None else self.fixed.tobytes(), self.slice_caption)
+        if self._grid is not None and self.kind != "regression_1d" and key == self._picture_key \
+                and same_data(data, self._data):
+            self._network = Network(net.sizes, net.activations, dtype="float64")
+            self._data, self._drawn_params = data, None
+            return
+        self._picture_key = key
         self.plot.clear()
         self.legend.clear()
         self._test_items = []
         self._drawn_params = None
         self._grid = None
-        data, net = run.data, run.network
         self._network = Network(net.sizes, net.activations, dtype="float64")
         self._data = data
         X_train = data.inverse_transform(data.X_train)
