@@ -63,9 +63,13 @@ def _check_float(name: str, value, low: float, high: float = math.inf, low_open:
     return value
 
 
+#: the largest noise (standard deviation, in the units of the points, which lie within about ±1): beyond
+#: it the points are noise alone, and at ~1e300 the jitter overflows to inf
+MAX_NOISE = 1e6
+
 _CHECKS = {
     "samples": lambda v: _check_int("samples", v, 1, MAX_SAMPLES),
-    "noise": lambda v: _check_float("noise", v, 0.0),
+    "noise": lambda v: _check_float("noise", v, 0.0, MAX_NOISE),
     "classes": lambda v: _check_int("classes", v, 2, 100),
     "turns": lambda v: _check_float("turns", v, 0.0, 10.0, low_open=True),
     "cells": lambda v: _check_int("cells", v, 2, 32),

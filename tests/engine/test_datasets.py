@@ -97,7 +97,8 @@ def test_one_dimensional_g_accepts_a_flat_grid():
 
 @pytest.mark.parametrize("params, word", [
     ({"samples": 0}, "samples"), ({"samples": 1_000_001}, "samples"), ({"samples": 2.5}, "samples"),
-    ({"noise": -0.1}, "noise"), ({"noise": float("nan")}, "noise"), ({"colour": 3}, "colour"),
+    ({"noise": -0.1}, "noise"), ({"noise": float("nan")}, "noise"), ({"noise": 1e300}, "noise.*<= 1000000"),
+    ({"colour": 3}, "colour"),
     ({"seed": -1}, "seed"),
 ])
 def test_bad_parameters_name_the_parameter(params, word):
