@@ -31,21 +31,26 @@ ROOT = Path(__file__).resolve().parents[2]
 WAIT = 20_000  # ms: CI machines are loaded
 
 
-def slow_steps(window, seconds: float) -> threading.Event:
-    """Make every iteration of the window's run take `seconds` longer (as a big full-batch network's
-    would); the event is set when one has begun."""
-    begun = threading.Event()
+class SlowSteps:
+    """Every iteration of the window's run takes up to `seconds` longer (as a big full-batch network's
+    would), or until `finish()`: `begun` is set when one has started."""
 
-    def patch(run):
+    def __init__(self, window, seconds: float):
+        self.begun, self._finished = threading.Event(), threading.Event()
+        window.worker.call(lambda run: self._patch(run, seconds))
+
+    def _patch(self, run, seconds: float) -> None:
         step = run.trainer.step
 
         def long_step():
-            begun.set()
-            time.sleep(seconds)  # the worker thread is busy computing, as far as the window can tell
+            self.begun.set()
+            self._finished.wait(seconds)  # the worker thread is busy, as far as the window can tell
             return step()
         run.trainer.step = long_step
-    window.worker.call(patch)
-    return begun
+
+    def finish(self) -> None:
+        """The long iterations end now."""
+        self._finished.set()
 
 
 def state_of(w) -> tuple:
@@ -62,16 +67,16 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 from workbench.main_window import MainWindow
 from workbench.session import Session
-from tests.workbench.test_reliability_gui import slow_steps
+from tests.workbench.test_reliability_gui import SlowSteps
 app = QApplication([])
 QSettings.setDefaultFormat(QSettings.IniFormat)
 QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, sys.argv[1])
 w = MainWindow(Session(), settings=QSettings(sys.argv[1] + "/w.ini", QSettings.IniFormat))
 w.confirm_discard = lambda: True
 w.show()
-begun = slow_steps(w, 2.5)
+slow = SlowSteps(w, 2.5)
 w.run_training()
-assert begun.wait(30)
+assert slow.begun.wait(30)
 w.close()
 print("closed", w.worker.isRunning(), flush=True)
 """
@@ -87,9 +92,9 @@ def test_item2_closing_during_a_long_step_ends_the_process_cleanly(tmp_path):
 
 def test_item2_close_waits_for_the_step_with_a_notice(qtbot, settings):
     w = make_window(qtbot, settings)
-    begun = slow_steps(w, 1.5)
+    slow = SlowSteps(w, 1.5)
     w.run_training()
-    assert begun.wait(30)
+    assert slow.begun.wait(30)
     w.close()
     assert not w.worker.isRunning()  # joined, not left running behind a closed window
     assert closing.FINISHING in w.log.toPlainText()
@@ -99,10 +104,11 @@ def test_item2_past_the_hard_limit_the_window_gives_up_without_aborting(qtbot, s
     w = make_window(qtbot, settings)
     given_up = []
     monkeypatch.setattr(closing, "abandon", lambda window: given_up.append(window) or False)
-    begun = slow_steps(w, 1.5)
+    slow = SlowSteps(w, 30.0)
     w.run_training()
-    assert begun.wait(30)
+    assert slow.begun.wait(30)
     assert closing.stop_worker(w, limit=0.2) is False and given_up == [w]
+    slow.finish()
     qtbot.waitUntil(lambda: not w.worker.isRunning(), timeout=WAIT)  # the step ends; then the loop
 
 
