@@ -292,7 +292,9 @@ class Experiment:
             if shape[1] == "regression" and training.label_smoothing:
                 raise ExperimentError("training.label_smoothing", "label smoothing applies to class labels; this "
                                       "dataset is a regression problem, so it must be 0")
-        return cls(dataset, network, training, seed, None if base_dir is None else Path(base_dir))
+        experiment = cls(dataset, network, training, seed, None if base_dir is None else Path(base_dir))
+        object.__setattr__(experiment, "_checked", True)  # not a field: `replace` makes an unchecked copy
+        return experiment
 
     def to_dict(self) -> dict:
         """The JSON document, every key written out."""
@@ -300,7 +302,11 @@ class Experiment:
                 "network": self.network.to_dict(), "training": self.training.to_dict()}
 
     def validated(self) -> "Experiment":
-        """The same experiment, checked as if read from a file (settings built by hand are not)."""
+        """The same experiment, checked as if read from a file (settings built by hand are not).
+
+        An experiment `from_dict` read is returned as it is: it was checked then, and is frozen."""
+        if getattr(self, "_checked", False):
+            return self
         return Experiment.from_dict(self.to_dict(), self.base_dir)
 
     # -- files --------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 
 import numpy as np
@@ -439,3 +440,16 @@ def test_nesterov_with_momentum_loads_and_without_it_names_the_optimizer():
     assert ok.create().nesterov
     with pytest.raises(ExperimentError, match=r"training\.optimizer.*nesterov needs a momentum"):
         OptimizerSettings.from_dict({"name": "sgd", "learning_rate": 0.1, "nesterov": True})
+
+
+def test_validated_reuses_a_read_experiment_and_rechecks_a_hand_made_copy():
+    """An experiment `from_dict` read is already checked: `validated` (which `build` calls) returns
+    it as it is, and it equals a fresh re-read of every shipped experiment; a copy made with
+    `replace` is checked again, so a setting changed by hand cannot slip past."""
+    for path in examples().values():
+        experiment = Experiment.load(path)
+        assert experiment.validated() is experiment
+        assert Experiment.from_dict(experiment.to_dict(), experiment.base_dir) == experiment
+    bad = dataclasses.replace(default_experiment(), seed=-1)
+    with pytest.raises(ExperimentError, match="seed"):
+        bad.validated()

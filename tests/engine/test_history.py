@@ -171,6 +171,9 @@ def test_history_floats_read_back_bit_for_bit():
     texts = format_floats(values)
     assert np.array_equal(np.array([float(t) for t in texts]).view(np.uint64), values.view(np.uint64))
     assert format_floats(np.array([np.nan, 0.1, np.nan, 0.1])) == ["", "0.1", "", "0.1"]
+    assert format_floats(np.array([])) == [] and format_floats(np.array([np.nan])) == [""]
+    runs = np.repeat([0.5, -0.0, 0.0, np.nan, 0.5], [3, 1, 2, 2, 1])  # runs of equal values, −0.0 apart
+    assert format_floats(runs) == ["0.5"] * 3 + ["-0.0"] + ["0.0"] * 2 + [""] * 2 + ["0.5"]
 
 
 def test_streamed_history_reads_back_bit_for_bit(tmp_path):
