@@ -9,14 +9,22 @@ divergence change, undo, redo, New seed, Reset, adding or removing a unit of lay
 designer, selecting a weight. A 10 ms QTimer measures the event loop's lateness (a stall is a
 late tick). Printed: actions done with their own duration, errors shown in the banner, ticks, lateness p50 / p99 / max
 (the issue found 0.6–1.1 s stalls; the GUI target elsewhere is p99 ≤ 50 ms).
+
+`--trace-stalls MS`: a watchdog thread samples the GUI thread's Python stack every 5 ms while the
+event loop is more than MS late, and prints where the stalled time went (the innermost frames of
+this project's code, by share of the samples).
 """
 
 from __future__ import annotations
 
 import argparse
+import collections
 import os
 import random
 import sys
+import threading
+import time
+import traceback
 from pathlib import Path
 
 import numpy as np
@@ -73,11 +81,49 @@ def action(window, rng: random.Random) -> str:
     return "select weight"
 
 
+class StallTrace:
+    """Samples the GUI thread's stack while its event loop is late by more than `threshold_ms`."""
+
+    def __init__(self, threshold_ms: float):
+        self.threshold, self.beat = threshold_ms / 1000, time.perf_counter()
+        self.samples: collections.Counter = collections.Counter()
+        self.gui = threading.main_thread().ident
+        self.running = True
+        threading.Thread(target=self._watch, daemon=True).start()
+
+    def tick(self) -> None:
+        self.beat = time.perf_counter()
+
+    def _watch(self) -> None:
+        while self.running:
+            time.sleep(0.005)  # the watchdog's own sampling period (this thread only; nothing waits on it)
+            if time.perf_counter() - self.beat < self.threshold:
+                continue
+            frame = sys._current_frames().get(self.gui)
+            if frame is None:
+                continue
+            stack = traceback.extract_stack(frame)
+            ours = [f for f in stack if str(ROOT) in f.filename and "/bench/" not in f.filename] or stack[-1:]
+            key = " <- ".join(f"{Path(f.filename).stem}:{f.name}:{f.lineno}" for f in reversed(ours[-4:]))
+            self.samples[key] += 1
+
+    def report(self) -> None:
+        self.running = False
+        total = sum(self.samples.values())
+        print(f"stalled-time samples (5 ms each): {total}")
+        for key, n in self.samples.most_common(15):
+            print(f"  {100 * n / total:5.1f} %  {key}")
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--rate", type=float, default=200.0, help="actions per second")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--trace-stalls", type=float, default=None, metavar="MS")
     args = parser.parse_args(argv)
     app = QApplication.instance() or QApplication([])
     import tempfile
@@ -98,8 +144,11 @@ def main(argv=None) -> None:
         done.setdefault(name, []).append(clock.elapsed() - t)
 
     lateness, clock, last = [], QElapsedTimer(), [None]
+    trace = StallTrace(args.trace_stalls) if args.trace_stalls else None
 
     def tick():
+        if trace:
+            trace.tick()
         now = clock.elapsed()
         if last[0] is not None:
             lateness.append(max(0, now - last[0] - 10))
@@ -127,6 +176,8 @@ def main(argv=None) -> None:
     print(f"errors shown: {len(errors)}" + (f" (first: {errors[0]})" if errors else ""))
     print(f"event loop: {len(late)} ticks, lateness p50 {np.median(late):.0f} ms, p99 {np.percentile(late, 99):.0f} ms, "
           f"max {late.max():.0f} ms  (issue 18 found 600–1100 ms stalls)")
+    if trace:
+        trace.report()
     ok = window.shutdown_worker()
     print(f"worker stopped cleanly: {ok}")
     os._exit(0)

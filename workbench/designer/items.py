@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QPainterPath, QPen
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QGraphicsSimpleTextItem
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QPainterPath, QPen, QPolygonF
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsPolygonItem, QGraphicsRectItem, QGraphicsSimpleTextItem
 
 POSITIVE = QColor("#2166ac")
 NEGATIVE = QColor("#b35806")
@@ -145,3 +145,27 @@ def edge_paths(px: np.ndarray, py: np.ndarray, bins: np.ndarray) -> list[QPainte
             paths.append(pg.arrayToQPath(xs, ys, connect="pairs"))
         start = end
     return paths
+
+
+def add_bands(scene, net, cols, xs, radius: float, margin_bottom: float) -> None:
+    """One grey band per layer k whose edges are only partly drawn (a compact column on either
+    side), labelled with W^(k)'s size and how many of its weights are drawn."""
+    for k in range(1, net.N + 1):
+        if net.sizes[k - 1] <= MAX_SHOWN and net.sizes[k] <= MAX_SHOWN:
+            continue
+        (_, ya), (_, yb) = cols[k - 1], cols[k]
+        xa, xb = xs[k - 1] + radius, xs[k] - radius
+        band = QGraphicsPolygonItem(QPolygonF([QPointF(xa, ya[0]), QPointF(xb, yb[0]), QPointF(xb, yb[-1]),
+                                               QPointF(xa, ya[-1])]))
+        band.setPen(QPen(Qt.NoPen))
+        band.setBrush(QBrush(QColor(120, 120, 120, 28)))
+        band.setZValue(0)
+        scene.addItem(band)
+        shown = len(cols[k - 1][0]) * len(cols[k][0])
+        t = QGraphicsSimpleTextItem(f"W({k}): {net.sizes[k - 1]}×{net.sizes[k]} = "
+                                    f"{net.sizes[k - 1] * net.sizes[k]:,} weights, {shown} drawn")
+        t.setFont(scaled_font(7.5))
+        t.setBrush(QColor("#666666"))
+        br = t.boundingRect()
+        t.setPos((xa + xb) / 2 - br.width() / 2, scene.sceneRect().height() - margin_bottom + 6)
+        scene.addItem(t)

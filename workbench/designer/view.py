@@ -21,11 +21,10 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QEvent, QPointF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import (
     QGraphicsEllipseItem,
     QGraphicsPathItem,
-    QGraphicsPolygonItem,
     QGraphicsRectItem,
     QGraphicsScene,
     QGraphicsSimpleTextItem,
@@ -56,6 +55,7 @@ from .items import (
     SELECTION,
     Button,
     EdgeLayer,
+    add_bands,
     edge_paths,
     font_scale,
     mix,
@@ -267,16 +267,29 @@ class NetworkView(EditingActions, UnitMapsMixin, QGraphicsView):
             self.gradient = None
             self.trace = None
         self.parameters = network.parameters  # the edited network's weights until the next frame
-        self.rebuild()
+        if self._scene_key() == self._built_for:  # same drawing, other weights (new seed, Reset, a note)
+            self.select_layer(self.selected_layer, emit=False)
+            self.update_weights(self.parameters, self.gradient)
+            self._draw_selection()
+        else:
+            self.rebuild()
         self.mapsChanged.emit()  # a layer may have grown past MAX_MAP_UNITS
+
+    def _scene_key(self) -> tuple:
+        """Everything the scene's items are laid out and labelled from, weights aside."""
+        net, editor = self.network, self.editor
+        return (net.sizes, net.dtype, tuple(net.activation_names), tuple(editor.feature_names), tuple(editor.output_names),
+                tuple(editor.available_features), editor.raw_inputs, tuple(editor.input_features),
+                self.maps_active, font_scale(), self.viewport().size().toTuple())
 
     def rebuild(self) -> None:
         """Lay out and create every item, then draw the network's current weights."""
+        self._built_for = self._scene_key()
         scene = self.scene()
         scene.clear()
         net = self.network
         self._layout()
-        self._bands()
+        add_bands(self.scene(), self.network, self._cols, self._xs, self._radius, self._margin_bottom())
         self.edge_layer = EdgeLayer(self._edge_pens, scene.sceneRect())
         self.edge_layer.setZValue(1)
         scene.addItem(self.edge_layer)
@@ -344,29 +357,6 @@ class NetworkView(EditingActions, UnitMapsMixin, QGraphicsView):
     @staticmethod
     def _elide(text: str, font: QFont, width: float) -> str:
         return QFontMetricsF(font).elidedText(text, Qt.ElideMiddle, width)
-
-    def _bands(self) -> None:
-        """One grey band per layer whose edges are only partly drawn (a compact column on either side)."""
-        net = self.network
-        for k in range(1, net.N + 1):
-            if net.sizes[k - 1] <= MAX_SHOWN and net.sizes[k] <= MAX_SHOWN:
-                continue
-            (_, ya), (_, yb) = self._cols[k - 1], self._cols[k]
-            xa, xb = self._xs[k - 1] + self._radius, self._xs[k] - self._radius
-            poly = QPolygonF([QPointF(xa, ya[0]), QPointF(xb, yb[0]), QPointF(xb, yb[-1]), QPointF(xa, ya[-1])])
-            band = QGraphicsPolygonItem(poly)
-            band.setPen(QPen(Qt.NoPen))
-            band.setBrush(QBrush(QColor(120, 120, 120, 28)))
-            band.setZValue(0)
-            self.scene().addItem(band)
-            shown = len(self._cols[k - 1][0]) * len(self._cols[k][0])
-            t = QGraphicsSimpleTextItem(f"W({k}): {net.sizes[k - 1]}×{net.sizes[k]} = "
-                                        f"{net.sizes[k - 1] * net.sizes[k]:,} weights, {shown} drawn")
-            t.setFont(scaled_font(7.5))
-            t.setBrush(QColor("#666666"))
-            br = t.boundingRect()
-            t.setPos((xa + xb) / 2 - br.width() / 2, self.scene().sceneRect().height() - self._margin_bottom() + 6)
-            self.scene().addItem(t)
 
     def click_add(self, position: int) -> None:
         if self.editor.add_layer(position):
