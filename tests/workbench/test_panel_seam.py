@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
@@ -75,3 +77,35 @@ def test_preferences_have_typed_defaults_and_a_version(settings):
     assert again.recent_files()[0].endswith("a.json") and again.get("presentation/font_scale") == 2.0
     settings.setValue("settings/version", VERSION + 1)  # written by another version: defaults again
     assert Preferences(settings).recent_files() == []
+
+
+class _Worker:
+    """What FrameScheduler asks of the worker, recorded."""
+
+    def __init__(self):
+        self.due = None
+
+    def frame_ends(self):
+        pass
+
+    def next_frame_at(self, when):
+        self.due = when
+
+
+def test_the_guis_share_of_time_is_one_runs_share_with_runs_kept_in_lockstep():
+    """After a frame that held the worker off for d seconds the next comes d·(1/share − 1) later;
+    with two runs trained in lockstep the share is halved, so each run keeps its part."""
+    from types import SimpleNamespace
+
+    from workbench.frames import GUI_SHARE, FrameScheduler
+
+    scheduler = FrameScheduler([], accept=lambda s: True, on_snapshot=None, after_frame=None)
+    scheduler.last = SimpleNamespace(state="running")
+    gaps = []
+    for runs in (1, 2):
+        scheduler.runs_trained = runs
+        worker, start = _Worker(), time.perf_counter()
+        scheduler._frame_ends(worker, start)
+        done = start + scheduler.costs[-1]
+        gaps.append((worker.due - done) / scheduler.costs[-1])
+    assert np.allclose(gaps, [1 / GUI_SHARE - 1, 2 / GUI_SHARE - 1])

@@ -77,3 +77,19 @@ def test_compare_and_fork_kept_runs_are_bounded():
     probe.delete([1])
     probe.fork(core.run, 99, "fork at t = 0")
     assert len(probe.kept) == MAX_KEPT and probe.kept[-1].label == "fork at t = 0"
+
+
+def test_kept_runs_catch_up_in_chunks_with_the_workers_yield_point_between():
+    """A kept run catching up calls the worker's yield point (it waits there while the GUI draws)
+    after every CHUNK updates, and still reaches the current run's iteration."""
+    from workbench.runs.probe import CHUNK
+
+    yields = []
+    probe = ComparisonProbe()
+    core = TrainingCore(Session().build(), yield_point=lambda: yields.append(core.run.trainer.iteration), probes=[probe])
+    comparison = Comparison.of(Session().experiment, "training.divergence", ["l2", "bce"])
+    probe.add(comparison, [1, 2])
+    core.run.trainer.run(steps=3 * CHUNK + 7)
+    probe.compute(core.run.trainer, paused=True)
+    assert [k.run.trainer.iteration for k in probe.kept] == [3 * CHUNK + 7] * 2
+    assert len(yields) == 2 * 4  # 3 whole chunks and the rest, for each kept run

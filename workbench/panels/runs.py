@@ -160,6 +160,7 @@ class RunsPanel(LazyPanel):
     # -- frames -------------------------------------------------------------------------------
     def take(self, snapshot) -> None:
         payload = snapshot.probes.get(self.probe.name)
+        self.host.frames.runs_trained = 1 + len(self.probe.kept)  # the GUI's share is one run's (a len: atomic)
         if payload is not None and payload is not self._seen:
             self._seen, self._news = payload, (payload, snapshot.state != "running")
 

@@ -28,6 +28,8 @@ from engine.runs.timeline import Timeline
 from engine.training.outcome import iterations_to_target, outcome
 
 CATCH_UP = 20_000
+#: updates of a kept run between two yield points (a few ms: a frame the GUI begins meanwhile waits no longer)
+CHUNK = 100
 #: seconds of catching up per kept run and computation at most (a run added far behind catches up
 #: over several; in lockstep each needs about the current run's time since the last one)
 CATCH_UP_SECONDS = 0.3
@@ -117,6 +119,7 @@ class ComparisonProbe:
     interval = 0.2
 
     def __init__(self):
+        self.between_chunks = lambda: None  # the worker's yield point, set by its ProbeRunner
         self.kept: list[Kept] = []
         self.current_label = "—"  # what the current run is in the latest comparison
         self.current_initial: float | None = None
@@ -214,10 +217,13 @@ class ComparisonProbe:
             t, end = k.run.trainer, time.perf_counter() + CATCH_UP_SECONDS
             left, first = min(trainer.iteration - t.iteration, CATCH_UP), True
             while left > 0 and (t.stopped is None or t.stopped.kind != "diverged") and (first or time.perf_counter() < end):
-                chunk, first = min(left, 500), False  # one chunk each at least: every run makes progress
+                chunk, first = min(left, CHUNK), False  # one chunk each at least: every run makes progress
                 with np.errstate(all="ignore"):
                     t.run(steps=chunk)
                 left -= chunk
+                waited = time.perf_counter()
+                self.between_chunks()  # not while the GUI draws a frame (the wait is not catching up's time)
+                end += time.perf_counter() - waited
         views = (view_of(self.current_label, trainer, self.current_initial or 1.0),) if self.kept else ()
         here = settings_of(trainer)
         views += tuple(replace(view_of(k.label, k.run.trainer, k.initial_loss, k.uid, k.run.data),
