@@ -3,8 +3,9 @@
 Paused, every new snapshot redraws every panel. While training, a frame (new rows, status,
 one panel) comes only as often as keeps the GUI thread's share of wall time near GUI_SHARE —
 of one run's time: with kept runs training in lockstep beside it (`runs_trained`), the share is
-divided among them, so each run keeps its part of the worker — and each frame goes to the next panel of a fixed cycle (each panel `frame_share` times per
-cycle, spread evenly) that `has_news`. The worker holds off (frees the GIL) while the frame is
+divided among them, so each run keeps its part of the worker — and each frame goes to the
+next panel of a fixed cycle (each panel `frame_share` times per cycle, spread evenly) that
+`has_news`. The worker holds off (frees the GIL) while the frame is
 drawn and painted, synchronously, so the two threads do not fight over the GIL call by call.
 """
 
