@@ -74,8 +74,9 @@ class DatasetSettings:
         )
         if source == "builtin":
             name = string(s.take("builtin"), s.key("builtin"), BUILTIN, "built-in dataset")
-            params = {p: _generator_parameter(name, p, s.take(p, default), s.key(p))
+            params = {p: _generator_value(name, p, s.take(p, default), s.key(p))
                       for p, default in BUILTIN[name].defaults.items()}
+            _check_generator(name, params, s.key)
             s.finish()
             return cls("builtin", name, MappingProxyType(params), **common)
         if source == "bundled":
@@ -187,21 +188,34 @@ def _moved(name: str, old_dir, new_dir) -> str:
         return target
 
 
-def _generator_parameter(name: str, parameter: str, value: Any, key: str):
-    """Type-check one generator parameter, then let the generator itself check its range."""
+def _generator_value(name: str, parameter: str, value: Any, key: str):
+    """Type-check one generator parameter (a whole number of samples ≥ 1, the others numbers)."""
     default = BUILTIN[name].defaults[parameter]
     if isinstance(default, int):
-        value = whole(value, key, 1 if parameter == "samples" else 0,
-                      MAX_SAMPLES if parameter == "samples" else None)
-    else:
-        value = number(value, key)
-    if parameter != "samples":
+        return whole(value, key, 1 if parameter == "samples" else 0, MAX_SAMPLES if parameter == "samples" else None)
+    return number(value, key)
+
+
+def _check_generator(name: str, params: dict, key) -> None:
+    """Let the generator check the parameters' ranges: one small draw with them all (a few samples);
+    if that is refused, one parameter at a time, so that the error names the key at fault."""
+    others = {p: v for p, v in params.items() if p != "samples"}
+    try:
+        generate(name, samples=4, seed=0, **others)
+        return
+    except (ConfigurationError, DataError):
+        pass
+    for parameter, value in others.items():
         try:
             generate(name, samples=4, seed=0, **{parameter: value})
         except (ConfigurationError, DataError) as exc:
             message = str(exc)
-            raise ExperimentError(key, message[len(parameter) + 1:] if message.startswith(parameter + " ") else message) from None
-    return value
+            raise ExperimentError(key(parameter), message[len(parameter) + 1:] if message.startswith(parameter + " ")
+                                  else message) from None
+    try:  # refused only together: the generator's own words
+        generate(name, samples=4, seed=0, **others)
+    except (ConfigurationError, DataError) as exc:
+        raise ExperimentError(key("builtin"), f"{name}: {exc}") from None
 
 
 def _points(data: Any, path: str) -> dict:

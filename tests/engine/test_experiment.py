@@ -453,3 +453,19 @@ def test_validated_reuses_a_read_experiment_and_rechecks_a_hand_made_copy():
     bad = dataclasses.replace(default_experiment(), seed=-1)
     with pytest.raises(ExperimentError, match="seed"):
         bad.validated()
+
+
+def test_generator_parameters_are_checked_in_one_small_draw_and_a_bad_one_is_named(monkeypatch):
+    """Reading a built-in dataset's settings draws once from the generator with all of them (not
+    once per parameter: a sweep reads an experiment per run); a refused value still names its key."""
+    import engine.io.dataset_settings as settings
+
+    document = default_experiment().to_dict()
+    calls = []
+    real = settings.generate
+    monkeypatch.setattr(settings, "generate", lambda *a, **k: (calls.append(k), real(*a, **k))[1])
+    Experiment.from_dict(document)
+    assert len(calls) == 1 and calls[0]["samples"] == 4
+    document["dataset"]["turns"] = -3.0
+    with pytest.raises(ExperimentError, match="dataset.turns"):
+        Experiment.from_dict(document)
