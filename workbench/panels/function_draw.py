@@ -152,3 +152,12 @@ def draw_line_paths(line: LineView, f, paths, labels, selected: int) -> None:
         plot.here.setValue(x)
     half = 0.08 * (f.view[1] - f.view[0])
     line.tangent.setData([x - half, x + half], [values[0] - half * values[1], values[0] + half * values[1]])
+
+
+def hide_gradient(view) -> None:
+    """No −∇f (2-D arrow) nor tangent (1-D) at the current point: its gradient is not evaluated yet."""
+    if isinstance(view, PlaneView):
+        view.gradient.setData([], [])
+        view.arrow.setVisible(False)
+    else:
+        view.tangent.setData([], [])
