@@ -325,8 +325,8 @@ class FunctionPanel(LazyPanel):
         now, after = (f"x{str(n).translate(SUBSCRIPTS)}" for n in (d.steps, d.steps + 1))
         text = f"<b>next phase: {escape(PHASE_WORDS[d.next_phase])}</b>"
         if d.gradient is not None:
-            g = ", ".join(f"{c:.4g}" for c in d.gradient)
-            text += f" · done: g = ∇f(x_t) = ({g}), ‖g‖ = {np.linalg.norm(d.gradient):.4g}"
+            g = ", ".join(f"{c:.3g}" for c in d.gradient)
+            text += f" · g = ∇f(x_t) = ({g})"
         return text.replace("x_{t+1}", after).replace("x_t", now)
 
     def _step_size_line(self, said) -> list[str]:

@@ -68,10 +68,13 @@ def _path_items(view, count: int, plot) -> list[pg.PlotDataItem]:
 def _legend(view, labels) -> None:
     """The paths by optimiser, then what the marks at the current point mean."""
     view.legend.clear()
+    fit = getattr(view.legend, "fit", None)
     for item, label in zip(view.paths, labels):
         view.legend.addItem(item, label)
     for item, label in view.marks:
         view.legend.addItem(item, label)
+    if fit is not None:
+        fit()  # the columns follow the entries' widths, which the labels just changed
 
 
 def gradient_arrow(f, here: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -18,7 +18,7 @@ PLAY_FRAMES = 90  # auto: Play grows a path to Steps in about this many frames
 MAX_RATE = 5000  # updates/s the speed box offers
 KEYS_TIP = ("Space plays / pauses, → adds one update, Shift+→ one phase — while this tab is in front "
             "(or the focus is in this dock); with Run controls in front they train the network")
-STATUS = "Function mode in front: Space plays / pauses its descent, → one update, Shift+→ one phase"
+STATUS = "Function mode in front: Space plays / pauses, → one update, Shift+→ one phase"
 
 
 def interval(rate: float) -> int:

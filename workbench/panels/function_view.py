@@ -173,8 +173,8 @@ class PlaneView:
         for z, item in enumerate((self.axes, self.gradient, self.arrow, self.point)):
             item.setZValue(20 + z)  # over the paths (z 10): the current point is never hidden
         self.labels: list[pg.TextItem] = []
-        self.marks = ((self.gradient, "−∇f"), (self.here_level, "level set through the point"),
-                      (self.axes, "Hessian eigen-axes ∝ |λ|"))
+        self.marks = ((self.gradient, "−∇f"), (self.here_level, "level set at x_t"),
+                      (self.axes, "Hessian axes ∝ |λ|"))
         self.widget.setToolTip("Click to start the descent there")
 
 
