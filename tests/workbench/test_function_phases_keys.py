@@ -136,3 +136,15 @@ def test_function_speed_auto_is_the_old_pace_and_rates_average_out():
     assert sum(pace.updates(7, 0) for _ in range(70)) == 70  # 7/s: a frame every 143 ms, one update each
     pace = Pace()
     assert sum(pace.updates(50, 0) for _ in range(100)) in (149, 150)  # 1.5 per 30 ms frame on average
+
+
+def test_function_floating_takes_the_keys_only_with_the_focus(qtbot, window, panel):
+    seen = network_steps(window)
+    panel.dock.setFloating(True)
+    qtbot.waitUntil(lambda: not in_front(window, panel.dock))
+    window.activateWindow()
+    spin = outside_spin_box(window, panel.dock)
+    spin.setFocus()
+    qtbot.waitUntil(spin.hasFocus)
+    qtbot.keyClick(spin, Qt.Key_Right)
+    assert seen == ["Step"] and panel.descents[0].steps == 0  # not in front: the network's Step
