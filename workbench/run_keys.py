@@ -5,7 +5,10 @@ cursor). `RunKeys`, an event filter on the focus widget (whichever it is), sees 
 shortcut-override query first: in a spin box it commits the typed value (interpretText, so nothing typed is lost) and lets the
 window's action fire instead. Free-text fields (a line edit outside a spin box, an editable text
 box) keep their keys: there a space is a character. A widget with a `run_key(key, modifiers)`
-method (the function dock's view) takes the keys for itself while the focus is inside it.
+method (the function dock's view) takes the keys for itself while the focus is inside it, and
+wherever the focus is while one of `RunKeys.claims` (callables returning such a widget or None)
+names it: the function dock claims them while its tab is in front of Run controls
+(workbench.panels.function_play). With no focus widget at all the window itself is filtered.
 """
 
 from __future__ import annotations
@@ -50,7 +53,9 @@ class RunKeys(QObject):
     def __init__(self, window):
         super().__init__(window)
         self.window = window
-        self._watched = None  # the focus widget it filters
+        self._watched = None  # the focus widget it filters (the window while none has focus)
+        #: () -> a widget with `run_key` that takes the keys wherever the focus is, or None
+        self.claims: list = []
 
     # The shortcut-override query goes to the focus widget first: filtering that widget alone
     # sees every run key, where an application filter would run Python for every event of the
@@ -66,17 +71,30 @@ class RunKeys(QObject):
             QApplication.instance().focusChanged.disconnect(self._focus_changed)
         except (RuntimeError, TypeError):  # never installed
             pass
-        self._focus_changed(None, None)
+        self._watch(None)
 
     def _focus_changed(self, _old, new) -> None:
+        self._watch(new if new is not None else self.window)
+
+    def _watch(self, widget) -> None:
         if self._watched is not None:
             try:
                 self._watched.removeEventFilter(self)
             except RuntimeError:  # already deleted
                 pass
-        self._watched = new
-        if new is not None:
-            new.installEventFilter(self)
+        self._watched = widget
+        if widget is not None:
+            widget.installEventFilter(self)
+
+    def owner(self, widget):
+        """Who takes the run keys pressed in `widget`: the `run_key` widget the focus is in, else
+        one that claims them, else None (the window's actions: the network)."""
+        owner = key_owner(widget) if isinstance(widget, QWidget) else None
+        for claim in self.claims:
+            if owner is not None:
+                break
+            owner = claim()
+        return owner
 
     def _inside(self, obj) -> bool:
         """`obj` is a widget of the window (floating docks included)."""
@@ -92,7 +110,7 @@ class RunKeys(QObject):
         if (event.key(), mods) not in RUN_KEYS:
             return False
         spin = spin_box_of(obj)
-        owner = key_owner(obj) if isinstance(obj, QWidget) else None
+        owner = self.owner(obj)
         if owner is not None and (spin is not None or not types_text(obj)):
             if event.type() == QEvent.ShortcutOverride:
                 if spin is not None:

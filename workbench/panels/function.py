@@ -5,8 +5,11 @@ Adam) with the same hyperparameters.
 1-D: f, f′ and f″ stacked, the path on f, the current point on each. 2-D: labelled level sets,
 the path, −∇f (perpendicular to the dashed level set through the point) and the Hessian's
 eigen-axes. Below: the verdict at the point in words (engine.objectives.verdict). A click sets
-the start. Step adds one update to every path (the path grows), Play grows them up to Steps,
-"step by step" makes a change start over instead of descending at once. A function-mode
+the start. Step (→) adds one update to every path (the path grows), Phase (Shift+→) runs only
+the next phase of it — "gradient" (g = ∇f(x_t) evaluated: the arrow and its numbers appear),
+then "update" (x_{t+1} = x_t − Δ: the point moves) — and Play (Space) grows them up to Steps
+at the chosen updates per second (workbench.panels.function_play: also which keys go where);
+"one by one" makes a change start over instead of descending at once. A function-mode
 experiment file (File ▸ Lecture experiments) brings its objective, start and several optimisers
 to compare; the optimiser controls edit the path chosen under "Path".
 
@@ -23,7 +26,7 @@ from PySide6.QtCore import Qt, QTimer
 from engine.analysis.critical_points import step_size_rule
 from engine.core.errors import ConfigurationError
 from engine.core.optimizers import create
-from engine.objectives.descent import Descent
+from engine.objectives.descent import PHASE_WORDS, Descent
 from engine.objectives.experiment import ObjectiveExperiment, optimizer_label
 from engine.objectives.library import builtin
 from engine.objectives.objective import objective
@@ -31,10 +34,10 @@ from engine.objectives.verdict import verdict
 
 from . import function_draw as draw
 from .base import LazyPanel, part, scrolled
+from .function_play import STATUS, Pace, in_front, interval
 from .function_view import TITLES, TYPED_1D, TYPED_2D, FunctionView
 
-PLAY_MS = 30
-PLAY_FRAMES = 90  # Play grows a path to Steps in about this many frames
+SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 FORMULAS = {TYPED_1D: "x^3 - 3*x", TYPED_2D: "x^2 - y^2"}
 
 
@@ -56,13 +59,20 @@ class FunctionPanel(LazyPanel):
         self.note = ""  # what the open experiment shows (its description)
         self.formulas = dict(FORMULAS)  # the typed f(x) and f(x, y), each kept while the other is shown
         self._loading = False
+        self.phased = False  # the last move was one phase (Shift+→): the gradient shows only once evaluated
+        self.pace = Pace()
         self.timer = QTimer()
-        self.timer.setInterval(PLAY_MS)
+        self.timer.setInterval(interval(0))
         self.timer.timeout.connect(self._play_frame)
 
     def build(self):
         self._view = view = FunctionView()
-        view.run_key = self.run_key  # Space / → while the dock has focus (workbench.run_keys)
+        view.run_key = self.run_key  # Space / → / Shift+→ (workbench.run_keys, function_play.in_front)
+        keys = getattr(self.host, "run_keys", None)
+        if keys is not None:
+            keys.claims.append(lambda: view if in_front(self.host, self.dock) else None)
+        if self.dock is not None:
+            self.dock.visibilityChanged.connect(self._in_front_changed)
         self._connect()
         self._show_spec()
         self._objective_changed()
@@ -82,7 +92,9 @@ class FunctionPanel(LazyPanel):
         v.step_mode.toggled.connect(self._changed)
         v.start_over.clicked.connect(lambda: self.restart(0))
         v.step.clicked.connect(lambda: self.step())
+        v.phase.clicked.connect(self.phase)
         v.play.toggled.connect(self._play_toggled)
+        v.speed.valueChanged.connect(self._speed_changed)
         v.plane.plot.scene().sigMouseClicked.connect(self._clicked)
         v.line.widget.scene().sigMouseClicked.connect(self._clicked)
 
@@ -214,6 +226,7 @@ class FunctionPanel(LazyPanel):
         self.descents = [Descent(self.f, self.start, create(**spec)) for spec in self.specs]
         for d in self.descents:
             d.advance(updates)
+        self.phased = False
         self._draw()
 
     def _changed(self, *_) -> None:
@@ -225,31 +238,55 @@ class FunctionPanel(LazyPanel):
         self.restart(0 if self.view.step_mode.isChecked() else self.view.steps.value())
 
     def step(self, updates: int = 1) -> None:
-        """`updates` more updates on every path (the step-by-step mode's Step)."""
+        """`updates` more updates on every path (the step-by-step mode's Step; it pauses Play).
+        An update half done by Phase is finished, not started again."""
+        self.view.play.setChecked(False)
         for d in self.descents:
             d.advance(updates)
+        self.phased = False
+        self._draw()
+
+    def phase(self) -> None:
+        """The next phase on every path (they run in step): "gradient", then "update"; pauses Play."""
+        self.view.play.setChecked(False)
+        for d in self.descents:
+            d.advance_phase()
+        self.phased = True
         self._draw()
 
     def _play_toggled(self, on: bool) -> None:
+        """Play from where the paths are (Pause keeps them); from the start once played to the end."""
         if on and all(d.steps >= self.view.steps.value() or d.diverged for d in self.descents):
             self.restart(0)  # played to the end: play again from the start
+        self.view.play.setText("Pause" if on else "Play")
+        self.pace.reset()
         self.timer.start() if on else self.timer.stop()
+
+    def _speed_changed(self, rate: int) -> None:
+        """The speed applies at once, also while playing."""
+        self.timer.setInterval(interval(rate))
+        self.pace.reset()
 
     def _play_frame(self) -> None:
         target = self.view.steps.value()
-        chunk = max(1, target // PLAY_FRAMES)
+        chunk = self.pace.updates(self.view.speed.value(), target)
         for d in self.descents:
             d.advance(min(chunk, max(0, target - d.steps)))
+        self.phased = False
         self._draw()
         if all(d.steps >= target or d.diverged for d in self.descents):
             self.view.play.setChecked(False)
 
     def run_key(self, key, modifiers) -> None:
-        """→: Step; Space: Play / pause (the network's Step and Run/Pause keys)."""
+        """The network's keys: Space Play / pause, → Step, Shift+→ Phase."""
         if key == Qt.Key_Right:
-            self.step()
+            self.phase() if modifiers & Qt.ShiftModifier else self.step()
         elif key == Qt.Key_Space:
             self.view.play.toggle()
+
+    def _in_front_changed(self, visible: bool) -> None:
+        if visible and in_front(self.host, self.dock):
+            self.host.status_message(STATUS, 8000)
 
     # -- drawing ---------------------------------------------------------------------------
     def _draw(self) -> None:
@@ -276,6 +313,21 @@ class FunctionPanel(LazyPanel):
                     for i, p in enumerate(paths)]
             lines.append("paths " + " · ".join(ends))
         v.verdict.setText("<br>".join(lines))
+        v.phase_label.setText(self._phase_text())
+        if self.phased and self.descents[self.selected].next_phase == "gradient":
+            draw.hide_gradient(v.plane if f.dimension == 2 else v.line)  # not evaluated at x_{t+1} yet
+
+    def _phase_text(self) -> str:
+        """"next phase: …" in the lecture's words, with g = ∇f(x_t) once the gradient phase ran."""
+        d = self.descents[self.selected]
+        if d.diverged:
+            return "phase: — (diverged: no further update)"
+        now, after = (f"x{str(n).translate(SUBSCRIPTS)}" for n in (d.steps, d.steps + 1))
+        text = f"<b>next phase: {escape(PHASE_WORDS[d.next_phase])}</b>"
+        if d.gradient is not None:
+            g = ", ".join(f"{c:.3g}" for c in d.gradient)
+            text += f" · g = ∇f(x_t) = ({g})"
+        return text.replace("x_{t+1}", after).replace("x_t", now)
 
     def _step_size_line(self, said) -> list[str]:
         """For plain SGD where f curves upwards: η·λ_max against 2 (engine.analysis.critical_points)."""

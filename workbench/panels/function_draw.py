@@ -68,10 +68,13 @@ def _path_items(view, count: int, plot) -> list[pg.PlotDataItem]:
 def _legend(view, labels) -> None:
     """The paths by optimiser, then what the marks at the current point mean."""
     view.legend.clear()
+    fit = getattr(view.legend, "fit", None)
     for item, label in zip(view.paths, labels):
         view.legend.addItem(item, label)
     for item, label in view.marks:
         view.legend.addItem(item, label)
+    if fit is not None:
+        fit()  # the columns follow the entries' widths, which the labels just changed
 
 
 def gradient_arrow(f, here: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -152,3 +155,12 @@ def draw_line_paths(line: LineView, f, paths, labels, selected: int) -> None:
         plot.here.setValue(x)
     half = 0.08 * (f.view[1] - f.view[0])
     line.tangent.setData([x - half, x + half], [values[0] - half * values[1], values[0] + half * values[1]])
+
+
+def hide_gradient(view) -> None:
+    """No −∇f (2-D arrow) nor tangent (1-D) at the current point: its gradient is not evaluated yet."""
+    if isinstance(view, PlaneView):
+        view.gradient.setData([], [])
+        view.arrow.setVisible(False)
+    else:
+        view.tangent.setData([], [])

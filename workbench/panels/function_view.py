@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from engine.core.optimizers import OPTIMIZERS
 
 from ..plots.legend import BELOW, legend_outside
+from .function_play import KEYS_TIP, MAX_RATE
 
 TYPED_1D, TYPED_2D = "typed_1d", "typed_2d"
 #: (key, what the list shows): the library's objectives by dimension, then the typed ones
@@ -73,6 +74,7 @@ class FunctionView(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.stack, 1)
+        layout.addWidget(self.phase_label)
         layout.addWidget(self.verdict)
         self.setFocusPolicy(Qt.StrongFocus)
 
@@ -111,7 +113,8 @@ class FunctionView(QWidget):
         return self.optimizer
 
     def _step_row(self) -> QHBoxLayout:
-        """Steps and one by one; Restart, Step, Play (`buttons`, the next row)."""
+        """Steps and one by one; Restart, Step, Phase, Play and its speed (`buttons`, the next row);
+        the phase label (`phase_label`, under the plot)."""
         self.steps = QSpinBox(minimum=0, maximum=10_000, value=50)
         self.steps.setToolTip("How many updates a descent takes (Play runs up to this many)")
         self.step_mode = QCheckBox("one by one")
@@ -119,15 +122,29 @@ class FunctionView(QWidget):
         self.start_over = QPushButton("Restart")
         self.start_over.setToolTip("Back to the start point, no updates taken")
         self.step = QPushButton("Step")
-        self.step.setToolTip("One update on every path (→ while the dock has focus)")
+        self.step.setToolTip(f"One update on every path (→). {KEYS_TIP}")
+        self.phase = QPushButton("Phase")
+        self.phase.setToolTip("The next phase only (Shift+→): gradient — g = ∇f(x_t) evaluated and drawn; "
+                              f"update — the optimiser's Δ applied, x_(t+1) = x_t − Δ. {KEYS_TIP}")
         self.play = QPushButton("Play")
         self.play.setCheckable(True)
-        self.play.setToolTip("Grow the paths up to Steps updates (Space while the dock has focus)")
+        self.play.setToolTip(f"Grow the paths up to Steps updates; again: pause (Space). {KEYS_TIP}")
+        self.speed = QSpinBox(minimum=0, maximum=MAX_RATE, value=0, suffix=" /s", singleStep=5)
+        self.speed.setSpecialValueText("auto")
+        self.speed.setToolTip("Play's speed in updates per second; auto: Steps in about 3 s. "
+                              "Applies at once, also while playing")
         row, self.buttons = QHBoxLayout(), QHBoxLayout()
         row.addWidget(self.steps, 1)
+        row.addWidget(QLabel("speed"))
+        row.addWidget(self.speed, 1)
         row.addWidget(self.step_mode)
-        for w in (self.start_over, self.step, self.play):
+        for w in (self.start_over, self.step, self.phase, self.play):
             self.buttons.addWidget(w)
+        self.phase_label = QLabel()
+        self.phase_label.setWordWrap(True)
+        self.phase_label.setTextFormat(Qt.RichText)
+        self.phase_label.setToolTip("One update is two phases: gradient (g = ∇f(x_t)), then update "
+                                    "(Δ from g by the optimiser, x_(t+1) = x_t − Δ)")
         return row
 
 
@@ -156,8 +173,8 @@ class PlaneView:
         for z, item in enumerate((self.axes, self.gradient, self.arrow, self.point)):
             item.setZValue(20 + z)  # over the paths (z 10): the current point is never hidden
         self.labels: list[pg.TextItem] = []
-        self.marks = ((self.gradient, "−∇f"), (self.here_level, "level set through the point"),
-                      (self.axes, "Hessian eigen-axes ∝ |λ|"))
+        self.marks = ((self.gradient, "−∇f"), (self.here_level, "level set at x_t"),
+                      (self.axes, "Hessian axes ∝ |λ|"))
         self.widget.setToolTip("Click to start the descent there")
 
 
