@@ -126,3 +126,34 @@ def test_decision_reset_keeps_the_points_and_draws_the_new_weights(qtbot, settin
     doc["dataset"] = {"builtin": "moons", "samples": 100}
     w.controller.install_run(Session(Experiment.from_dict(doc)).build())
     assert view.plot.listDataItems() != items  # other points: laid out again
+
+
+def test_a_zoomed_decision_view_keeps_its_zoom_when_resized(qtbot):
+    """Zoomed in with the mouse, then the dock resized: the view keeps its centre and scale (it
+    used to jump back to the whole data); other data fits the view to the data again."""
+    from engine.run import build
+    from workbench.plots.decision import DecisionView
+
+    run = build(default_experiment())
+    view = DecisionView()
+    qtbot.addWidget(view)
+    view.resize(500, 500)
+    view.show()
+    qtbot.waitExposed(view)
+    view.set_run(run)
+    view.update_parameters(run.network.parameters.copy())
+    vb = view.plot.getViewBox()
+    whole = vb.viewRange()[0][1] - vb.viewRange()[0][0]
+    vb.scaleBy((0.25, 0.25), center=(0.3, 0.2))  # as the mouse wheel does
+    vb.sigRangeChangedManually.emit(vb.state["mouseEnabled"])
+    (a0, a1), (b0, b1) = vb.viewRange()
+    centre = ((a0 + a1) / 2, (b0 + b1) / 2)
+    view.resize(640, 420)
+    qtbot.waitUntil(lambda: view._fitted_shape == (round(vb.width()), round(vb.height())), timeout=3000)
+    (x0, x1), (y0, y1) = vb.viewRange()
+    assert x1 - x0 < 0.5 * whole
+    assert abs((x0 + x1) / 2 - centre[0]) < 0.02 * whole and abs((y0 + y1) / 2 - centre[1]) < 0.02 * whole
+    doc = default_experiment().to_dict()
+    doc["dataset"]["samples"] = 300
+    view.set_run(build(Experiment.from_dict(doc)))  # other data: the whole data again
+    assert not view.zoomed and vb.viewRange()[0][1] - vb.viewRange()[0][0] > 0.5 * whole

@@ -101,7 +101,9 @@ class DecisionView(QWidget):
         self.fixed: np.ndarray | None = None
         self.slice_caption = ""
         self._fitted_shape: tuple[int, int] | None = None  # the view box's size the grid was fitted to
+        self.zoomed = False  # the user zoomed or panned (mouse): a resize keeps that view
         self.plot.getViewBox().sigResized.connect(self._view_resized)
+        self.plot.getViewBox().sigRangeChangedManually.connect(lambda *_: setattr(self, "zoomed", True))
 
     def set_slice(self, axes=(0, 1), fixed=None, caption: str = "") -> None:
         """For more than two features: the pair on the axes, the others held at `fixed`
@@ -206,16 +208,19 @@ class DecisionView(QWidget):
     def _show_fitted(self) -> None:
         lo, hi = self._fitted
         self.plot.setRange(xRange=(lo[0], hi[0]), yRange=(lo[1], hi[1]), padding=0)
+        self.zoomed = False
 
     def _view_resized(self, *_) -> None:
-        """A new shape of the view box: the grid refitted to it and drawn again with the same θ."""
+        """A new shape of the view box: the grid refitted to it and drawn again with the same θ; the
+        view fitted to the data again unless the user zoomed or panned."""
         if self._grid is None or self.kind == "regression_1d" or self._data.n_raw_inputs < 2:
             return
         vb = self.plot.getViewBox()
         if (round(vb.width()), round(vb.height())) == self._fitted_shape:
             return
         self._fit_grid()
-        self._show_fitted()
+        if not self.zoomed:  # a view the user zoomed into stays where it is (its centre and scale)
+            self._show_fitted()
         drawn, self._drawn_params = self._drawn_params, None
         if drawn is not None:
             self.update_parameters(drawn)
