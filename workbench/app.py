@@ -9,6 +9,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
+from . import pyside_imports  # noqa: F401 - before NumPy, pyqtgraph, the engine: PySide6's import hook made cheap
 from .icon import APP_ID, app_icon
 from .settings import APPLICATION, ORGANIZATION  # APPLICATION is also the X11 WM_CLASS (.desktop StartupWMClass)
 
