@@ -39,9 +39,9 @@ def create_application() -> QApplication:
     return app
 
 
-def run_gui(experiment_path: str | None = None, presentation: bool = False) -> int:
+def run_gui(experiment_path: str | None = None, presentation: bool = False, before_loop=None) -> int:
     """Open the main window (with `experiment_path`, or the default experiment; in presentation
-    mode if asked) and run the event loop."""
+    mode if asked) and run the event loop (`before_loop()` first, if given: the start-up probe)."""
     app = create_application()
     from .main_window import MainWindow
     from .session import Session
@@ -64,4 +64,6 @@ def run_gui(experiment_path: str | None = None, presentation: bool = False) -> i
         window.presentation.enter()
     window.raise_()
     window.activateWindow()
+    if before_loop is not None:
+        before_loop()
     return app.exec()
