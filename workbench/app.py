@@ -9,6 +9,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
+from . import pyside_imports  # noqa: F401 - before NumPy, pyqtgraph, the engine: PySide6's import hook made cheap
 from .icon import APP_ID, app_icon
 from .settings import APPLICATION, ORGANIZATION  # APPLICATION is also the X11 WM_CLASS (.desktop StartupWMClass)
 
@@ -38,9 +39,9 @@ def create_application() -> QApplication:
     return app
 
 
-def run_gui(experiment_path: str | None = None, presentation: bool = False) -> int:
+def run_gui(experiment_path: str | None = None, presentation: bool = False, before_loop=None) -> int:
     """Open the main window (with `experiment_path`, or the default experiment; in presentation
-    mode if asked) and run the event loop."""
+    mode if asked) and run the event loop (`before_loop()` first, if given: the start-up probe)."""
     app = create_application()
     from .main_window import MainWindow
     from .session import Session
@@ -63,4 +64,6 @@ def run_gui(experiment_path: str | None = None, presentation: bool = False) -> i
         window.presentation.enter()
     window.raise_()
     window.activateWindow()
+    if before_loop is not None:
+        before_loop()
     return app.exec()

@@ -31,7 +31,7 @@ from .session import Session
 from .settings import APPLICATION as APP_TITLE
 from .settings import Preferences
 from .status import build_labels, show_status
-from .sweep.dialog import SWEEP_TIP, open_sweep
+from .sweep import SWEEP_TIP, open_sweep
 from .window_size import place_on_screen
 from .worker import TrainingWorker
 from .worker import commands as wc

@@ -91,16 +91,22 @@ def test_a_dock_built_as_it_is_shown_gets_the_room_it_had_when_built_with_the_wi
     built_first.shutdown_worker()
 
 
-def test_the_dataset_preview_is_drawn_once_for_the_window_and_at_once_after(qtbot, settings, monkeypatch):
+def test_the_dataset_preview_is_drawn_when_its_dock_comes_on_screen_and_at_once_after(qtbot, settings, monkeypatch):
     from workbench.datapanel.preview import PreviewPlot
 
     drawn = []
     draw = PreviewPlot._draw
     monkeypatch.setattr(PreviewPlot, "_draw", lambda self, choice, axes: drawn.append(choice) or draw(self, choice, axes))
     w = make_window(qtbot, settings)
-    assert len(drawn) == 1 and drawn[0] is not None  # three choices previewed while the window was built
-    assert w.data_panel.preview.legend_labels()[:2] == ["0", "1"]
-    w.docks["DatasetDock"].raise_()
+    assert w.data_panel.preview.isVisible() and not drawn  # behind the Run controls tab: three choices, none drawn
+    w.docks["DatasetDock"].raise_()  # the Dataset tab chosen: the last choice drawn
+    qtbot.waitUntil(lambda: len(drawn) == 1)
+    assert drawn[0] is not None and w.data_panel.preview.legend_labels()[:2] == ["0", "1"]
     w.data_panel.choose_builtin("xor")
-    assert len(drawn) == 2  # shown: drawn as it is chosen
+    assert len(drawn) == 2  # on screen: drawn as it is chosen
+    w.docks["RunControlsDock"].raise_()
+    qtbot.waitUntil(lambda: w.data_panel.preview.held)
+    w.data_panel.choose_builtin("circles")
+    assert len(drawn) == 2 and w.data_panel.preview.legend_labels()[:2] == ["0", "1"]  # asked for: drawn then
+    assert len(drawn) == 3
     w.shutdown_worker()

@@ -59,6 +59,8 @@ class PreviewPlot(pg.PlotWidget):
                                                brush=pg.mkBrush(255, 255, 255, 200), pen=pg.mkPen("#bbb"))
         self._items: list = []
         self._wanted = None  # (choice, axes) to draw once the plot is shown
+        #: shown but not on screen (its dock behind another's tab, see `hold`): the drawing waits
+        self.held = False
         self.setMinimumSize(220, 200)
 
     # -- helpers ---------------------------------------------------------------------------
@@ -91,11 +93,19 @@ class PreviewPlot(pg.PlotWidget):
         """Draw `choice` over `axes`: now if the plot is shown, else as it is shown (the panel
         previews several choices while the window is built: only the last one is drawn)."""
         self._wanted = (choice, axes)
-        if self.isVisible():
+        if self.isVisible() and not self.held:
+            self._draw_wanted()
+
+    def hold(self, held: bool) -> None:
+        """Hold the drawing while the plot is off screen though shown (a dock behind another's tab
+        is; the window's Dataset dock is at start): the last choice is drawn when it comes on screen."""
+        self.held = held
+        if not held and self.isVisible():
             self._draw_wanted()
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt override
-        self._draw_wanted()
+        if not self.held:
+            self._draw_wanted()
         super().showEvent(event)
 
     def _draw_wanted(self) -> None:

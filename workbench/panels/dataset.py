@@ -12,6 +12,7 @@ class DataPanel(BasePanel):
     """Another dataset goes to the run controller; the drawing tool and the slice live on the decision view."""
 
     name, title, area, frame_share, tab_with = "DatasetDock", "Dataset", Qt.LeftDockWidgetArea, 0, "RunControlsDock"
+    _dock = None
 
     def __init__(self, host):
         self.host = host
@@ -23,6 +24,18 @@ class DataPanel(BasePanel):
         self.draw_tool = self.data_panel.attach_drawing(decision.view.plot)
         decision.slicer = self.slice_for
         decision.after_rebuild.append(self.draw_tool.refresh)
+
+    @property
+    def dock(self):
+        return self._dock
+
+    @dock.setter
+    def dock(self, dock) -> None:
+        """The window docks the panel: the preview is drawn while the dock is on screen (not
+        behind another's tab, as at start: its scatter waits until the Dataset tab is chosen)."""
+        self._dock = dock
+        self.data_panel.preview.hold(True)
+        dock.visibilityChanged.connect(lambda on: self.data_panel.preview.hold(not on))
 
     def slice_for(self, data):
         """(axes, fixed inputs, caption) of the slice the axis picker chose for `data` (> 2 features)."""

@@ -4,3 +4,14 @@
     plot.py    the metric against the varied key (a heatmap for two keys); a click picks a run
     dialog.py  the form (keys, values, seeds, steps, workers, folder), Run / Cancel, results
 """
+
+#: Run ▸ Sweep…'s tooltip
+SWEEP_TIP = "Many runs of this experiment over a grid of settings and seeds: step size against convergence"
+
+
+def open_sweep(window):
+    """Run ▸ Sweep… (dialog.open_sweep); the dialog, the process pool and engine.sweep are
+    imported at the first use, not while the window starts."""
+    from .dialog import open_sweep as open_dialog
+
+    return open_dialog(window)

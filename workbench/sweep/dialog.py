@@ -44,7 +44,6 @@ DEFAULT_VALUES = {"training.optimizer.learning_rate": "1e-4..10:13:log", "traini
 METRICS = {"final training loss": "train_loss", "final test loss": "test_loss",
            "final training accuracy": "train_accuracy", "final test accuracy": "test_accuracy"}
 NONE = "(none)"
-SWEEP_TIP = "Many runs of this experiment over a grid of settings and seeds: step size against convergence"
 
 
 def default_folder(name: str) -> Path:
