@@ -65,7 +65,8 @@ class PlaneMap:
         plot.addItem(self.image)
         self.lines = pg.PlotDataItem(pen=pg.mkPen("w", width=1), connect="pairs")
         plot.addItem(self.lines)
-        self.labels: list[pg.TextItem] = []
+        self.labels: list[pg.TextItem] = []  # the level values now on the map (the first of _label_pool)
+        self._label_pool: list[pg.TextItem] = []  # kept and reused: creating and removing items costs ~5 ms a plane
         self.path = pg.PlotDataItem(pen=PATH_PEN, symbol="o", symbolSize=4, symbolBrush=PATH_COLOUR, symbolPen=None)
         self.start = pg.ScatterPlotItem(size=11, brush=None, pen=pg.mkPen(PATH_COLOUR, width=2))
         self.arrow = pg.PlotDataItem(pen=pg.mkPen(ARROW_COLOUR, width=2.5))
@@ -108,21 +109,30 @@ class PlaneMap:
         self.start.setData([xy[0, 0]], [xy[0, 1]])
 
     def _levels(self, s: Landscape) -> None:
-        for label in self.labels:
-            self.plot.removeItem(label)
-        self.labels = []
-        pieces = []
+        pieces, used = [], 0
         Z = s.loss.T  # Z[r, c] at (a[c], b[r])
         for n, level in enumerate(level_values(s.loss)):
             seg = contour_segments(Z, level, s.a, s.b)
             if len(seg):
                 pieces.append(seg)
-                label = pg.TextItem(f"{level:.3g}", color="w", anchor=(0.5, 0.5))
+                label = self._label(used)
+                label.setText(f"{level:.3g}")
                 label.setPos(*seg[int(len(seg) * ((0.5 + 0.29 * n) % 1.0))])  # staggered: labels do not pile up
-                self.plot.addItem(label)
-                self.labels.append(label)
+                label.show()
+                used += 1
+        for label in self._label_pool[used:]:
+            label.hide()
+        self.labels = self._label_pool[:used]
         points = np.concatenate(pieces) if pieces else np.empty((0, 2))
         self.lines.setData(points[:, 0], points[:, 1])
+
+    def _label(self, i: int) -> pg.TextItem:
+        """The i-th level label (made on first use)."""
+        while len(self._label_pool) <= i:
+            label = pg.TextItem("", color="w", anchor=(0.5, 0.5))
+            self.plot.addItem(label)
+            self._label_pool.append(label)
+        return self._label_pool[i]
 
 
 class PathStrip:
