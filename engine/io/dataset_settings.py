@@ -203,8 +203,8 @@ def _check_generator(name: str, params: dict, key) -> None:
     try:
         generate(name, samples=4, seed=0, **others)
         return
-    except (ConfigurationError, DataError):
-        pass
+    except (ConfigurationError, DataError) as exc:
+        together = exc
     for parameter, value in others.items():
         try:
             generate(name, samples=4, seed=0, **{parameter: value})
@@ -212,10 +212,7 @@ def _check_generator(name: str, params: dict, key) -> None:
             message = str(exc)
             raise ExperimentError(key(parameter), message[len(parameter) + 1:] if message.startswith(parameter + " ")
                                   else message) from None
-    try:  # refused only together: the generator's own words
-        generate(name, samples=4, seed=0, **others)
-    except (ConfigurationError, DataError) as exc:
-        raise ExperimentError(key("builtin"), f"{name}: {exc}") from None
+    raise ExperimentError(key("builtin"), f"{name}: {together}") from None  # refused only together
 
 
 def _points(data: Any, path: str) -> dict:

@@ -67,7 +67,10 @@ class Descent:
         if self.diverged:
             return None
         phase = self.next_phase
-        self._evaluate_gradient() if phase == "gradient" else self._apply_update()
+        if phase == "gradient":
+            self._evaluate_gradient()
+        else:
+            self._apply_update()
         return phase
 
     def _evaluate_gradient(self) -> None:

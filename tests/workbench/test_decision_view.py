@@ -66,19 +66,25 @@ def test_log_axes_label_only_one_two_five_per_decade():
     assert all(axis.logTickStrings(narrow, 1.0, 0.1))
 
 
-def test_decision_grid_covers_the_whole_view_after_a_resize(qtbot):
-    """No white bands: after each resize the image of y^(N) is refitted to the view box (data's aspect kept)."""
+def _shown_view(qtbot, width: int, height: int):
+    """(run, DecisionView) of the default experiment, shown at width × height and drawn with θ0."""
     from engine.run import build
     from workbench.plots.decision import DecisionView
 
     run = build(default_experiment())
     view = DecisionView()
     qtbot.addWidget(view)
-    view.resize(400, 400)
+    view.resize(width, height)
     view.show()
     qtbot.waitExposed(view)
     view.set_run(run)
     view.update_parameters(run.network.parameters.copy())
+    return run, view
+
+
+def test_decision_grid_covers_the_whole_view_after_a_resize(qtbot):
+    """No white bands: after each resize the image of y^(N) is refitted to the view box (data's aspect kept)."""
+    run, view = _shown_view(qtbot, 400, 400)
     vb = view.plot.getViewBox()
     data = run.data
     def covered():  # the image reaches every edge of the visible view box
@@ -132,16 +138,8 @@ def test_a_zoomed_decision_view_keeps_its_zoom_when_resized(qtbot):
     """Zoomed in with the mouse, then the dock resized: the view keeps its centre and scale (it
     used to jump back to the whole data); other data fits the view to the data again."""
     from engine.run import build
-    from workbench.plots.decision import DecisionView
 
-    run = build(default_experiment())
-    view = DecisionView()
-    qtbot.addWidget(view)
-    view.resize(500, 500)
-    view.show()
-    qtbot.waitExposed(view)
-    view.set_run(run)
-    view.update_parameters(run.network.parameters.copy())
+    _, view = _shown_view(qtbot, 500, 500)
     vb = view.plot.getViewBox()
     whole = vb.viewRange()[0][1] - vb.viewRange()[0][0]
     vb.scaleBy((0.25, 0.25), center=(0.3, 0.2))  # as the mouse wheel does

@@ -268,9 +268,7 @@ class NetworkView(EditingActions, UnitMapsMixin, QGraphicsView):
             self.trace = None
         self.parameters = network.parameters  # the edited network's weights until the next frame
         if self._scene_key() == self._built_for:  # same drawing, other weights (new seed, Reset, a note)
-            self.select_layer(self.selected_layer, emit=False)
-            self.update_weights(self.parameters, self.gradient)
-            self._draw_selection()
+            self._draw_state()
         else:
             self.rebuild()
         self.mapsChanged.emit()  # a layer may have grown past MAX_MAP_UNITS
@@ -289,7 +287,7 @@ class NetworkView(EditingActions, UnitMapsMixin, QGraphicsView):
         scene.clear()
         net = self.network
         self._layout()
-        add_bands(self.scene(), self.network, self._cols, self._xs, self._radius, self._margin_bottom())
+        add_bands(scene, net, self._cols, self._xs, self._radius, self._margin_bottom())
         self.edge_layer = EdgeLayer(self._edge_pens, scene.sceneRect())
         self.edge_layer.setZValue(1)
         scene.addItem(self.edge_layer)
@@ -349,7 +347,13 @@ class NetworkView(EditingActions, UnitMapsMixin, QGraphicsView):
         self.map_items = UnitMapItems(circles, r, {n: c for _, n, c in self._ghosts}) if self.maps_active else None
         if self.map_items is not None:
             self.map_items.show(self.unit_maps, net.sizes)
+        self._draw_state()
+
+    def _draw_state(self) -> None:
+        """On the scene's items: the selected layer, the current weights (the network's own when the
+        vector is another network's) and the selection."""
         self.select_layer(self.selected_layer, emit=False)
+        net = self.network
         params = self.parameters if self.parameters.shape == (net.layout.size,) else net.parameters
         self.update_weights(params, self.gradient)
         self._draw_selection()

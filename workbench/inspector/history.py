@@ -19,6 +19,7 @@ class ParameterHistory:
     def __init__(self, size: int = 0, budget_bytes: int = DEFAULT_BUDGET_BYTES):
         self.budget = budget_bytes
         self.sizes: tuple[int, ...] | None = None  # the network the rows belong to
+        self.size: int | None = None  # parameters per row of the buffers allocated (none yet)
         self.reset(size)
 
     def record(self, state) -> None:
@@ -37,7 +38,7 @@ class ParameterHistory:
         cost ~10–20 ms of the GUI thread); rows past n are never read."""
         self.n = 0
         self.stride = 1  # keep every stride-th iteration once thinned
-        if getattr(self, "size", None) == size:
+        if self.size == size:
             return
         self.size = size
         self.capacity = max(16, self.budget // max(1, 8 * size))

@@ -279,8 +279,10 @@ class FunctionPanel(LazyPanel):
 
     def run_key(self, key, modifiers) -> None:
         """The network's keys: Space Play / pause, → Step, Shift+→ Phase."""
-        if key == Qt.Key_Right:
-            self.phase() if modifiers & Qt.ShiftModifier else self.step()
+        if key == Qt.Key_Right and modifiers & Qt.ShiftModifier:
+            self.phase()
+        elif key == Qt.Key_Right:
+            self.step()
         elif key == Qt.Key_Space:
             self.view.play.toggle()
 
