@@ -6,8 +6,8 @@
 claim itself is measured without it, on a quiet machine.)
 
 1. throughput: the window with every plot live and the Runs dock comparing L2 against
-   cross-entropy (two siblings trained by the comparison probe in lockstep with the current
-   run), each run's iterations/s against one headless run's (target ≥ 40 %): --rounds lockstep
+   cross-entropy (the current run and its L2 sibling, trained in lockstep by the kept runs'
+   process, engine.runs.kept_process), each run's iterations/s against one headless run's (target ≥ 40 %): --rounds lockstep
    measurements, each between two headless ones in the same process; the median of the
    per-round ratios (and their range) is the figure
 2. memory: two runs trained headless in lockstep (engine Comparison) for --iterations each,
@@ -77,8 +77,8 @@ def lockstep_rates(window, panel, seconds: float) -> list[tuple[str, float]]:
     core = window.worker.core
 
     def iterations():
-        return [("current run", core.run.trainer.iteration)] + [
-            (k.label, k.run.trainer.iteration) for k in list(panel.probe.kept)]
+        return [("current run", core.run.trainer.iteration)] + [  # kept runs: as their process last said
+            (v.label, v.iteration) for v in panel.probe.process.views]
 
     before, t0 = iterations(), time.perf_counter()
     wait(int(seconds * 1000))

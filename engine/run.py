@@ -21,7 +21,7 @@ from engine.data.dataset import Dataset
 from engine.data.preparation import PreparedData, prepare
 from engine.io import atomic
 from engine.io.dataset_settings import check_sizes
-from engine.io.experiment import Experiment, dumps
+from engine.io.experiment import Experiment, TrainingSettings, dumps
 from engine.io.history_csv import history_text
 from engine.io.state_file import load_state, state_bytes
 from engine.io.weights import weights_bytes
@@ -77,22 +77,25 @@ def assemble(experiment: Experiment, dataset: Dataset, data: PreparedData, netwo
     afresh (iteration 0, new history, optimiser state reset); `network` becomes the run's own.
     """
     check_sizes(network.sizes, data.n_inputs, data.problem, data.n_outputs)
-    t = experiment.training
     classification = data.problem != "regression"
     has_test = data.n_test > 0
     try:
-        trainer = Trainer(
-            network, data.X_train, data.labels_train if classification else data.targets_train,
-            divergence=t.divergence, label_smoothing=t.label_smoothing, optimizer=t.optimizer.create(),
-            batch_size=t.batch_size, shuffle=t.shuffle, l1=t.l1, l2=t.l2, schedule=t.schedule,
-            seed=experiment.seed,
-            x_test=data.X_test if has_test else None,
-            targets_test=(data.labels_test if classification else data.targets_test) if has_test else None,
-            evaluate_every=t.evaluate_every,
-        )
+        trainer = trainer_of(experiment.training, experiment.seed, network, data.X_train,
+                             data.labels_train if classification else data.targets_train,
+                             data.X_test if has_test else None,
+                             (data.labels_test if classification else data.targets_test) if has_test else None)
     except ConfigurationError as exc:
         raise ExperimentError("training", str(exc)) from None
     return Run(experiment, dataset, data, network, trainer)
+
+
+def trainer_of(t: TrainingSettings, seed: int, network: Network, x, targets, x_test=None, targets_test=None) -> Trainer:
+    """A trainer of `network` on (x, targets) with the training settings `t` and the seed s of its
+    shuffling generator (test data optional); ConfigurationError if a setting does not fit."""
+    return Trainer(network, x, targets, divergence=t.divergence, label_smoothing=t.label_smoothing,
+                   optimizer=t.optimizer.create(), batch_size=t.batch_size, shuffle=t.shuffle, l1=t.l1, l2=t.l2,
+                   schedule=t.schedule, seed=seed, x_test=x_test, targets_test=targets_test,
+                   evaluate_every=t.evaluate_every)
 
 
 def train_for(run: Run, steps: int | None = None, epochs: float | None = None,

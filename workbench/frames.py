@@ -1,10 +1,9 @@
 """The frame scheduler: which panel draws when, within the GUI thread's share of the time.
 
 Paused, every new snapshot redraws every panel. While training, a frame (new rows, status,
-one panel) comes only as often as keeps the GUI thread's share of wall time near GUI_SHARE —
-of one run's time: with kept runs training in lockstep beside it (`runs_trained`), the share is
-divided among them, so each run keeps its part of the worker — and each frame goes to the
-next panel of a fixed cycle (each panel `frame_share` times per cycle, spread evenly) that
+one panel) comes only as often as keeps the GUI thread's share of wall time near GUI_SHARE
+(kept runs train in a process of their own: the worker trains the current run only), and each
+frame goes to the next panel of a fixed cycle (each panel `frame_share` times per cycle, spread evenly) that
 `has_news`. The worker holds off (frees the GIL) while the frame is
 drawn and painted, synchronously, so the two threads do not fight over the GIL call by call.
 """
@@ -40,8 +39,6 @@ class FrameScheduler:
         self._on_snapshot = on_snapshot
         self._after_frame = after_frame
         self.gui_share = gui_share
-        #: runs the worker trains in lockstep (the current one and the kept ones)
-        self.runs_trained = 1
         self.last = None
         self._index = 0
         self._next_frame = 0.0
@@ -88,8 +85,7 @@ class FrameScheduler:
         worker.frame_ends()
         done = time.perf_counter()
         self.costs.append(done - start)  # the whole time the worker held off, posted events included
-        share = self.gui_share / max(1, self.runs_trained)
-        self._next_frame = done + (done - start) * (1.0 / share - 1.0)
+        self._next_frame = done + (done - start) * (1.0 / self.gui_share - 1.0)
         training = self.last is not None and self.last.state == "running"
         worker.next_frame_at(self._next_frame if training else 0.0)  # its snapshot comes just before
 

@@ -298,7 +298,8 @@ def test_sweep_table_is_rewritten_at_most_every_so_often_and_always_at_the_end(t
 
 
 def test_sweep_local_pool_from_a_threaded_process_gives_the_in_process_results(tmp_path):
-    from engine.sweep.pool import local_context, local_pool
+    from engine.core.processes import local_context
+    from engine.sweep.pool import local_pool
 
     assert local_context(may_fork=False).get_start_method() in ("forkserver", "spawn")  # never fork from threads
     points, jobs, keys = _plan(seeds=1)

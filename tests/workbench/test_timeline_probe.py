@@ -4,11 +4,17 @@ kept runs (compare, fork) are bounded in number."""
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pytest
 
 from engine.core.errors import ConfigurationError
+from engine.io.experiment import Experiment
+from engine.io.experiment_keys import set_key
+from engine.run import build
 from engine.runs.comparison import Comparison
+from engine.runs.run_view import block_means
 from workbench.runs.probe import MAX_KEPT, ComparisonProbe
 from workbench.session import Session
 from workbench.worker import commands as c
@@ -79,17 +85,62 @@ def test_compare_and_fork_kept_runs_are_bounded():
     assert len(probe.kept) == MAX_KEPT and probe.kept[-1].label == "fork at t = 0"
 
 
-def test_kept_runs_catch_up_in_chunks_with_the_workers_yield_point_between():
-    """A kept run catching up calls the worker's yield point (it waits there while the GUI draws)
-    after every CHUNK updates, and still reaches the current run's iteration."""
-    from workbench.runs.probe import CHUNK
+def _headless(divergence: str, steps: int):
+    doc = Session().experiment.to_dict()
+    set_key(doc, "training.divergence", divergence)
+    run = build(Experiment.from_dict(doc))
+    run.trainer.run(steps=steps)
+    return run
 
-    yields = []
+
+def test_kept_runs_train_in_their_own_process_bit_for_bit_and_catch_up_while_paused():
+    """Siblings trained in the kept runs' process are exactly their headless runs; a paused
+    computation waits until they reach the current run; closing ends the process."""
     probe = ComparisonProbe()
-    core = TrainingCore(Session().build(), yield_point=lambda: yields.append(core.run.trainer.iteration), probes=[probe])
-    comparison = Comparison.of(Session().experiment, "training.divergence", ["l2", "bce"])
-    probe.add(comparison, [1, 2])
-    core.run.trainer.run(steps=3 * CHUNK + 7)
-    probe.compute(core.run.trainer, paused=True)
-    assert [k.run.trainer.iteration for k in probe.kept] == [3 * CHUNK + 7] * 2
-    assert len(yields) == 2 * 4  # 3 whole chunks and the rest, for each kept run
+    core = TrainingCore(Session().build(), probes=[probe])
+    try:
+        probe.add(Comparison.of(Session().experiment, "training.divergence", ["l2", "bce"]), [1, 2])
+        assert probe.process.alive
+        core.run.trainer.run(steps=137)
+        views, _, failure = probe.compute(core.run.trainer, paused=True)
+        assert failure is None and [v.iteration for v in views] == [137] * 3
+        for view, divergence, differs in zip(views[1:], ("l2", "bce"), ("divergence = l2", "same settings")):
+            headless = _headless(divergence, 137)
+            assert np.array_equal(view.parameters, headless.network.parameters)
+            assert np.array_equal(view.loss, block_means(headless.trainer.history.loss))
+            assert view.differs == differs and view.data is not None  # the current run is the bce one
+    finally:
+        core.probes.close()
+    assert not probe.process.alive
+
+
+def test_while_training_the_probe_never_waits_for_the_kept_runs():
+    """Running, a computation takes the views the process has sent so far (the runs catch up meanwhile)."""
+    probe = ComparisonProbe()
+    core = TrainingCore(Session().build(), probes=[probe])
+    try:
+        probe.add(Comparison.of(Session().experiment, "training.divergence", ["l2", "bce"]), [1, 2])
+        core.run.trainer.run(steps=2000)
+        views, _, _ = probe.compute(core.run.trainer, paused=False)
+        assert [v.iteration for v in views[1:]] == [0, 0]  # the reply to the add: nothing waited for
+        deadline = time.monotonic() + 30
+        while views[1].iteration < 2000 and time.monotonic() < deadline:
+            views, _, _ = probe.compute(core.run.trainer, paused=False)
+        assert views[1].iteration == 2000
+        assert np.array_equal(views[1].parameters, _headless("l2", 2000).network.parameters)
+    finally:
+        probe.close()
+
+
+def test_kept_runs_lost_with_their_process_are_said_once_and_forgotten():
+    probe = ComparisonProbe()
+    core = TrainingCore(Session().build(), probes=[probe])
+    probe.fork(core.run, 1, "fork at t = 0")
+    probe.process._process.kill()
+    probe.process._process.join()
+    views, _, failure = probe.compute(core.run.trainer, paused=True)
+    assert views == () and "has ended" in failure and probe.kept == [] and not probe.busy
+    assert probe.compute(core.run.trainer, paused=True)[2] is None  # said once
+    probe.fork(core.run, 2, "fork at t = 0")  # a new fork starts a new process
+    assert probe.process.alive and len(probe.compute(core.run.trainer, paused=True)[0]) == 2
+    probe.close()

@@ -160,7 +160,6 @@ class RunsPanel(LazyPanel):
     # -- frames -------------------------------------------------------------------------------
     def take(self, snapshot) -> None:
         payload = snapshot.probes.get(self.probe.name)
-        self.host.frames.runs_trained = 1 + len(self.probe.kept)  # the GUI's share is one run's (a len: atomic)
         if payload is not None and payload is not self._seen:
             self._seen, self._news = payload, (payload, snapshot.state != "running")
 
@@ -169,8 +168,10 @@ class RunsPanel(LazyPanel):
 
     def show(self, snapshot, paint: bool) -> bool:
         if self._news is not None:
-            (views, timeline), paused = self._news
+            (views, timeline, failure), paused = self._news
             self._news = None
+            if failure:
+                self.host.show_error(f"The kept runs are lost: {failure}")
             self.runs.paused = paused
             self.runs.show_views(views)
             self.runs.timeline.show_timeline(timeline, paused)

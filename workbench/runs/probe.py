@@ -2,10 +2,11 @@
 
 Kept runs are separate runs — siblings from Compare… (engine.runs.comparison: one setting
 differs, same seed s, so the same W^(k) at the start and the same mini-batches) and forks
-(engine.runs.fork: the exact state of a paused point). Stepping them never touches the current
-trainer or its random stream. Each time the probe is due it brings every kept run up to the
-current run's iteration t (at most CATCH_UP updates and CATCH_UP_SECONDS each at once),
-so the worker's time is shared between the runs; the payload holds copies (the mini-batch series as ≤ POINTS block means).
+(engine.runs.fork: the exact state of a paused point). They train in a process of their own
+(engine.runs.kept_process), on another core: stepping them never touches the current trainer,
+its random stream or the worker's time. Each time the probe is due it sends the current run's
+iteration t and takes the kept runs' latest views; paused, it waits (up to CATCH_UP_SECONDS)
+until they are at t, and the Runs dock asks again while they are still catching up.
 
 The timeline (engine.runs.timeline) keeps a checkpoint of the current run every N iterations
 (`after_step`, called by the worker after every update; bounded by its memory budget). Going
@@ -16,50 +17,22 @@ point. Everything here runs in the worker thread: the dock calls in through `wor
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, replace
-
-import numpy as np
 
 from engine.core.errors import ConfigurationError
 from engine.runs.comparison import differences, settings_of
 from engine.runs.fork import fork
+from engine.runs.kept_process import KeptRuns, KeptRunsLost
+from engine.runs.run_view import CURRENT, initial_loss, view_of
 from engine.runs.timeline import Timeline
-from engine.training.outcome import iterations_to_target, outcome
 
-CATCH_UP = 20_000
-#: updates of a kept run between two yield points (a few ms: a frame the GUI begins meanwhile waits no longer)
-CHUNK = 100
-#: seconds of catching up per kept run and computation at most (a run added far behind catches up
-#: over several; in lockstep each needs about the current run's time since the last one)
+#: seconds a paused computation waits for the kept runs to reach the current run (they train on after it)
 CATCH_UP_SECONDS = 0.3
-POINTS = 1500
-TARGET_ACCURACY = 0.95
 #: at most this many kept runs (each holds its own θ, optimiser state and bounded history)
 MAX_KEPT = 8
 TIMELINE_EVERY = 100
-CURRENT = 0  # the uid of the current run's row
 
-
-@dataclass(frozen=True)
-class SiblingView:
-    """What the Runs dock shows of one run (copies)."""
-
-    label: str
-    iteration: int
-    status: str
-    steps: np.ndarray
-    loss: np.ndarray
-    normalised_loss: np.ndarray
-    evaluation_steps: np.ndarray
-    error_rate: np.ndarray
-    gradient_norm: np.ndarray
-    final: dict
-    parameters: np.ndarray
-    uid: int = CURRENT
-    shape: tuple = ()  # (sizes, activation names): for the small multiples
-    data: object = None  # the run's prepared data (read-only arrays)
-    differs: str = ""  # the settings in which it differs from the current run now
+__all__ = ["CURRENT", "MAX_KEPT", "ComparisonProbe", "TimelineView"]
 
 
 @dataclass(frozen=True)
@@ -77,39 +50,11 @@ class TimelineView:
 
 @dataclass
 class Kept:
+    """A kept run as the window knows it (its state lives in the kept runs' process)."""
+
     uid: int
     label: str
-    run: object
-    initial_loss: float
-
-
-def _means(a: np.ndarray) -> np.ndarray:
-    """Means over ≤ POINTS consecutive blocks (the curve of a noisy mini-batch series)."""
-    block = max(1, len(a) // POINTS)
-    n = len(a) // block * block
-    return a[:n].reshape(-1, block, *a.shape[1:]).mean(axis=1) if n else a[:0].astype(float)
-
-
-def view_of(label: str, t, initial_loss: float, uid: int = CURRENT, data=None) -> SiblingView:
-    """Copies of trainer `t`'s curves and final metrics (read only: also for the current run)."""
-    h = t.history
-    block = max(1, len(h.loss) // POINTS)
-    ev = h.evaluation("step")
-    final = {m: float(h.evaluation(m)[-1]) if len(ev) else float("nan")
-             for m in ("train_loss", "train_accuracy", "test_loss", "test_accuracy")}
-    final["iterations_to_target"] = iterations_to_target(h, TARGET_ACCURACY, None) if t.classification else None
-    loss = _means(h.loss)
-    scale = initial_loss if initial_loss and np.isfinite(initial_loss) else 1.0
-    steps = h.step[block - 1::block][:len(loss)].copy()
-    net = t.network
-    return SiblingView(label, t.iteration, outcome(t), steps, loss, loss / scale, ev.copy(),
-                       1.0 - h.evaluation("train_accuracy"), _means(np.sqrt((h.gradient_norms ** 2).sum(axis=1))),
-                       final, net.parameters.copy(), uid, (tuple(net.sizes), tuple(net.activation_names)), data)
-
-
-def _initial_loss(trainer) -> float:
-    with np.errstate(all="ignore"):
-        return float(trainer.metrics(trainer.x, trainer.d, trainer.targets)[0])
+    data: object  # its prepared data (read-only arrays): for its small multiple
 
 
 class ComparisonProbe:
@@ -119,8 +64,9 @@ class ComparisonProbe:
     interval = 0.2
 
     def __init__(self):
-        self.between_chunks = lambda: None  # the worker's yield point, set by its ProbeRunner
         self.kept: list[Kept] = []
+        self.process = KeptRuns()  # where they train (started with the first one)
+        self._failure = None  # why the kept runs were lost, until a payload has said it
         self.current_label = "—"  # what the current run is in the latest comparison
         self.current_initial: float | None = None
         self.timeline = Timeline(every=TIMELINE_EVERY)
@@ -140,7 +86,7 @@ class ComparisonProbe:
         if len(self.kept) + len(comparison.runs) > MAX_KEPT:
             raise ConfigurationError(f"at most {MAX_KEPT} kept runs (each trains beside this one): delete some first")
         for uid, label, run, loss in zip(uids, comparison.labels, comparison.runs, comparison.initial_loss):
-            self.kept.append(Kept(uid, label, run, loss))
+            self._keep(uid, label, run, loss)
         if current_label is not None:
             self.current_label = current_label
 
@@ -149,10 +95,30 @@ class ComparisonProbe:
         if len(self.kept) >= MAX_KEPT:
             raise ConfigurationError(f"at most {MAX_KEPT} kept runs (each trains beside this one): delete some first")
         initial = self.current_initial if run.trainer is self._owner and self.current_initial else None
-        self.kept.append(Kept(uid, label, fork(run), initial or _initial_loss(run.trainer)))
+        self._keep(uid, label, run, initial or initial_loss(run.trainer))
+
+    def _keep(self, uid: int, label: str, run, initial: float) -> None:
+        try:
+            self.process.add(uid, label, run, initial)
+        except KeptRunsLost as exc:
+            self.kept = []
+            raise ConfigurationError(str(exc)) from None
+        self.kept.append(Kept(uid, label, run.data))
 
     def delete(self, uids) -> None:
         self.kept = [k for k in self.kept if k.uid not in set(uids)]
+        if not self.kept:
+            self.process.close()  # no kept runs: the process ends and its memory is freed
+        else:
+            try:
+                self.process.delete(uids)
+            except KeptRunsLost:
+                self.kept = []
+
+    def close(self) -> None:
+        """The worker ends: so does the kept runs' process."""
+        self.kept = []
+        self.process.close()
 
     def go_back(self, run, iteration: int | None):
         """The run to install: a fork of `run` at the checkpoint at or before `iteration`, or
@@ -212,24 +178,23 @@ class ComparisonProbe:
         self._own(trainer)
         self.timeline.record(trainer)
         if self.current_initial is None and not trainer.mid_iteration:
-            self.current_initial = _initial_loss(trainer)
-        for k in self.kept:
-            t, end = k.run.trainer, time.perf_counter() + CATCH_UP_SECONDS
-            left, first = min(trainer.iteration - t.iteration, CATCH_UP), True
-            while left > 0 and (t.stopped is None or t.stopped.kind != "diverged") and (first or time.perf_counter() < end):
-                chunk, first = min(left, CHUNK), False  # one chunk each at least: every run makes progress
-                with np.errstate(all="ignore"):
-                    t.run(steps=chunk)
-                left -= chunk
-                waited = time.perf_counter()
-                self.between_chunks()  # not while the GUI draws a frame (the wait is not catching up's time)
-                end += time.perf_counter() - waited
-        views = (view_of(self.current_label, trainer, self.current_initial or 1.0),) if self.kept else ()
-        here = settings_of(trainer)
-        views += tuple(replace(view_of(k.label, k.run.trainer, k.initial_loss, k.uid, k.run.data),
-                               differs=", ".join(differences(settings_of(k.run.trainer), here)) or "same settings")
-                       for k in self.kept)
+            self.current_initial = initial_loss(trainer)
+        views = self._views(trainer, paused) if self.kept else ()
         tl = self.timeline
         timeline = TimelineView(tuple(c.iteration for c in tl.checkpoints), tl.every, tl.nbytes, tl.budget_bytes,
                                 None if self.latest is None else self.latest.trainer.iteration, trainer.iteration)
-        return views, timeline
+        failure, self._failure = self._failure, None
+        return views, timeline, failure
+
+    def _views(self, trainer, paused: bool) -> tuple:
+        """The current run's view and the kept runs' latest (each with its data and what it does differently)."""
+        try:
+            kept = self.process.advance(trainer.iteration, CATCH_UP_SECONDS if paused else None)
+        except KeptRunsLost as exc:
+            self.kept, self._failure = [], str(exc)
+            return ()
+        data = {k.uid: k.data for k in self.kept}
+        here = settings_of(trainer)
+        return (view_of(self.current_label, trainer, self.current_initial or 1.0),) + tuple(
+            replace(v, data=data[v.uid], differs=", ".join(differences(dict(v.settings), here)) or "same settings")
+            for v in kept if v.uid in data)

@@ -62,7 +62,6 @@ class TrainingCore:
         self._rate_mark = (time.perf_counter(), 0)
         self._rate = 0.0
         self.probes = ProbeRunner(probes)
-        self.probes.yield_point = self._yield
         self._gradient_key = None
         self._gradient = None
         self._edit_count = 0  # weight edits so far: part of the cache keys

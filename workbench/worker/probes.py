@@ -9,10 +9,8 @@ GeneratorWorker does) and must not touch the trainer; the generator's return val
 payload. A probe never changes the trainer's state or its random stream. A probe may also have
 `after_step(trainer)`, called after every update whether its panel is open or not (it must be
 cheap and read only, e.g. keep a checkpoint every N iterations), and `busy`: while true, the probe
-runs as if its panel were on screen. A probe with a `between_chunks` attribute gets the worker's
-yield point there (it waits while the GUI draws a frame): a compute that must finish at once but
-runs long (kept runs catching up) calls it every few milliseconds instead of fighting the GUI
-thread for the interpreter.
+runs as if its panel were on screen. A probe with `close()` is closed when the worker ends
+(e.g. to end a process it started).
 """
 
 from __future__ import annotations
@@ -49,8 +47,6 @@ class ProbeRunner:
         self._times: dict[str, float] = {}
         self._pending: dict[str, Generator] = {}
         self._after_step: list = []
-        #: the worker's yield point (TrainingCore sets it), handed to probes with `between_chunks`
-        self.yield_point = lambda: None
         for probe in probes:
             self.register(probe)
 
@@ -58,13 +54,17 @@ class ProbeRunner:
         self.probes[probe.name] = probe
         if callable(getattr(probe, "after_step", None)):
             self._after_step.append(probe.after_step)
-        if hasattr(probe, "between_chunks"):
-            probe.between_chunks = lambda: self.yield_point()
 
     def after_step(self, trainer) -> None:
         """After every update (worker thread): the probes' `after_step` hooks."""
         for hook in self._after_step:
             hook(trainer)
+
+    def close(self) -> None:
+        """The worker ends: every probe's `close()`, if it has one."""
+        for probe in self.probes.values():
+            if callable(getattr(probe, "close", None)):
+                probe.close()
 
     def want(self, name: str, open: bool, shown: bool | None = None) -> None:
         """The panel of probe `name` is open (a closed panel's probe never runs) and on screen (default: = open)."""

@@ -102,7 +102,10 @@ class TrainingWorker(QThread):
         # 5 ms paint into hundreds. 1 ms costs nothing measurable when the GUI is idle.
         sys.setswitchinterval(min(sys.getswitchinterval(), 0.001))
         with np.errstate(all="ignore"):  # overflow is a divergence, said in words; probes of huge weights never warn
-            self._loop()
+            try:
+                self._loop()
+            finally:
+                self.core.probes.close()  # e.g. the kept runs' process ends with the worker
 
     def _loop(self) -> None:
         core = self.core

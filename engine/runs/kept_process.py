@@ -1,0 +1,221 @@
+"""Kept runs trained in a process of their own, in lockstep with the current run.
+
+The current run trains in the GUI's worker thread. Its kept runs (the siblings of a comparison,
+forks) train here, in one process beside it: in the worker's own thread they would share one
+interpreter with it (and with the GUI), each getting at most half its time; here they use
+another core. Each run is sent with everything that continues it bit for bit — θ, the
+optimiser's state, the batch position and shuffling generator (engine.training.state), its
+history, its training data and settings — so it trains exactly as it would have in the worker.
+
+The protocol is one pipe of bytes: every message is named arrays and a JSON description
+(engine.io.array_message, no pickle). The client makes a request and
+takes its one reply before the next, so neither side ever waits on a full pipe while the other
+writes to it. Requests: `add` (a run), `delete` (uids), `advance` (to the current run's iteration
+t; reply once every kept run is at t — or stopped — or after `wait` s). Every reply holds the
+views of all kept runs (engine.runs.run_view). While training, `KeptRuns.advance` collects the
+reply to its previous request and asks again without waiting, so the current run never waits
+for this process; paused, it waits for the runs to get level (up to `wait` s).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from engine.core.errors import ConfigurationError, WorkbenchError
+from engine.core.network import Network
+from engine.io.array_message import decode, encode
+from engine.io.experiment import TrainingSettings
+from engine.run import trainer_of
+from engine.runs.comparison import settings_of
+from engine.runs.run_view import RunView, view_of
+from engine.training.history import History
+from engine.training.state import capture, describe, restore
+
+#: updates of a kept run between two looks at the pipe (a request waits at most this long)
+CHUNK = 25
+#: bytes a message may have (the data and state of one run; far more than any the app makes)
+MAX_MESSAGE = 2**31
+
+
+class KeptRunsLost(WorkbenchError):
+    """The kept runs' process ended or failed; the message says what to do."""
+
+
+# -- a run, as a message -------------------------------------------------------------------------
+def run_arrays(run) -> tuple[dict, dict[str, np.ndarray]]:
+    """What continues `run` elsewhere (between iterations): its training settings and seed (JSON),
+    its state, history and data (arrays)."""
+    t = run.trainer
+    arrays = {"x": t.x, "targets": t.targets, **{"state_" + k: v for k, v in capture(t).items()},
+              **t.history.to_arrays()}
+    if t.x_test is not None:
+        arrays.update(x_test=t.x_test, targets_test=t.targets_test)
+    return {"training": run.current_experiment().training.to_dict(), "seed": int(t.seed)}, arrays
+
+
+def trainer_from(message: dict, arrays: dict[str, np.ndarray]):
+    """The trainer `run_arrays` describes, in the very state it had."""
+    state = {k[len("state_"):]: v for k, v in arrays.items() if k.startswith("state_")}
+    meta = describe(state)
+    network = Network(meta["sizes"], meta["activations"], dtype=meta["dtype"])
+    trainer = trainer_of(TrainingSettings.from_dict(message["training"]), message["seed"], network,
+                         arrays["x"], arrays["targets"], arrays.get("x_test"), arrays.get("targets_test"))
+    restore(trainer, state)
+    trainer.history = History.from_arrays(network.N, arrays)
+    return trainer
+
+
+# -- the process ---------------------------------------------------------------------------------
+@dataclass
+class _Kept:
+    label: str
+    trainer: object
+    initial_loss: float
+
+
+def _stopped(trainer) -> bool:
+    return trainer.stopped is not None and trainer.stopped.kind == "diverged"
+
+
+def _views(kept: dict[int, _Kept]) -> bytes:
+    arrays = {}
+    for uid, k in kept.items():
+        view = view_of(k.label, k.trainer, k.initial_loss, uid, settings=settings_of(k.trainer))
+        arrays.update(view.to_arrays(f"{uid}_"))
+    return encode({"uids": list(kept)}, arrays)
+
+
+def serve(connection) -> None:
+    """The kept runs' process: requests from `connection` until the client closes it."""
+    try:
+        _serve(connection)
+    except (EOFError, OSError):  # the client has gone (the app quit, or its pipe broke)
+        return
+
+
+def _serve(connection) -> None:
+    kept: dict[int, _Kept] = {}
+    target, reply_at = 0, None  # the iteration to reach; when the pending advance is answered at the latest
+    while True:
+        behind = [k for k in kept.values() if k.trainer.iteration < target and not _stopped(k.trainer)]
+        if reply_at is not None and (not behind or time.monotonic() >= reply_at):
+            connection.send_bytes(_views(kept))
+            reply_at = None
+        if behind and (reply_at is not None or not connection.poll()):
+            for k in behind:
+                with np.errstate(all="ignore"):  # overflow while diverging: the guard reports it
+                    k.trainer.run(steps=min(CHUNK, target - k.trainer.iteration))
+            continue
+        message, arrays = decode(connection.recv_bytes(MAX_MESSAGE))
+        try:
+            if message["op"] == "add":
+                kept[message["uid"]] = _Kept(message["label"], trainer_from(message, arrays), message["initial_loss"])
+            elif message["op"] == "delete":
+                for uid in message["uids"]:
+                    kept.pop(uid, None)
+            elif message["op"] == "advance":
+                target, reply_at = message["to"], time.monotonic() + message["wait"]
+                continue
+        except (WorkbenchError, ValueError, KeyError) as exc:  # a run that cannot continue here: refused
+            connection.send_bytes(encode({"error": str(exc)}))
+            continue
+        connection.send_bytes(_views(kept))
+
+
+# -- the client ----------------------------------------------------------------------------------
+class KeptRuns:
+    """The client of the kept runs' process: started at the first `add`, ended by `close`."""
+
+    def __init__(self):
+        self._connection = None
+        self._process = None
+        self._asked = False  # an advance was sent and its reply not taken yet
+        self.views: tuple[RunView, ...] = ()  # the latest reply's
+
+    @property
+    def alive(self) -> bool:
+        """Whether the process runs (it starts with the first kept run)."""
+        return self._process is not None and self._process.is_alive()
+
+    def add(self, uid: int, label: str, run, initial_loss: float) -> None:
+        """A kept run in the exact state of `run` now (between iterations)."""
+        message, arrays = run_arrays(run)
+        self._request({"op": "add", "uid": uid, "label": label, "initial_loss": float(initial_loss), **message},
+                      arrays)
+
+    def delete(self, uids) -> None:
+        if self._connection is not None:
+            self._request({"op": "delete", "uids": [int(u) for u in uids]})
+
+    def advance(self, iteration: int, wait: float | None = None) -> tuple[RunView, ...]:
+        """Every kept run on towards `iteration`; the latest views.
+
+        wait None (training): the reply to the previous advance if it has come, and a new
+        request without waiting for it. wait ≥ 0 (paused): the reply to this one, once every
+        run is at `iteration` (or stopped) or after `wait` seconds."""
+        if self._connection is None:
+            return self.views
+        if wait is None:
+            if self._asked and not self._guard(self._connection.poll):
+                return self.views  # still on the previous one
+            self._take()
+            self._send({"op": "advance", "to": int(iteration), "wait": 0.0})
+            self._asked = True
+            return self.views
+        self._request({"op": "advance", "to": int(iteration), "wait": float(wait)})
+        return self.views
+
+    def close(self) -> None:
+        """End the process (its runs are gone)."""
+        connection, process, self._connection, self._process = self._connection, self._process, None, None
+        self.views, self._asked = (), False
+        if connection is not None:
+            connection.close()  # the process sees the end of the pipe and returns
+        if process is not None:
+            process.join(timeout=5)
+            if process.is_alive():
+                process.kill()
+                process.join()
+
+    # -- requests ------------------------------------------------------------------------------
+    def _start(self) -> None:
+        from engine.core.processes import local_context  # multiprocessing only once a run is kept
+
+        context = local_context()
+        ours, theirs = context.Pipe()
+        self._process = context.Process(target=serve, args=(theirs,), name="kept runs", daemon=True)
+        self._process.start()
+        theirs.close()
+        self._connection = ours
+
+    def _request(self, message: dict, arrays=None) -> None:
+        if self._connection is None:
+            self._start()
+        self._take()
+        self._send(message, arrays)
+        self._asked = True
+        self._take()
+
+    def _send(self, message: dict, arrays=None) -> None:
+        self._guard(self._connection.send_bytes, encode(message, arrays))
+
+    def _take(self) -> None:
+        """The reply to the request made (if any): the views, or its refusal raised."""
+        if not self._asked:
+            return
+        self._asked = False
+        reply, arrays = decode(self._guard(self._connection.recv_bytes, MAX_MESSAGE))
+        if "error" in reply:
+            raise ConfigurationError(reply["error"])
+        self.views = tuple(RunView.from_arrays(arrays, f"{uid}_") for uid in reply["uids"])
+
+    def _guard(self, fn, *args):
+        try:
+            return fn(*args)
+        except (EOFError, OSError) as exc:
+            self.close()
+            raise KeptRunsLost(f"the process training the kept runs has ended ({type(exc).__name__}); "
+                               "Compare or Fork again to keep runs") from None

@@ -1,0 +1,75 @@
+"""The kept runs' process: a run sent there continues bit for bit; messages carry arrays, never objects."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from engine.core.errors import ConfigurationError, DataError
+from engine.io.array_message import decode, encode
+from engine.io.experiment import Experiment, default_experiment
+from engine.io.experiment_keys import set_key
+from engine.run import build
+from engine.runs.kept_process import KeptRuns, run_arrays, trainer_from
+
+
+def _run(**keys):
+    doc = default_experiment().to_dict()
+    for key, value in keys.items():
+        set_key(doc, key.replace("__", "."), value)
+    return build(Experiment.from_dict(doc))
+
+
+def test_a_message_carries_named_arrays_of_every_plain_dtype_and_a_json_description():
+    arrays = {"theta": np.linspace(-1, 1, 7, dtype=np.float32).reshape(7, 1), "labels": np.arange(5, dtype=np.uint8),
+              "flags": np.array([True, False]), "meta": np.array('{"a": 1}'), "empty": np.empty((0, 3)),
+              "strided": np.arange(12.0).reshape(3, 4)[:, ::2]}
+    message, back = decode(encode({"op": "add", "x": [1, 2.5]}, arrays))
+    assert message == {"op": "add", "x": [1, 2.5]} and list(back) == list(arrays)
+    for name, a in arrays.items():
+        assert back[name].dtype == a.dtype and back[name].shape == a.shape and np.array_equal(back[name], a)
+        assert back[name].flags.writeable
+
+
+def test_a_message_never_carries_objects_and_a_damaged_one_is_refused():
+    with pytest.raises(TypeError, match="not sent"):
+        encode({}, {"x": np.array([object()])})
+    data = encode({"op": "x"}, {"a": np.arange(4.0)})
+    for damaged in (data[:-1], data + b"\0", data[:5], data.replace(b"<f8", b"|O8")):
+        with pytest.raises(DataError, match="not a message"):
+            decode(damaged)
+
+
+@pytest.mark.parametrize("keys", [{}, {"training__optimizer__name": "adam", "training__batch_size": 7,
+                                      "training__schedule": {"name": "step", "step_size": 40, "gamma": 0.5}}])
+def test_a_run_sent_as_arrays_continues_bit_for_bit(keys):
+    """Adam, shuffled mini-batches of 7 (an epoch's permutation half used) and a schedule of η_t."""
+    run = _run(**keys)
+    run.trainer.run(steps=93)
+    trainer = trainer_from(*decode(encode(*run_arrays(run))))
+    assert trainer.iteration == 93 and np.array_equal(trainer.history.loss, run.trainer.history.loss)
+    for t in (run.trainer, trainer):
+        t.run(steps=111)
+    assert np.array_equal(trainer.network.parameters, run.network.parameters)
+    assert np.array_equal(trainer.history.loss, run.trainer.history.loss)
+
+
+def test_the_process_trains_its_runs_to_the_iteration_asked_and_refuses_a_run_it_cannot_continue():
+    kept = KeptRuns()
+    try:
+        run = _run()
+        run.trainer.run(steps=20)
+        kept.add(1, "fork", run, 1.0)
+        views = kept.advance(120, wait=30.0)
+        run.trainer.run(steps=100)
+        assert [v.iteration for v in views] == [120] and np.array_equal(views[0].parameters, run.network.parameters)
+        message, arrays = run_arrays(run)
+        arrays["state_parameters"] = arrays["state_parameters"][:-1]  # one parameter short: not this network
+        with pytest.raises(ConfigurationError):
+            kept._request({"op": "add", "uid": 2, "label": "bad", "initial_loss": 1.0, **message}, arrays)
+        assert [v.uid for v in kept.advance(120, wait=1.0)] == [1]  # the process goes on with the others
+        kept.delete([1])
+        assert kept.views == () and kept.alive
+    finally:
+        kept.close()
+    assert not kept.alive
