@@ -14,7 +14,9 @@ Reported:
 - per-run overhead (issue 13: ≤ 10 % of a 2,000-step run), median and spread over all runs:
   in the run itself, the time outside `train_for` (reading the experiment, generating the
   data, building; finishing the history and building the files) against the time inside it,
-  both timed by the job on its worker; against the bare reference, a run's wall time in the
+  both timed by the job on its worker; of it, writing one run's history.csv (CPU, best of 5),
+  by way of orjson and of repr side by side on the same rows (engine.io.float_text; a tree
+  before it: repr only); against the bare reference, a run's wall time in the
   sweep minus its bare `train_for` time; and the whole 1-worker sweep (the client's writing
   included) against the sum of the bare runs; plus the pool's start-up (forking the workers),
   and the start-up of a pool as the GUI's Sweep dialog makes it (spawn, or a forkserver);
@@ -54,6 +56,11 @@ from engine.sweep.command import executor_for  # noqa: E402
 from engine.sweep.execute import run_sweep  # noqa: E402
 from engine.sweep.grid import grid, parse_vary  # noqa: E402
 from engine.sweep.job import Job, _one_blas_thread, finite_or_none  # noqa: E402
+
+try:
+    from engine.io import float_text
+except ImportError:  # a tree before it (--tree): its history.csv is written by repr
+    float_text = None
 
 DEFAULT = ROOT / "resources" / "experiments" / "default.json"
 
@@ -150,22 +157,31 @@ def dialog_pool_start(workers: int = 2) -> dict[str, list[float]]:
     return out
 
 
-def history_writing(steps: int, tries: int = 5) -> tuple[float, float]:
-    """(CPU seconds to write history.csv of one run, best of `tries`; CPU seconds of its train_for)."""
+def history_writing(steps: int, tries: int = 5) -> tuple[dict[str, float], float]:
+    """CPU seconds to write history.csv of one run, best of `tries`, by way of orjson and of repr
+    (the same rows, the tries alternating; a tree before engine.io.float_text: repr only);
+    and the CPU seconds of its train_for."""
     run = build(plan(1, steps)[0][0].experiment)
     started = time.process_time()
     train_for(run, steps)
     train = time.process_time() - started
     h = run.trainer.history
     evaluations, iterations = h.evaluations.recent.rows().copy(), h.iterations.recent.rows().copy()
-    best = math.inf
+    available = getattr(float_text, "orjson", None)
+    ways = {"orjson": available, "repr": None} if available is not None else {"repr": None}
+    best = dict.fromkeys(ways, math.inf)
     for _ in range(tries):
-        started = time.process_time()
-        writer = HistoryWriter(io.StringIO(), h.n_layers)
-        writer.take("evaluations", evaluations)
-        writer.take("iterations", iterations)
-        writer.finish()
-        best = min(best, time.process_time() - started)
+        for way, module in ways.items():
+            if float_text is not None:
+                float_text.orjson = module
+            started = time.process_time()
+            writer = HistoryWriter(io.StringIO(), h.n_layers)
+            writer.take("evaluations", evaluations)
+            writer.take("iterations", iterations)
+            writer.finish()
+            best[way] = min(best[way], time.process_time() - started)
+    if float_text is not None:
+        float_text.orjson = available
     return best, train
 
 
@@ -204,7 +220,8 @@ def measure(runs: int, steps: int, two_first: bool = False) -> dict:
                                / (2**20 if sys.platform == "darwin" else 1024), None)]  # finished worker's peak
     dialog = dialog_pool_start()
     writing, training = history_writing(steps)
-    return {"history": [writing / training], "history_ms": [1e3 * writing],
+    return {**{f"history_{way}": [writing[way] / training] if way in writing else [] for way in ("orjson", "repr")},
+            **{f"history_{way}_ms": [1e3 * writing[way]] if way in writing else [] for way in ("orjson", "repr")},
             "dialog_spawn": dialog["spawn"], "dialog_forkserver": dialog.get("forkserver", []),
             "one": [s1["wall"]], "two": [s2["wall"]], "bare": [total], "whole": [(s1["wall"] - total) / total],
             "whole_cpu": [(s1["cpu"] - bare_cpu) / bare_cpu],
@@ -231,8 +248,10 @@ def report(label: str, f: dict, runs: int) -> None:
     if f["parts"]:
         print("      (median ms: " + ", ".join(f"{k} {1e3 * statistics.median(t[k] for t in f['parts']):.1f}"
                                           for k in ("setup", "train", "write")) + ")")
-    print(f"    of it, writing history.csv (CPU, best of 5): {statistics.median(f['history_ms']):.1f} ms = "
-          f"{spread(f['history'])} of the run's train_for")
+    print("    of it, writing history.csv (CPU, best of 5), against the run's train_for:")
+    for way in ("orjson", "repr"):
+        ms = f"{statistics.median(f[f'history_{way}_ms']):5.1f} ms = " if f[f"history_{way}_ms"] else ""
+        print(f"      with {way + ':':7} {ms}{spread(f[f'history_{way}'])}")
     print(f"    run wall time in the sweep against bare train_for:  {spread(f['vs_bare'])}")
     print(f"    whole 1-worker sweep against the bare runs, wall:   {spread(f['whole'])}")
     print(f"                                                 CPU:   {spread(f['whole_cpu'])}")
