@@ -88,6 +88,15 @@ def lockstep_rates(window, panel, seconds: float) -> list[tuple[str, float]]:
     return [(name, (b - a) / (t1 - t0)) for (name, a), (_, b) in zip(before, after)]
 
 
+def peak_mib(pid: int | None) -> float | None:
+    """A process's peak resident set (VmHWM, Linux) in MiB; None where /proc cannot tell."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except (OSError, TypeError):
+        return None
+    return next((int(line.split()[1]) / 1024 for line in status.splitlines() if line.startswith("VmHWM:")), None)
+
+
 def rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -132,6 +141,7 @@ def main() -> None:
     for _ in range(args.rounds):
         rounds.append(lockstep_rates(window, panel, args.seconds))
         headless.append(headless_rate(args.seconds))
+    kept_peak = peak_mib(panel.probe.process.pid)
     window.shutdown_worker()
     window.close()
     print(f"headless, one run: {statistics.median(headless):,.0f} iterations/s (rounds: "
@@ -143,6 +153,8 @@ def main() -> None:
         print(f"  lockstep with all plots live, {name}: {statistics.median(r[i][1] for r in rounds):,.0f} "
               f"iterations/s = median {median:.0%} of its round's headless [{min(ratios):.0%} – {max(ratios):.0%}] "
               f"over {len(ratios)} rounds ({verdict})")
+    if kept_peak is not None:
+        print(f"  the kept runs' process (one sibling): peak RSS {kept_peak:.0f} MiB")
     memory(args.iterations)
 
 

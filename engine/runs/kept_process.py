@@ -140,6 +140,10 @@ class KeptRuns:
         """Whether the process runs (it starts with the first kept run)."""
         return self._process is not None and self._process.is_alive()
 
+    @property
+    def pid(self) -> int | None:
+        return None if self._process is None else self._process.pid
+
     def add(self, uid: int, label: str, run, initial_loss: float) -> None:
         """A kept run in the exact state of `run` now (between iterations)."""
         message, arrays = run_arrays(run)

@@ -63,19 +63,23 @@ def block_means(a: np.ndarray) -> np.ndarray:
 
 
 def view_of(label: str, t, initial_loss: float, uid: int = CURRENT, data=None, settings: dict | None = None) -> RunView:
-    """Copies of trainer `t`'s curves and final metrics (read only: also for the current run)."""
+    """Copies of trainer `t`'s curves and final metrics (read only: also for the current run).
+
+    The curves cover every iteration since t = 0: the history's older rows are its envelope
+    blocks (their means), the recent ones full resolution, all as ≤ POINTS block means."""
     h = t.history
-    block = max(1, len(h.loss) // POINTS)
     ev = h.evaluation("step")
     final = {m: float(h.evaluation(m)[-1]) if len(ev) else float("nan")
              for m in ("train_loss", "train_accuracy", "test_loss", "test_accuracy")}
     final["iterations_to_target"] = iterations_to_target(h, TARGET_ACCURACY, None) if t.classification else None
-    loss = block_means(h.loss)
+    steps, _, loss, _ = h.iterations.curve("step", "loss")
+    norms = np.column_stack([h.iterations.curve("step", f"grad_norm_W{k}")[2] for k in range(1, h.n_layers + 1)])
+    loss = block_means(loss)
     scale = initial_loss if initial_loss and np.isfinite(initial_loss) else 1.0
-    steps = h.step[block - 1::block][:len(loss)].copy()
     net = t.network
-    return RunView(label, t.iteration, outcome(t), steps, loss, loss / scale, ev.copy(),
-                   1.0 - h.evaluation("train_accuracy"), block_means(np.sqrt((h.gradient_norms ** 2).sum(axis=1))),
+    block = max(1, len(steps) // POINTS)  # x: the last step of each block
+    return RunView(label, t.iteration, outcome(t), steps[block - 1::block][:len(loss)].copy(), loss, loss / scale, ev.copy(),
+                   1.0 - h.evaluation("train_accuracy"), block_means(np.sqrt((norms ** 2).sum(axis=1))),
                    final, net.parameters.copy(), uid, (tuple(net.sizes), tuple(net.activation_names)), data,
                    settings=tuple(sorted((settings or {}).items())))
 

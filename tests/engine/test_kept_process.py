@@ -73,3 +73,19 @@ def test_the_process_trains_its_runs_to_the_iteration_asked_and_refuses_a_run_it
     finally:
         kept.close()
     assert not kept.alive
+
+
+def test_a_run_view_covers_every_iteration_since_the_start_also_past_the_full_resolution_rows():
+    """Older rows are folded into envelope blocks (bounded memory); the view's curves still start at t ≈ 0."""
+    from engine.runs.run_view import POINTS, view_of
+    from engine.training.history import History
+
+    short, full = _run(), _run()
+    short.trainer.history = History(short.network.N, recent=50)  # folds after 75 rows
+    for run in (short, full):
+        run.trainer.run(steps=3000)
+    assert short.trainer.history.iterations.recent.size < 100
+    view, reference = view_of("a", short.trainer, 1.0), view_of("b", full.trainer, 1.0)
+    assert view.steps[0] <= 10 and view.steps[-1] == 3000 and len(view.steps) == len(view.loss) <= POINTS
+    assert len(view.gradient_norm) == len(view.loss) and np.all(np.isfinite(view.gradient_norm))
+    assert np.isclose(view.loss.mean(), reference.loss.mean(), rtol=0.2)
