@@ -22,6 +22,8 @@ Reported:
   and the start-up of a pool as the GUI's Sweep dialog makes it (spawn, or a forkserver);
   CPU time (process_time) beside wall time where it applies: far less disturbed by other
   programs on a busy machine;
+- the cores two busy processes get, before and after each repeat (2 × one alone / the slower of
+  two at once): on a shared VM the second core comes and goes, and no speed-up can exceed it;
 - memory per worker: the peak resident set (VmHWM) of each worker process and, of that, what
   is its own (private, not shared with the client it was forked from), read at the end of the
   sweep from /proc (elsewhere: the largest peak RSS of a finished worker, ru_maxrss).
@@ -117,6 +119,24 @@ def worker_memory(pool: cf.Executor) -> list[tuple[float, float | None]]:
     return out
 
 
+def _spin(n: int) -> float:
+    started, total = time.perf_counter(), 0
+    for i in range(n):
+        total += i
+    return time.perf_counter() - started
+
+
+def parallelism(n: int = 3_000_000) -> float:
+    """The cores two busy processes get now: 2 × (one alone) / (the slower of two at once) — 2.0
+    when both cores are free, less while other programs (or this VM's host) take one."""
+    import multiprocessing
+
+    alone = _spin(n)
+    with multiprocessing.get_context("fork").Pool(2) as pool:
+        both = pool.map(_spin, [n, n])
+    return min(2.0, 2 * alone / max(both))
+
+
 def sweep(workers: int, runs: int, steps: int) -> dict:
     """One sweep into a temporary folder: wall time, rows, per-run seconds, pool start-up, worker memory."""
     points, jobs, keys = plan(runs, steps)
@@ -209,10 +229,12 @@ def spread(values: list[float]) -> str:
 def measure(runs: int, steps: int, two_first: bool = False) -> dict:
     """One repeat: the 1-worker sweep, the bare runs, the 2-worker sweep (or the other way round,
     so that a drifting machine load falls on both alike); the figures as plain data."""
+    cores = [parallelism()]
     s2 = sweep(2, runs, steps) if two_first else None
     s1 = sweep(1, runs, steps)
     bare, bare_cpu = bare_training(runs, steps)
     s2 = s2 or sweep(2, runs, steps)
+    cores.append(parallelism())
     total = sum(bare.values())
     parts = [t for s in (s1, s2) for t, _ in s["seconds"].values()]
     cpu = [c for s in (s1, s2) for _, c in s["seconds"].values()]
@@ -223,7 +245,7 @@ def measure(runs: int, steps: int, two_first: bool = False) -> dict:
     return {**{f"history_{way}": [writing[way] / training] if way in writing else [] for way in ("orjson", "repr")},
             **{f"history_{way}_ms": [1e3 * writing[way]] if way in writing else [] for way in ("orjson", "repr")},
             "dialog_spawn": dialog["spawn"], "dialog_forkserver": dialog.get("forkserver", []),
-            "one": [s1["wall"]], "two": [s2["wall"]], "bare": [total], "whole": [(s1["wall"] - total) / total],
+            "one": [s1["wall"]], "two": [s2["wall"]], "cores": cores, "bare": [total], "whole": [(s1["wall"] - total) / total],
             "whole_cpu": [(s1["cpu"] - bare_cpu) / bare_cpu],
             "start": [s2["start"]], "memory": memory, "parts": parts,
             "in_run": [(t["setup"] + t["write"]) / t["train"] for t in parts],
@@ -242,6 +264,8 @@ def report(label: str, f: dict, runs: int) -> None:
     print(f"  --workers 1 (in-process):          {m1:6.2f} s   {[round(t, 2) for t in f['one']]}")
     print(f"  --workers 2 (forked process pool): {m2:6.2f} s   {[round(t, 2) for t in f['two']]}")
     print(f"  speed-up 2 workers / 1:            {m1 / m2:6.2f}x  (target ≥ 1.8x)")
+    print(f"    the cores two busy processes got (before and after each repeat; 2.0: both free): "
+          f"median {statistics.median(f['cores']):.2f} [{min(f['cores']):.2f} – {max(f['cores']):.2f}]")
     print("  per-run overhead (target ≤ 10 %):")
     print(f"    in the run (outside train_for / inside), {len(f['in_run'])} runs, wall: {spread(f['in_run'])}")
     print(f"                                              CPU: {spread(f['in_run_cpu'])}")
