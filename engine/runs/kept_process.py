@@ -19,14 +19,15 @@ for this process; paused, it waits for the runs to get level (up to `wait` s).
 
 from __future__ import annotations
 
+import hashlib
 import time
 from dataclasses import dataclass
 
 import numpy as np
 
-from engine.core.errors import ConfigurationError, WorkbenchError
+from engine.core.errors import ConfigurationError, DataError, WorkbenchError
 from engine.core.network import Network
-from engine.io.array_message import decode, encode
+from engine.io.array_message import receive, send
 from engine.io.experiment import TrainingSettings
 from engine.run import trainer_of
 from engine.runs.comparison import settings_of
@@ -45,24 +46,41 @@ class KeptRunsLost(WorkbenchError):
 
 
 # -- a run, as a message -------------------------------------------------------------------------
+#: the arrays of a run's data (the rest of `run_arrays` is its state and history)
+DATA = ("x", "targets", "x_test", "targets_test")
+
+
+def data_key(arrays: dict[str, np.ndarray]) -> str:
+    """A digest of the data arrays: runs on the same data (siblings, forks) share one copy there."""
+    digest = hashlib.blake2b(digest_size=16)
+    for name in DATA:
+        if name in arrays:
+            a = np.ascontiguousarray(arrays[name])
+            digest.update(f"{name} {a.dtype.str} {a.shape}".encode())
+            digest.update(a.reshape(-1).view(np.uint8))
+    return digest.hexdigest()
+
+
 def run_arrays(run) -> tuple[dict, dict[str, np.ndarray]]:
-    """What continues `run` elsewhere (between iterations): its training settings and seed (JSON),
-    its state, history and data (arrays)."""
+    """What continues `run` elsewhere (between iterations): its training settings, seed and data
+    key (JSON); its state, history and data (arrays)."""
     t = run.trainer
     arrays = {"x": t.x, "targets": t.targets, **{"state_" + k: v for k, v in capture(t).items()},
               **t.history.to_arrays()}
     if t.x_test is not None:
         arrays.update(x_test=t.x_test, targets_test=t.targets_test)
-    return {"training": run.current_experiment().training.to_dict(), "seed": int(t.seed)}, arrays
+    message = {"training": run.current_experiment().training.to_dict(), "seed": int(t.seed), "data": data_key(arrays)}
+    return message, arrays
 
 
-def trainer_from(message: dict, arrays: dict[str, np.ndarray]):
-    """The trainer `run_arrays` describes, in the very state it had."""
+def trainer_from(message: dict, arrays: dict[str, np.ndarray], data: dict[str, np.ndarray] | None = None):
+    """The trainer `run_arrays` describes, in the very state it had (its data: `data`, else in `arrays`)."""
+    data = arrays if data is None else data
     state = {k[len("state_"):]: v for k, v in arrays.items() if k.startswith("state_")}
     meta = describe(state)
     network = Network(meta["sizes"], meta["activations"], dtype=meta["dtype"])
     trainer = trainer_of(TrainingSettings.from_dict(message["training"]), message["seed"], network,
-                         arrays["x"], arrays["targets"], arrays.get("x_test"), arrays.get("targets_test"))
+                         data["x"], data["targets"], data.get("x_test"), data.get("targets_test"))
     restore(trainer, state)
     trainer.history = History.from_arrays(network.N, arrays)
     return trainer
@@ -74,18 +92,22 @@ class _Kept:
     label: str
     trainer: object
     initial_loss: float
+    data: str  # its data's key
 
 
 def _stopped(trainer) -> bool:
     return trainer.stopped is not None and trainer.stopped.kind == "diverged"
 
 
-def _views(kept: dict[int, _Kept]) -> bytes:
+def _reply(connection, kept: dict[int, _Kept], datasets: dict[str, dict]) -> None:
+    """The views of every kept run and the keys of the data held (data no run uses is let go)."""
+    for key in set(datasets) - {k.data for k in kept.values()}:
+        del datasets[key]
     arrays = {}
     for uid, k in kept.items():
         view = view_of(k.label, k.trainer, k.initial_loss, uid, settings=settings_of(k.trainer))
         arrays.update(view.to_arrays(f"{uid}_"))
-    return encode({"uids": list(kept)}, arrays)
+    send(connection, {"uids": list(kept), "datasets": sorted(datasets)}, arrays)
 
 
 def serve(connection) -> None:
@@ -98,21 +120,28 @@ def serve(connection) -> None:
 
 def _serve(connection) -> None:
     kept: dict[int, _Kept] = {}
+    datasets: dict[str, dict] = {}  # data key → the arrays of DATA
     target, reply_at = 0, None  # the iteration to reach; when the pending advance is answered at the latest
     while True:
         behind = [k for k in kept.values() if k.trainer.iteration < target and not _stopped(k.trainer)]
         if reply_at is not None and (not behind or time.monotonic() >= reply_at):
-            connection.send_bytes(_views(kept))
+            _reply(connection, kept, datasets)
             reply_at = None
         if behind and (reply_at is not None or not connection.poll()):
             for k in behind:
                 with np.errstate(all="ignore"):  # overflow while diverging: the guard reports it
                     k.trainer.run(steps=min(CHUNK, target - k.trainer.iteration))
             continue
-        message, arrays = decode(connection.recv_bytes(MAX_MESSAGE))
         try:
+            message, arrays = receive(connection, MAX_MESSAGE)
             if message["op"] == "add":
-                kept[message["uid"]] = _Kept(message["label"], trainer_from(message, arrays), message["initial_loss"])
+                key = message["data"]
+                if "x" in arrays:
+                    datasets[key] = {name: arrays.pop(name) for name in DATA if name in arrays}
+                if key not in datasets:
+                    raise ConfigurationError("the run's data was not sent")
+                trainer = trainer_from(message, arrays, datasets[key])
+                kept[message["uid"]] = _Kept(message["label"], trainer, message["initial_loss"], key)
             elif message["op"] == "delete":
                 for uid in message["uids"]:
                     kept.pop(uid, None)
@@ -120,9 +149,9 @@ def _serve(connection) -> None:
                 target, reply_at = message["to"], time.monotonic() + message["wait"]
                 continue
         except (WorkbenchError, ValueError, KeyError) as exc:  # a run that cannot continue here: refused
-            connection.send_bytes(encode({"error": str(exc)}))
+            send(connection, {"error": str(exc)})
             continue
-        connection.send_bytes(_views(kept))
+        _reply(connection, kept, datasets)
 
 
 # -- the client ----------------------------------------------------------------------------------
@@ -133,6 +162,7 @@ class KeptRuns:
         self._connection = None
         self._process = None
         self._asked = False  # an advance was sent and its reply not taken yet
+        self._held: set[str] = set()  # the keys of the data the process holds (sent once for all its runs)
         self.views: tuple[RunView, ...] = ()  # the latest reply's
 
     @property
@@ -147,6 +177,8 @@ class KeptRuns:
     def add(self, uid: int, label: str, run, initial_loss: float) -> None:
         """A kept run in the exact state of `run` now (between iterations)."""
         message, arrays = run_arrays(run)
+        if message["data"] in self._held:
+            arrays = {name: a for name, a in arrays.items() if name not in DATA}
         self._request({"op": "add", "uid": uid, "label": label, "initial_loss": float(initial_loss), **message},
                       arrays)
 
@@ -175,7 +207,7 @@ class KeptRuns:
     def close(self) -> None:
         """End the process (its runs are gone)."""
         connection, process, self._connection, self._process = self._connection, self._process, None, None
-        self.views, self._asked = (), False
+        self.views, self._asked, self._held = (), False, set()
         if connection is not None:
             connection.close()  # the process sees the end of the pipe and returns
         if process is not None:
@@ -204,22 +236,23 @@ class KeptRuns:
         self._take()
 
     def _send(self, message: dict, arrays=None) -> None:
-        self._guard(self._connection.send_bytes, encode(message, arrays))
+        self._guard(send, self._connection, message, arrays)
 
     def _take(self) -> None:
         """The reply to the request made (if any): the views, or its refusal raised."""
         if not self._asked:
             return
         self._asked = False
-        reply, arrays = decode(self._guard(self._connection.recv_bytes, MAX_MESSAGE))
+        reply, arrays = self._guard(receive, self._connection, MAX_MESSAGE)
         if "error" in reply:
             raise ConfigurationError(reply["error"])
+        self._held = set(reply["datasets"])
         self.views = tuple(RunView.from_arrays(arrays, f"{uid}_") for uid in reply["uids"])
 
     def _guard(self, fn, *args):
         try:
             return fn(*args)
-        except (EOFError, OSError) as exc:
+        except (EOFError, OSError, DataError) as exc:  # DataError: a reply out of step (nothing more to trust)
             self.close()
             raise KeptRunsLost(f"the process training the kept runs has ended ({type(exc).__name__}); "
                                "Compare or Fork again to keep runs") from None

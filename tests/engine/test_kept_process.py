@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import multiprocessing
+
 import numpy as np
 import pytest
 
 from engine.core.errors import ConfigurationError, DataError
-from engine.io.array_message import decode, encode
+from engine.io.array_message import receive, send
 from engine.io.experiment import Experiment, default_experiment
 from engine.io.experiment_keys import set_key
 from engine.run import build
@@ -20,24 +23,38 @@ def _run(**keys):
     return build(Experiment.from_dict(doc))
 
 
+def _through_a_pipe(message, arrays):
+    ours, theirs = multiprocessing.Pipe()
+    send(ours, message, arrays)
+    return receive(theirs, 1 << 20)
+
+
 def test_a_message_carries_named_arrays_of_every_plain_dtype_and_a_json_description():
     arrays = {"theta": np.linspace(-1, 1, 7, dtype=np.float32).reshape(7, 1), "labels": np.arange(5, dtype=np.uint8),
               "flags": np.array([True, False]), "meta": np.array('{"a": 1}'), "empty": np.empty((0, 3)),
-              "strided": np.arange(12.0).reshape(3, 4)[:, ::2]}
-    message, back = decode(encode({"op": "add", "x": [1, 2.5]}, arrays))
+              "strided": np.arange(12.0).reshape(3, 4)[:, ::2], "big_endian": np.arange(3, dtype=">i4")}
+    message, back = _through_a_pipe({"op": "add", "x": [1, 2.5]}, arrays)
     assert message == {"op": "add", "x": [1, 2.5]} and list(back) == list(arrays)
     for name, a in arrays.items():
         assert back[name].dtype == a.dtype and back[name].shape == a.shape and np.array_equal(back[name], a)
         assert back[name].flags.writeable
 
 
-def test_a_message_never_carries_objects_and_a_damaged_one_is_refused():
+def test_a_message_never_carries_objects_and_a_false_header_is_refused_before_memory_is_spent():
+    ours, theirs = multiprocessing.Pipe()
     with pytest.raises(TypeError, match="not sent"):
-        encode({}, {"x": np.array([object()])})
-    data = encode({"op": "x"}, {"a": np.arange(4.0)})
-    for damaged in (data[:-1], data + b"\0", data[:5], data.replace(b"<f8", b"|O8")):
-        with pytest.raises(DataError, match="not a message"):
-            decode(damaged)
+        send(ours, {}, {"x": np.array([object()])})
+    for arrays, chunks, why in (([["a", "|O", [1]]], [], "objects"),
+                                ([["a", "<f8", [1 << 40]]], [], "MiB of arrays"),
+                                ([["a", "<f8", [2]]], [b"\0" * 8], "size"),
+                                ([["a", "<f8", [1]]], [b"\0" * 16], "not a message")):
+        ours.send_bytes(json.dumps({"message": {}, "arrays": arrays}).encode())
+        for chunk in chunks:
+            ours.send_bytes(chunk)
+        with pytest.raises(DataError, match=why):
+            receive(theirs, 1 << 20)
+        while theirs.poll():
+            theirs.recv_bytes()
 
 
 @pytest.mark.parametrize("keys", [{}, {"training__optimizer__name": "adam", "training__batch_size": 7,
@@ -46,7 +63,7 @@ def test_a_run_sent_as_arrays_continues_bit_for_bit(keys):
     """Adam, shuffled mini-batches of 7 (an epoch's permutation half used) and a schedule of η_t."""
     run = _run(**keys)
     run.trainer.run(steps=93)
-    trainer = trainer_from(*decode(encode(*run_arrays(run))))
+    trainer = trainer_from(*_through_a_pipe(*run_arrays(run)))
     assert trainer.iteration == 93 and np.array_equal(trainer.history.loss, run.trainer.history.loss)
     for t in (run.trainer, trainer):
         t.run(steps=111)
@@ -89,3 +106,24 @@ def test_a_run_view_covers_every_iteration_since_the_start_also_past_the_full_re
     assert view.steps[0] <= 10 and view.steps[-1] == 3000 and len(view.steps) == len(view.loss) <= POINTS
     assert len(view.gradient_norm) == len(view.loss) and np.all(np.isfinite(view.gradient_norm))
     assert np.isclose(view.loss.mean(), reference.loss.mean(), rtol=0.2)
+
+
+def test_runs_on_the_same_data_share_one_copy_of_it_in_the_process(monkeypatch):
+    """A fork's data is sent once: the next run on it sends only its state; a deleted run's data is let go."""
+    import engine.runs.kept_process as kp
+
+    sent = []
+    monkeypatch.setattr(kp, "send", lambda c, m, a=None: (sent.append(set(a or ())), send(c, m, a))[1])
+    kept = KeptRuns()
+    try:
+        run = _run()
+        kept.add(1, "a", run, 1.0)
+        run.trainer.run(steps=5)
+        kept.add(2, "b", run, 1.0)
+        assert "x" in sent[0] and "x" not in sent[1] and len(kept._held) == 1
+        views = kept.advance(30, wait=30.0)
+        assert [v.iteration for v in views] == [30, 30]
+        kept.delete([1, 2])
+        assert kept._held == set()
+    finally:
+        kept.close()
