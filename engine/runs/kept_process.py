@@ -19,7 +19,6 @@ for this process; paused, it waits for the runs to get level (up to `wait` s).
 
 from __future__ import annotations
 
-import hashlib
 import time
 from dataclasses import dataclass
 
@@ -52,6 +51,8 @@ DATA = ("x", "targets", "x_test", "targets_test")
 
 def data_key(arrays: dict[str, np.ndarray]) -> str:
     """A digest of the data arrays: runs on the same data (siblings, forks) share one copy there."""
+    import hashlib  # here: the app starts without it
+
     digest = hashlib.blake2b(digest_size=16)
     for name in DATA:
         if name in arrays:
