@@ -5,7 +5,7 @@ pyqtgraph keeps its own mirrors of QtCore, QtGui and QtWidgets (the empty packag
 pyqtgraph.Qt.QtCore, …) and fills them as it is imported: `_copy_attrs` in pyqtgraph/Qt/__init__.py
 copies every name of `dir(PySide6.QtCore)` by `getattr`. PySide6 creates its classes at their
 first use (PYSIDE-2404), so the copy created all ~720 classes of the three modules, ~280 of which
-the app never uses (Qt's own calls create ~440 by the first paint): ~0.07 s of the start-up. `install()`
+the app never uses (Qt's own calls create ~440 by the first paint): ~0.05 s of the start-up. `install()`
 imports pyqtgraph with the three mirrors made beforehand (the same empty packages) with a
 module `__getattr__` (PEP 562) that fetches a name from PySide6 at its first use and keeps it, and
 with `dir()` of the three PySide6 modules answering nothing to `_copy_attrs` alone (PySide6's own
@@ -13,9 +13,9 @@ answer is back once pyqtgraph is imported). Every name of a mirror is then the o
 would have put there; what pyqtgraph sets itself (QtGui.QFileSystemModel, …) stays its own.
 
 Nothing is changed unless everything is as expected — pyqtgraph not imported yet and going to
-choose PySide6, its `_copy_attrs` and empty mirrors as in pyqtgraph 0.14 (a frozen bundle has no
-sources: it imports as before), PySide6's lazy `__dir__` — and an import that fails or leaves a
-mirror unused leaves the mirrors as pyqtgraph's own import would have.
+choose PySide6, its `_copy_attrs` and empty mirrors as in pyqtgraph 0.14 (read from its sources: a
+frozen bundle without them imports it as before), PySide6's lazy `__dir__` — and an import that
+fails or leaves a mirror unused leaves the mirrors as pyqtgraph's own import would have.
 """
 
 from __future__ import annotations
