@@ -14,7 +14,7 @@ FUNCTION_LIMIT = 60
 #: Widget-building code: one widget after another, no logic to split out.
 WIDGET_BUILDERS = {
     "workbench/controls.py:ControlsPanel.__init__",
-    "workbench/designer/view.py:NetworkView.rebuild",
+    "workbench/designer/view.py:NetworkView.build",
     "workbench/inspector/weight_inspector.py:WeightInspector._build",
 }
 

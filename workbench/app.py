@@ -9,9 +9,11 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
-from . import pyside_imports  # noqa: F401 - before NumPy, pyqtgraph, the engine: PySide6's import hook made cheap
+from . import pyqtgraph_imports, pyside_imports  # noqa: F401 - pyside_imports: PySide6's import hook made cheap, before NumPy, pyqtgraph, the engine
 from .icon import APP_ID, app_icon
 from .settings import APPLICATION, ORGANIZATION  # APPLICATION is also the X11 WM_CLASS (.desktop StartupWMClass)
+
+pyqtgraph_imports.install()  # pyqtgraph imported now, its Qt mirrors filled at first use, not with all ~720 classes
 
 
 def install_excepthook(window_getter) -> None:

@@ -155,3 +155,23 @@ def test_a_zoomed_decision_view_keeps_its_zoom_when_resized(qtbot):
     doc["dataset"]["samples"] = 300
     view.set_run(build(Experiment.from_dict(doc)))  # other data: the whole data again
     assert not view.zoomed and vb.viewRange()[0][1] - vb.viewRange()[0][0] > 0.5 * whole
+
+
+def test_a_change_of_the_view_range_does_not_lay_the_points_out_again(qtbot, monkeypatch):
+    """The data points stay where they are when the view is fitted, zoomed or resized (pyqtgraph's
+    dynamicRangeLimit re-sent every point to its ScatterPlotItem at each range change)."""
+    import pyqtgraph as pg
+
+    _, view = _shown_view(qtbot, 500, 500)
+    vb = view.plot.getViewBox()
+    scatters = [item.scatter for item in view.plot.listDataItems() if isinstance(item, pg.PlotDataItem)]
+    counts = [len(s.points()) for s in scatters]
+    assert len(scatters) >= 2 and min(counts) > 0  # the training and test points of each class
+    sent = []
+    monkeypatch.setattr(pg.ScatterPlotItem, "setData", lambda self, *a, **k: sent.append(self))
+    vb.scaleBy((0.5, 0.5))
+    view._show_fitted()
+    view.resize(640, 420)
+    qtbot.waitUntil(lambda: view._fitted_shape == (round(vb.width()), round(vb.height())), timeout=3000)
+    assert sent == []
+    assert [len(s.points()) for s in scatters] == counts

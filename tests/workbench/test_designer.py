@@ -352,3 +352,33 @@ def test_same_shape_network_or_divergence_keeps_the_scene_and_redraws_the_weight
     circles = dict(view._circles)
     editor.set_divergence("l2")  # "Sigmoid with L2 …": the note shows, the view is shorter
     assert panel.note.isVisible() and view._circles[(1, 0)] is not circles[(1, 0)]
+
+
+def test_a_hidden_view_lays_its_scene_out_when_needed_and_with_what_is_current(qtbot, monkeypatch):
+    """While hidden (the window being built) edits only mark the scene out of date: it is built at
+    its first use, for the network of that moment; on screen every change is drawn at once."""
+    from workbench.designer.view import NetworkView
+
+    builds = []
+    build = NetworkView.build
+    monkeypatch.setattr(NetworkView, "build", lambda self: builds.append(self.network.sizes) or build(self))
+    p = DesignerPanel(random_network([2, 8, 8, 1], ["tanh", "tanh", "sigmoid"]), ["x1", "x2"], ["class 1"], "binary")
+    qtbot.addWidget(p)
+    view = p.view
+    p.editor.change_units(1, +1)
+    p.editor.set_activation(2, "relu")
+    view.set_maps(available=True)
+    assert builds == []
+    assert view.unit_pos(1, 8) is not None and view.header_button(2, "activation").label.text() == "relu ▾"
+    assert builds == [(2, 9, 8, 1)]
+    p.editor.change_units(2, -1)
+    texts = [i.label.text() for i in view.scene().items() if hasattr(i, "label")]
+    assert builds == [(2, 9, 8, 1), (2, 9, 7, 1)] and "layer 2 · 7" in texts
+    p.editor.change_units(2, +1)
+    p.resize(900, 520)
+    p.show()
+    qtbot.waitExposed(p)
+    assert builds[-1] == (2, 9, 8, 1) and view._built_for[-1] == view.viewport().size().toTuple()
+    shown = len(builds)
+    p.editor.change_units(1, -1)
+    assert len(builds) == shown + 1 and view.unit_pos(1, 8) is None  # on screen: at once

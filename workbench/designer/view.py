@@ -37,6 +37,7 @@ from engine.core.network import Network
 from engine.data.features import FEATURES
 
 from .actions import EditingActions
+from .deferred import BuiltWhenNeeded
 from .edges import EdgeGeometry
 from .feature_column import ON, add_feature_items, editor_slots, ghost_at
 from .headers import build_headers
@@ -71,7 +72,7 @@ from .tooltips import edge_tooltip, unit_tooltip
 __all__ = ["NetworkView", "set_font_scale"]
 
 
-class NetworkView(EditingActions, UnitMapsMixin, QGraphicsView):
+class NetworkView(BuiltWhenNeeded, EditingActions, UnitMapsMixin, QGraphicsView):
     """Draws `editor.network`; header controls and keys edit it through the editor.
 
     Signals: weightSelected(k, i, j), unitSelected(k, j) (k = 0: input x_j), layerSelected(c).
@@ -267,7 +268,7 @@ class NetworkView(EditingActions, UnitMapsMixin, QGraphicsView):
             self.gradient = None
             self.trace = None
         self.parameters = network.parameters  # the edited network's weights until the next frame
-        if self._scene_key() == self._built_for:  # same drawing, other weights (new seed, Reset, a note)
+        if not self._deferred and self._scene_key() == self._built_for:  # same drawing, other weights (new seed, Reset, a note)
             self._draw_state()
         else:
             self.rebuild()
@@ -280,8 +281,9 @@ class NetworkView(EditingActions, UnitMapsMixin, QGraphicsView):
                 tuple(editor.available_features), editor.raw_inputs, tuple(editor.input_features),
                 self.maps_active, font_scale(), self.viewport().size().toTuple())
 
-    def rebuild(self) -> None:
-        """Lay out and create every item, then draw the network's current weights."""
+    def build(self) -> None:
+        """Lay out and create every item, then draw the network's current weights (`rebuild()`: when needed)."""
+        self._deferred = False
         self._built_for = self._scene_key()
         scene = self.scene()
         scene.clear()

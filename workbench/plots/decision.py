@@ -32,6 +32,10 @@ MARGIN = 0.15  # of the data extent, on every side
 MAX_SPAN = 1e101  # the widest data extent drawn (inputs up to ±1e100: datapanel.choice.MAX_DRAWN)
 #: extents within this factor of each other are drawn at equal scales
 MAX_STRETCH = 3.0
+#: the data points: not laid out again at every change of the view's range (pyqtgraph's
+#: dynamicRangeLimit, on by default, clips only what lies 10^6 view heights away: off screen anyway;
+#: it re-sent every point to its ScatterPlotItem at each range change, ~1 ms a set)
+POINTS = {"pen": None, "dynamicRangeLimit": None}
 
 
 def _rgb(colour: str) -> np.ndarray:
@@ -271,10 +275,10 @@ class DecisionView(QWidget):
             tr = X_train if labels_tr is None else X_train[labels_tr == k]
             te = X_test if labels_te is None else X_test[labels_te == k]
             label = f"class {name}" if k is not None else "data"
-            self.plot.plot(tr[:, 0], tr[:, 1] if tr.shape[1] > 1 else tr[:, 0] * 0, pen=None, symbol="o",
+            self.plot.plot(tr[:, 0], tr[:, 1] if tr.shape[1] > 1 else tr[:, 0] * 0, **POINTS, symbol="o",
                            symbolSize=6, symbolBrush=colour, symbolPen=pg.mkPen("k", width=0.8), name=label)
             if len(te):  # one legend entry per class; the test marker is explained once below
-                item = self.plot.plot(te[:, 0], te[:, 1] if te.shape[1] > 1 else te[:, 0] * 0, pen=None,
+                item = self.plot.plot(te[:, 0], te[:, 1] if te.shape[1] > 1 else te[:, 0] * 0, **POINTS,
                                       symbol="t", symbolSize=8, symbolBrush=None,
                                       symbolPen=pg.mkPen(colour, width=2))
                 self._test_items.append(item)
@@ -303,10 +307,10 @@ class DecisionView(QWidget):
             self.g_curve = self.plot.plot(self._xs, g, pen=pg.mkPen(CLASS_COLOURS[1], width=2.5), name="g(x)")
             self.fill = pg.FillBetweenItem(self.f_curve, self.g_curve, brush=pg.mkBrush(230, 159, 0, 70))
             self.plot.addItem(self.fill)
-        self.plot.plot(X_train[:, 0], data.targets_train[:, 0], pen=None, symbol="o", symbolSize=5,
+        self.plot.plot(X_train[:, 0], data.targets_train[:, 0], **POINTS, symbol="o", symbolSize=5,
                        symbolBrush="#444444", symbolPen=None, name="train")
         if data.n_test:
-            item = self.plot.plot(X_test[:, 0], data.targets_test[:, 0], pen=None, symbol="t", symbolSize=7,
+            item = self.plot.plot(X_test[:, 0], data.targets_test[:, 0], **POINTS, symbol="t", symbolSize=7,
                                   symbolBrush=None, symbolPen=pg.mkPen("#444444", width=1.5), name="test")
             self._test_items.append(item)
         self.plot.setLabel("bottom", (data.feature_names or ("x",))[0])
