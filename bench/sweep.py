@@ -22,8 +22,9 @@ Reported:
   and the start-up of a pool as the GUI's Sweep dialog makes it (spawn, or a forkserver);
   CPU time (process_time) beside wall time where it applies: far less disturbed by other
   programs on a busy machine;
-- the cores two busy processes get, before and after each repeat (2 × one alone / the slower of
-  two at once): on a shared VM the second core comes and goes, and no speed-up can exceed it;
+- the cores two processes training get, before and after each repeat (2 × one run alone / the
+  slower of two at once): on a shared VM the second core comes and goes, and no speed-up can
+  exceed it;
 - memory per worker: the peak resident set (VmHWM) of each worker process and, of that, what
   is its own (private, not shared with the client it was forked from), read at the end of the
   sweep from /proc (elsewhere: the largest peak RSS of a finished worker, ru_maxrss).
@@ -119,21 +120,24 @@ def worker_memory(pool: cf.Executor) -> list[tuple[float, float | None]]:
     return out
 
 
-def _spin(n: int) -> float:
-    started, total = time.perf_counter(), 0
-    for i in range(n):
-        total += i
+def _train(steps: int) -> float:
+    """Seconds of `steps` updates of the default experiment (built first, not timed), one BLAS thread."""
+    _one_blas_thread()
+    run = build(plan(1, steps)[0][0].experiment)
+    started = time.perf_counter()
+    run.trainer.run(steps=steps)
     return time.perf_counter() - started
 
 
-def parallelism(n: int = 3_000_000) -> float:
-    """The cores two busy processes get now: 2 × (one alone) / (the slower of two at once) — 2.0
-    when both cores are free, less while other programs (or this VM's host) take one."""
+def parallelism(steps: int = 1500) -> float:
+    """The cores two processes training get now: 2 × (one run alone) / (the slower of two at once)
+    — 2.0 when both cores are free, less while other programs (or this VM's host) take one, or
+    where the two cores share one physical core. The bound of any 2-worker speed-up."""
     import multiprocessing
 
-    alone = _spin(n)
+    alone = _train(steps)
     with multiprocessing.get_context("fork").Pool(2) as pool:
-        both = pool.map(_spin, [n, n])
+        both = pool.map(_train, [steps, steps])
     return min(2.0, 2 * alone / max(both))
 
 
@@ -264,7 +268,7 @@ def report(label: str, f: dict, runs: int) -> None:
     print(f"  --workers 1 (in-process):          {m1:6.2f} s   {[round(t, 2) for t in f['one']]}")
     print(f"  --workers 2 (forked process pool): {m2:6.2f} s   {[round(t, 2) for t in f['two']]}")
     print(f"  speed-up 2 workers / 1:            {m1 / m2:6.2f}x  (target ≥ 1.8x)")
-    print(f"    the cores two busy processes got (before and after each repeat; 2.0: both free): "
+    print(f"    the cores two training processes got (before and after each repeat; 2.0: both free): "
           f"median {statistics.median(f['cores']):.2f} [{min(f['cores']):.2f} – {max(f['cores']):.2f}]")
     print("  per-run overhead (target ≤ 10 %):")
     print(f"    in the run (outside train_for / inside), {len(f['in_run'])} runs, wall: {spread(f['in_run'])}")
