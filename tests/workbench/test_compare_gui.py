@@ -27,6 +27,7 @@ def test_compare_l2_vs_cross_entropy_trains_siblings_in_lockstep(qtbot, window):
     wait_snapshot(qtbot, window, lambda s: True)
     assert panel.compare("L2 vs cross-entropy")
     assert panel.runs.mode.currentText() == "loss ÷ initial loss"  # different units: both from 1
+    assert not panel.runs.plot.getAxis("left").autoSIPrefix  # a ratio: no "(x0.001)" in its label
     _steps(qtbot, window, 30)
     qtbot.waitUntil(lambda: len(panel.runs.views) == 2 and all(v.iteration == 30 for v in panel.runs.views),
                     timeout=10_000)

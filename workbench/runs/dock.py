@@ -111,6 +111,8 @@ class RunsWidget(QWidget):
         self.plot = self.plot_widget.getPlotItem()
         self.plot.showGrid(x=True, y=True, alpha=0.2)
         self.plot.setLabel("bottom", "iteration t")
+        for side in ("left", "bottom"):  # "loss ÷ initial loss (x0.001)" misreads, and the label is cut
+            self.plot.getAxis(side).enableAutoSIPrefix(False)
         self.legend = self.plot.addLegend(offset=(-10, 10))
         split.addWidget(self.plot_widget)
         self.multiples = Multiples()
