@@ -101,3 +101,16 @@ def test_regular_install_ships_icons_desktop_entry_and_metainfo():
         assert (f"share/backprop-workbench/{theme_dir}", source) in shipped  # the app's own lookup
     assert ("share/applications", f"packaging/{DESKTOP.name}") in shipped
     assert ("share/metainfo", f"packaging/{METAINFO.name}") in shipped
+
+
+def test_the_bundles_entry_lets_multiprocessing_run_its_own_children_first():
+    """A frozen bundle starts the kept runs' process and the Sweep dialog's pool (forkserver) by
+    running itself with multiprocessing's arguments: freeze_support() must take them before the
+    app reads them as its command line (packaging/smoke.sh forks a run in the bundle to check it)."""
+    import ast
+
+    tree = ast.parse((ROOT / "packaging" / "pyinstaller_entry.py").read_text(encoding="utf-8"))
+    main_block = next(node for node in tree.body if isinstance(node, ast.If))
+    calls = [ast.unparse(node.func) for statement in main_block.body for node in ast.walk(statement)
+             if isinstance(node, ast.Call)]
+    assert calls == ["multiprocessing.freeze_support", "sys.exit", "main"]

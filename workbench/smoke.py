@@ -2,7 +2,8 @@
 
 Builds the window as the app does (offscreen unless a platform is set), with throw-away
 settings and the default experiment, trains `steps` iterations through the worker, exports
-the decision plot to OUT.png and quits: 0 if every step worked, else one line on stderr and 1.
+the decision plot to OUT.png, forks the run and steps both 10 more, and quits: 0 if every step
+worked, else one line on stderr and 1.
 """
 
 from __future__ import annotations
@@ -57,13 +58,29 @@ def run_smoke(out: str, steps: int = 100, timeout: float = 60.0) -> int:
             exporting.export_plot(window.plot_views()["decision"], out)
             if not Path(out).is_file() or Path(out).stat().st_size == 0:
                 raise RuntimeError(f"{out} was not written")
+            _kept_run_trains(app, window, steps, timeout)
         except Exception as e:  # noqa: BLE001 - one line, no traceback
             print(f"backprop-workbench: smoke test failed: {type(e).__name__}: {e}", file=sys.stderr)
             return 1
         finally:
             window.close()
-    print(f"smoke test passed: {steps} iterations, decision plot in {out}")
+    print(f"smoke test passed: {steps} iterations, decision plot in {out}, a forked run trained beside it")
     return 0
+
+
+def _kept_run_trains(app, window, steps: int, timeout: float) -> None:
+    """Fork the run, 10 steps more: the kept run trains beside it in its own process (multiprocessing
+    works in this install — a frozen bundle starts that process differently)."""
+    from .worker import commands as wc
+
+    runs = window.panels["RunsDock"]
+    if not runs.fork():
+        raise RuntimeError(f"Fork failed: {window.banner.label.text()}")
+    for _ in range(10):
+        window.send(wc.Step())
+    views = lambda: runs.probe.process.views  # noqa: E731 - replaced whole by the worker: read as it is
+    if not _wait(app, lambda: views() and views()[0].iteration == steps + 10, timeout):
+        raise RuntimeError("the forked run did not train beside the current one")
 
 
 def first_paint_probe() -> int:

@@ -223,10 +223,16 @@ class KeptRuns:
 
         context = local_context()
         ours, theirs = context.Pipe()
-        self._process = context.Process(target=serve, args=(theirs,), name="kept runs", daemon=True)
-        self._process.start()
-        theirs.close()
-        self._connection = ours
+        process = context.Process(target=serve, args=(theirs,), name="kept runs", daemon=True)
+        try:
+            process.start()
+        except (OSError, EOFError, RuntimeError) as exc:  # e.g. no forkserver could start
+            ours.close()
+            raise KeptRunsLost(f"could not start the process that trains kept runs ({type(exc).__name__}: {exc})") \
+                from None
+        finally:
+            theirs.close()
+        self._process, self._connection = process, ours
 
     def _request(self, message: dict, arrays=None) -> None:
         if self._connection is None:

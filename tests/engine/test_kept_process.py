@@ -127,3 +127,26 @@ def test_runs_on_the_same_data_share_one_copy_of_it_in_the_process(monkeypatch):
         assert kept._held == set()
     finally:
         kept.close()
+
+
+def test_a_process_that_cannot_start_is_refused_in_words_and_nothing_is_left_half_started(monkeypatch):
+    import engine.core.processes as processes
+    from engine.runs.kept_process import KeptRunsLost
+
+    context = processes.local_context()
+
+    class Refusing:
+        Pipe = staticmethod(context.Pipe)
+
+        @staticmethod
+        def Process(**kwargs):  # noqa: N802 - multiprocessing's name
+            process = context.Process(**kwargs)
+            process.start = lambda: (_ for _ in ()).throw(OSError("no forkserver here"))
+            return process
+
+    monkeypatch.setattr(processes, "local_context", lambda: Refusing)
+    kept = KeptRuns()
+    with pytest.raises(KeptRunsLost, match="could not start the process.*no forkserver here"):
+        kept.add(1, "fork", _run(), 1.0)
+    assert not kept.alive and kept.pid is None
+    kept.close()  # nothing to join
