@@ -144,3 +144,28 @@ def test_kept_runs_lost_with_their_process_are_said_once_and_forgotten():
     probe.fork(core.run, 2, "fork at t = 0")  # a new fork starts a new process
     assert probe.process.alive and len(probe.compute(core.run.trainer, paused=True)[0]) == 2
     probe.close()
+
+
+def test_a_comparison_is_kept_whole_or_not_at_all():
+    """One sibling refused (here: by the kept runs' process) leaves none of that comparison kept."""
+    probe = ComparisonProbe()
+    core = TrainingCore(Session().build(), probes=[probe])
+    try:
+        probe.fork(core.run, 1, "fork at t = 0")
+        comparison = Comparison.of(Session().experiment, "training.divergence", ["l2", "bce"])
+        real_add, calls = probe.process.add, []
+
+        def add(uid, *args):
+            calls.append(uid)
+            if len(calls) == 2:
+                raise ConfigurationError("refused")
+            real_add(uid, *args)
+
+        probe.process.add = add
+        with pytest.raises(ConfigurationError, match="refused"):
+            probe.add(comparison, [2, 3])
+        assert calls == [2, 3] and [k.uid for k in probe.kept] == [1]
+        views, _, _ = probe.compute(core.run.trainer, paused=True)
+        assert [v.uid for v in views[1:]] == [1]
+    finally:
+        probe.close()

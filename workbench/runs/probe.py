@@ -82,11 +82,19 @@ class ComparisonProbe:
 
     # -- called in the worker thread through worker.call (fn(run)) ------------------------------
     def add(self, comparison, uids, current_label: str | None = None) -> None:
-        """The sibling runs of a comparison join the kept runs (one uid each)."""
+        """The sibling runs of a comparison join the kept runs (one uid each) — all of them or,
+        if one is refused, none."""
         if len(self.kept) + len(comparison.runs) > MAX_KEPT:
             raise ConfigurationError(f"at most {MAX_KEPT} kept runs (each trains beside this one): delete some first")
-        for uid, label, run, loss in zip(uids, comparison.labels, comparison.runs, comparison.initial_loss):
-            self._keep(uid, label, run, loss)
+        added = []
+        try:
+            for uid, label, run, loss in zip(uids, comparison.labels, comparison.runs, comparison.initial_loss):
+                self._keep(uid, label, run, loss)
+                added.append(uid)
+        except ConfigurationError:
+            if added and self.kept:
+                self.delete(added)
+            raise
         if current_label is not None:
             self.current_label = current_label
 
