@@ -78,8 +78,12 @@ def _kept_run_trains(app, window, steps: int, timeout: float) -> None:
         raise RuntimeError(f"Fork failed: {window.banner.label.text()}")
     for _ in range(10):
         window.send(wc.Step())
-    views = lambda: runs.probe.process.views  # noqa: E731 - replaced whole by the worker: read as it is
-    if not _wait(app, lambda: views() and views()[0].iteration == steps + 10, timeout):
+
+    def level() -> bool:
+        views = runs.probe.process.views  # replaced whole by the worker thread: read once
+        return bool(views) and views[0].iteration == steps + 10
+
+    if not _wait(app, level, timeout):
         raise RuntimeError("the forked run did not train beside the current one")
 
 

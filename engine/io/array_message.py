@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import math
+from multiprocessing import BufferTooShort
 
 import numpy as np
 
@@ -41,8 +42,6 @@ def send(connection, message: dict, arrays: dict[str, np.ndarray] | None = None)
 def receive(connection, max_bytes: int) -> tuple[dict, dict[str, np.ndarray]]:
     """(message, arrays) of one `send`; DataError if it is not such a message or its arrays hold
     more than `max_bytes` (checked from the header, before any array is received)."""
-    from multiprocessing import BufferTooShort  # here: the app starts without multiprocessing
-
     try:
         header = json.loads(connection.recv_bytes(MAX_HEADER).decode("utf-8"))
         shapes = [(name, np.dtype(dtype), tuple(int(n) for n in shape)) for name, dtype, shape in header["arrays"]]

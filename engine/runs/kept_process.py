@@ -19,13 +19,16 @@ for this process; paused, it waits for the runs to get level (up to `wait` s).
 
 from __future__ import annotations
 
+import hashlib
 import time
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
 
 from engine.core.errors import ConfigurationError, DataError, WorkbenchError
 from engine.core.network import Network
+from engine.core.processes import local_context
 from engine.io.array_message import receive, send
 from engine.io.experiment import TrainingSettings
 from engine.run import trainer_of
@@ -51,8 +54,6 @@ DATA = ("x", "targets", "x_test", "targets_test")
 
 def data_key(arrays: dict[str, np.ndarray]) -> str:
     """A digest of the data arrays: runs on the same data (siblings, forks) share one copy there."""
-    import hashlib  # here: the app starts without it
-
     digest = hashlib.blake2b(digest_size=16)
     for name in DATA:
         if name in arrays:
@@ -63,15 +64,14 @@ def data_key(arrays: dict[str, np.ndarray]) -> str:
 
 
 def run_arrays(run) -> tuple[dict, dict[str, np.ndarray]]:
-    """What continues `run` elsewhere (between iterations): its training settings, seed and data
-    key (JSON); its state, history and data (arrays)."""
+    """What continues `run` elsewhere (between iterations): its training settings and seed (JSON);
+    its state, history and data (arrays)."""
     t = run.trainer
     arrays = {"x": t.x, "targets": t.targets, **{"state_" + k: v for k, v in capture(t).items()},
               **t.history.to_arrays()}
     if t.x_test is not None:
         arrays.update(x_test=t.x_test, targets_test=t.targets_test)
-    message = {"training": run.current_experiment().training.to_dict(), "seed": int(t.seed), "data": data_key(arrays)}
-    return message, arrays
+    return {"training": run.current_experiment().training.to_dict(), "seed": int(t.seed)}, arrays
 
 
 def trainer_from(message: dict, arrays: dict[str, np.ndarray], data: dict[str, np.ndarray] | None = None):
@@ -129,9 +129,8 @@ def _serve(connection) -> None:
             _reply(connection, kept, datasets)
             reply_at = None
         if behind and (reply_at is not None or not connection.poll()):
-            for k in behind:
-                with np.errstate(all="ignore"):  # overflow while diverging: the guard reports it
-                    k.trainer.run(steps=min(CHUNK, target - k.trainer.iteration))
+            for k in behind:  # (overflow while diverging: the trainer's guard reports it)
+                k.trainer.run(steps=min(CHUNK, target - k.trainer.iteration))
             continue
         try:
             message, arrays = receive(connection, MAX_MESSAGE)
@@ -164,6 +163,8 @@ class KeptRuns:
         self._process = None
         self._asked = False  # an advance was sent and its reply not taken yet
         self._held: set[str] = set()  # the keys of the data the process holds (sent once for all its runs)
+        #: the data key of the arrays last sent, while they live (the next fork of that run is not hashed again)
+        self._known: tuple[tuple, str] | None = None
         self.views: tuple[RunView, ...] = ()  # the latest reply's
 
     @property
@@ -178,6 +179,7 @@ class KeptRuns:
     def add(self, uid: int, label: str, run, initial_loss: float) -> None:
         """A kept run in the exact state of `run` now (between iterations)."""
         message, arrays = run_arrays(run)
+        message["data"] = self._data_key(arrays)
         if message["data"] in self._held:
             arrays = {name: a for name, a in arrays.items() if name not in DATA}
         self._request({"op": "add", "uid": uid, "label": label, "initial_loss": float(initial_loss), **message},
@@ -217,10 +219,17 @@ class KeptRuns:
                 process.kill()
                 process.join()
 
+    def _data_key(self, arrays: dict[str, np.ndarray]) -> str:
+        """`data_key(arrays)`, not computed again for the very same arrays (a training set of
+        hundreds of MB takes a second to hash)."""
+        names = tuple(name for name in DATA if name in arrays)
+        known = self._known
+        if known is None or tuple(n for n, _ in known[0]) != names or any(r() is not arrays[n] for n, r in known[0]):
+            self._known = (tuple((name, weakref.ref(arrays[name])) for name in names), data_key(arrays))
+        return self._known[1]
+
     # -- requests ------------------------------------------------------------------------------
     def _start(self) -> None:
-        from engine.core.processes import local_context  # multiprocessing only once a run is kept
-
         context = local_context()
         ours, theirs = context.Pipe()
         process = context.Process(target=serve, args=(theirs,), name="kept runs", daemon=True)

@@ -72,8 +72,9 @@ def view_of(label: str, t, initial_loss: float, uid: int = CURRENT, data=None, s
     final = {m: float(h.evaluation(m)[-1]) if len(ev) else float("nan")
              for m in ("train_loss", "train_accuracy", "test_loss", "test_accuracy")}
     final["iterations_to_target"] = iterations_to_target(h, TARGET_ACCURACY, None) if t.classification else None
-    steps, _, loss, _ = h.iterations.curve("step", "loss")
-    norms = np.column_stack([h.iterations.curve("step", f"grad_norm_W{k}")[2] for k in range(1, h.n_layers + 1)])
+    rows = h.iterations
+    steps, loss = rows.means("step"), rows.means("loss")
+    norms = np.column_stack([rows.means(f"grad_norm_W{k}") for k in range(1, h.n_layers + 1)])
     loss = block_means(loss)
     scale = initial_loss if initial_loss and np.isfinite(initial_loss) else 1.0
     net = t.network

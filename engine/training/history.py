@@ -231,11 +231,15 @@ class Series:
 
     def curve(self, x: str, y: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """(x, low, mean, high) over every row: envelope blocks (x their mean), then full resolution."""
-        jx, jy, w = self._index[x], self._index[y], len(self.columns)
+        jy, w = self._index[y], len(self.columns)
         env, full = self.envelopes.rows(), self.recent.column(jy)
-        xs = np.concatenate([env[:, w + jx], self.recent.column(jx)])
-        return (xs, np.concatenate([env[:, jy], full]), np.concatenate([env[:, w + jy], full]),
+        return (self.means(x), np.concatenate([env[:, jy], full]), self.means(y),
                 np.concatenate([env[:, 2 * w + jy], full]))
+
+    def means(self, name: str) -> np.ndarray:
+        """Column `name` over every row: the envelope blocks' means, then full resolution."""
+        j = self._index[name]
+        return np.concatenate([self.envelopes.rows()[:, len(self.columns) + j], self.recent.column(j)])
 
 
 @dataclass(frozen=True)

@@ -121,9 +121,13 @@ def test_runs_on_the_same_data_share_one_copy_of_it_in_the_process(monkeypatch):
         run.trainer.run(steps=5)
         kept.add(2, "b", run, 1.0)
         assert "x" in sent[0] and "x" not in sent[1] and len(kept._held) == 1
+        hashed = []
+        monkeypatch.setattr(kp, "data_key", lambda a: hashed.append(1) or "")
+        kept.add(3, "c", run, 1.0)  # the very same arrays again: not hashed again
+        assert hashed == [] and "x" not in sent[2]
         views = kept.advance(30, wait=30.0)
-        assert [v.iteration for v in views] == [30, 30]
-        kept.delete([1, 2])
+        assert [v.iteration for v in views] == [30, 30, 30]
+        kept.delete([1, 2, 3])
         assert kept._held == set()
     finally:
         kept.close()
@@ -131,6 +135,7 @@ def test_runs_on_the_same_data_share_one_copy_of_it_in_the_process(monkeypatch):
 
 def test_a_process_that_cannot_start_is_refused_in_words_and_nothing_is_left_half_started(monkeypatch):
     import engine.core.processes as processes
+    import engine.runs.kept_process as kp
     from engine.runs.kept_process import KeptRunsLost
 
     context = processes.local_context()
@@ -144,7 +149,7 @@ def test_a_process_that_cannot_start_is_refused_in_words_and_nothing_is_left_hal
             process.start = lambda: (_ for _ in ()).throw(OSError("no forkserver here"))
             return process
 
-    monkeypatch.setattr(processes, "local_context", lambda: Refusing)
+    monkeypatch.setattr(kp, "local_context", lambda: Refusing)
     kept = KeptRuns()
     with pytest.raises(KeptRunsLost, match="could not start the process.*no forkserver here"):
         kept.add(1, "fork", _run(), 1.0)

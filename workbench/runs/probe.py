@@ -92,8 +92,7 @@ class ComparisonProbe:
                 self._keep(uid, label, run, loss)
                 added.append(uid)
         except ConfigurationError:
-            if added and self.kept:
-                self.delete(added)
+            self.delete(added)
             raise
         if current_label is not None:
             self.current_label = current_label
@@ -120,8 +119,8 @@ class ComparisonProbe:
         else:
             try:
                 self.process.delete(uids)
-            except KeptRunsLost:
-                self.kept = []
+            except KeptRunsLost as exc:
+                self.kept, self._failure = [], str(exc)
 
     def close(self) -> None:
         """The worker ends: so does the kept runs' process."""
