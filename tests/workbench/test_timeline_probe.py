@@ -77,12 +77,15 @@ def test_compare_and_fork_kept_runs_are_bounded():
     core, probe = _core()
     experiment = Session().experiment
     comparison = Comparison.of(experiment, "training.optimizer.learning_rate", [0.01 * (i + 1) for i in range(MAX_KEPT)])
-    probe.add(comparison, list(range(1, MAX_KEPT + 1)))
-    with pytest.raises(ConfigurationError, match="at most"):
-        probe.fork(core.run, 99, "one too many")
-    probe.delete([1])
-    probe.fork(core.run, 99, "fork at t = 0")
-    assert len(probe.kept) == MAX_KEPT and probe.kept[-1].label == "fork at t = 0"
+    try:
+        probe.add(comparison, list(range(1, MAX_KEPT + 1)))
+        with pytest.raises(ConfigurationError, match="at most"):
+            probe.fork(core.run, 99, "one too many")
+        probe.delete([1])
+        probe.fork(core.run, 99, "fork at t = 0")
+        assert len(probe.kept) == MAX_KEPT and probe.kept[-1].label == "fork at t = 0"
+    finally:
+        probe.close()  # its process and the 8 runs in it end here, not when the suite does
 
 
 def _headless(divergence: str, steps: int):
